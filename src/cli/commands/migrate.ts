@@ -1,0 +1,55 @@
+import type { Database } from '../../core/db/database.js';
+import { PoolMigrator, type MigrationPlan } from '../../core/schema/migrator.js';
+import { PoolError } from '../../shared/errors.js';
+import { EXIT_OK, type Output } from '../output.js';
+
+export interface MigrateArgs {
+  action: string | undefined;
+  to?: string;
+  dryRun: boolean;
+}
+
+function renderPlans(plans: MigrationPlan[], heading: string): string {
+  if (plans.length === 0) return `${heading}: nothing to do`;
+  return [
+    heading,
+    ...plans.flatMap((plan) => [
+      `${plan.name}  ${plan.description}`,
+      ...plan.steps.map((step) => (step.sql ? `  ${step.summary}\n    ${step.sql};${step.fallbackSql ? `\n    -- if the server refuses INSTANT: ${step.fallbackSql};` : ''}` : `  ${step.summary}`)),
+    ]),
+  ].join('\n');
+}
+
+export async function migrate(db: Database, args: MigrateArgs, out: Output): Promise<number> {
+  const migrator = new PoolMigrator(db, {
+    onProgress: (p) => p.state !== 'finished' && out.progress(`[${p.position}/${p.total}] ${p.direction} ${p.migration}: ${p.summary}`),
+  });
+  switch (args.action) {
+    case 'status': {
+      const status = await migrator.status();
+      const holder = await migrator.lockHolder();
+      out.result({ ...status, lockHolder: holder }, () =>
+        [
+          ...status.applied.map((m) => `applied  ${m.name}  ${m.appliedAt.toISOString()}  ${m.description}`),
+          ...status.pending.map((m) => `pending  ${m.name}  ${m.description}`),
+          holder ? `a migration is running now (connection ${holder.connectionId}, ${holder.user}@${holder.host})` : '',
+        ].filter(Boolean).join('\n'),
+      );
+      return EXIT_OK;
+    }
+    case 'up':
+    case 'down': {
+      const direction = args.action;
+      if (args.dryRun) {
+        const plans = await migrator.plan(direction, { to: args.to });
+        out.result({ dryRun: true, direction, plans }, () => renderPlans(plans, `dry run (${direction}), nothing changed`));
+        return EXIT_OK;
+      }
+      const plans = direction === 'up' ? await migrator.up({ to: args.to }) : await migrator.down({ to: args.to });
+      out.result({ dryRun: false, direction, plans }, () => renderPlans(plans, `migrated ${direction}`));
+      return EXIT_OK;
+    }
+    default:
+      throw new PoolError('INVALID_INPUT', `Unknown migrate action '${args.action ?? ''}': use migrate status | up | down [--to NAME] [--dry-run].`);
+  }
+}

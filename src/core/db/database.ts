@@ -1,0 +1,110 @@
+import mysql2 from 'mysql2';
+import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
+import { retryAsPromised } from 'retry-as-promised';
+import type { ConnectionProfile } from '../../shared/profile.js';
+import { classifyError, errorTarget, type ErrorTarget } from './classify-error.js';
+import { LatencyRecorder } from './latency.js';
+import { TRANSIENT_RETRY } from './transient.js';
+
+export interface DatabaseOptions {
+  /** Connections in the pool; a console needs few, a benchmark's claimers more. */
+  poolMax?: number;
+  latency?: LatencyRecorder;
+  connectTimeoutMs?: number;
+}
+
+export interface QueryOptions {
+  replacements?: Record<string, unknown> | unknown[];
+  transaction?: Transaction;
+}
+
+/**
+ * One booking database: a Sequelize instance in UTC with transient-failure retry, every query
+ * timed under a name, and every failure classified.
+ */
+export class Database {
+  readonly sequelize: Sequelize;
+  readonly latency: LatencyRecorder;
+  readonly target: ErrorTarget;
+
+  constructor(readonly profile: ConnectionProfile, options: DatabaseOptions = {}) {
+    this.latency = options.latency ?? new LatencyRecorder();
+    this.target = errorTarget(profile);
+    this.sequelize = new Sequelize(profile.database, profile.user, profile.password, {
+      dialect: 'mysql',
+      dialectModule: mysql2,
+      host: profile.host,
+      port: profile.port,
+      timezone: '+00:00',
+      dialectOptions: {
+        socketPath: profile.socketPath,
+        ssl: profile.tls ? { ca: profile.tls.ca, rejectUnauthorized: profile.tls.rejectUnauthorized } : undefined,
+        connectTimeout: options.connectTimeoutMs ?? 5000,
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        decimalNumbers: true,
+        dateStrings: false,
+      },
+      pool: { max: options.poolMax ?? 5, min: 0, acquire: 20_000, idle: 10_000 },
+      retry: TRANSIENT_RETRY,
+      benchmark: true,
+      logging: (_sql: string, milliseconds?: number, queryOptions?: { queryName?: string }) => {
+        if (typeof milliseconds === 'number') this.latency.record(queryOptions?.queryName ?? 'other', milliseconds);
+      },
+    });
+  }
+
+  /** A named, timed SELECT; failures come out as PoolError. */
+  async select<Row extends object>(queryName: string, sql: string, options: QueryOptions = {}): Promise<Row[]> {
+    try {
+      return await this.sequelize.query<Row>(sql, { ...this.runOptions(queryName, options), type: QueryTypes.SELECT });
+    } catch (error) {
+      throw classifyError(error, this.target);
+    }
+  }
+
+  /** A named, timed write or DDL statement; returns the affected rows the server reported. */
+  async execute(queryName: string, sql: string, options: QueryOptions = {}): Promise<number> {
+    try {
+      const [result] = await this.sequelize.query(sql, { ...this.runOptions(queryName, options), type: QueryTypes.RAW });
+      const header = result as { affectedRows?: number } | undefined;
+      return header?.affectedRows ?? 0;
+    } catch (error) {
+      throw classifyError(error, this.target);
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction, retrying the whole transaction on transient failures:
+   * a deadlock rolls back everything, so retrying a single statement would be wrong.
+   */
+  async transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+    try {
+      return await retryAsPromised(() => this.sequelize.transaction((transaction) => work(transaction)), {
+        ...TRANSIENT_RETRY,
+        name: 'transaction',
+      });
+    } catch (error) {
+      throw classifyError(error, this.target);
+    }
+  }
+
+  /** Fails with a classified error unless the server answers. */
+  async ping(): Promise<void> {
+    await this.select('ping', 'SELECT 1 AS ok');
+  }
+
+  async close(): Promise<void> {
+    await this.sequelize.close();
+  }
+
+  private runOptions(queryName: string, options: QueryOptions) {
+    return {
+      replacements: options.replacements,
+      transaction: options.transaction,
+      // Inside a transaction only the whole transaction may be retried (see transaction()).
+      retry: options.transaction ? { max: 1 } : undefined,
+      queryName,
+    };
+  }
+}

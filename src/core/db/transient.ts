@@ -1,0 +1,27 @@
+/** Failures worth retrying: the connection went away, or the server asked us to try again. */
+const TRANSIENT_ERRNOS = new Set([1205, 1213, 1927, 2006, 2013, 1053, 1040]);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'ER_CONNECTION_KILLED',
+  'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
+]);
+
+export function isTransientError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth += 1) {
+    const candidate = current as { errno?: unknown; code?: unknown; message?: unknown; original?: unknown; parent?: unknown };
+    if (typeof candidate.errno === 'number' && TRANSIENT_ERRNOS.has(candidate.errno)) return true;
+    if (typeof candidate.code === 'string' && TRANSIENT_CODES.has(candidate.code)) return true;
+    if (typeof candidate.message === 'string' && /closed state|Connection lost/i.test(candidate.message)) return true;
+    current = candidate.original ?? candidate.parent;
+  }
+  return false;
+}
+
+/** Exponential backoff with jitter, in the shape Sequelize's `retry` option (retry-as-promised) takes. */
+export const TRANSIENT_RETRY = {
+  match: [isTransientError],
+  max: 5,
+  backoffBase: 100,
+  backoffExponent: 2,
+  backoffJitter: 50,
+};

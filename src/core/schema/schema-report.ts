@@ -1,0 +1,32 @@
+import { MIGRATIONS } from '../../../migrations/index.js';
+import type { Database } from '../db/database.js';
+import { isLeadingPrefix, listColumns, listIndexes, serverInfo, tableExists, type ServerInfo } from './introspect.js';
+
+export interface SchemaReport {
+  server: ServerInfo;
+  bookingPlan: boolean;
+  columns: { name: string; present: boolean; columnType: string | null }[];
+  indexes: { name: string; columns: string[]; servedBy: string | null }[];
+  tables: { name: string; present: boolean }[];
+}
+
+/** What the pool needs of the schema, and what the database has of it. Reads only. */
+export async function schemaReport(db: Database): Promise<SchemaReport> {
+  const server = await serverInfo(db);
+  const bookingPlan = await tableExists(db, 'BOOKING_PLAN');
+  const present = bookingPlan ? await listColumns(db, 'BOOKING_PLAN') : [];
+  const presentIndexes = bookingPlan ? await listIndexes(db, 'BOOKING_PLAN') : [];
+  const expected = MIGRATIONS.map((migration) => migration.expects);
+  const columns = expected.flatMap((e) => e.columns ?? []).map(({ name }) => {
+    const found = present.find((column) => column.name.toLowerCase() === name.toLowerCase());
+    return { name, present: Boolean(found), columnType: found?.columnType ?? null };
+  });
+  const indexes = expected.flatMap((e) => e.indexes ?? []).map(({ name, columns: indexColumns }) => ({
+    name,
+    columns: indexColumns,
+    servedBy: presentIndexes.find((index) => isLeadingPrefix(indexColumns, index.columns))?.name ?? null,
+  }));
+  const tables = [];
+  for (const e of expected.filter((candidate) => candidate.isTable)) tables.push({ name: e.table, present: await tableExists(db, e.table) });
+  return { server, bookingPlan, columns, indexes, tables };
+}

@@ -1,0 +1,4 @@
+import { contextBridge } from 'electron';
+import { version } from '../../package.json';
+
+contextBridge.exposeInMainWorld('poolConsole', { version });

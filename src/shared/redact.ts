@@ -1,0 +1,11 @@
+const CREDENTIALED_URL = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/\s]*@/gi;
+const SECRET_PAIR = /\b(password|passwd|pwd|token|secret)(["']?\s*[=:]\s*["']?)[^\s"'&,;}]+/gi;
+
+/** Removes passwords, credentialed URLs and tokens from text meant for a person or a log. */
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= 3) result = result.split(secret).join('***');
+  }
+  return result.replace(CREDENTIALED_URL, '$1:***@').replace(SECRET_PAIR, '$1$2***');
+}
