@@ -11,6 +11,7 @@ export default addIndexesMigration('0003-pool-indexes', 'Pool indexes on BOOKING
   { name: 'idx_pool_ready', columns: ['POOL_STATUS', 'POOL_DEADLINE_TIME'], purpose: 'ready queries (summary)' },
   { name: 'idx_pool_processing', columns: ['POOL_STATUS', 'POOL_ENTRY_TIME'], purpose: 'entries by status in entry order (summary)' },
   { name: 'idx_pool_lease', columns: ['POOL_STATUS', 'POOL_CLAIMED_AT'], purpose: 'stuck-lease scan' },
+  { name: 'idx_pool_mode', columns: ['POOL_MODE', 'POOL_STATUS'], purpose: 'counts and filters by mode' },
   { name: 'idx_pool_status', columns: ['POOL_STATUS'], purpose: 'status queries (summary)' },
   { name: 'idx_pool_entry_time', columns: ['POOL_ENTRY_TIME'], purpose: 'all entries in entry order (summary)' },
   { name: 'idx_pool_deadline', columns: ['POOL_DEADLINE_TIME'], purpose: 'deadline queries across statuses (summary)' },

@@ -5,21 +5,28 @@ const TRANSIENT_CODES = new Set([
   'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN',
 ]);
 
+/**
+ * Looks through Sequelize's wrappers (`original`, `parent`) and our own PoolError (`cause`), so a
+ * failure already classified by Database.select/execute inside a transaction is still recognised.
+ */
 export function isTransientError(error: unknown): boolean {
   let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth += 1) {
-    const candidate = current as { errno?: unknown; code?: unknown; message?: unknown; original?: unknown; parent?: unknown };
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
+    const candidate = current as { errno?: unknown; code?: unknown; message?: unknown; original?: unknown; parent?: unknown; cause?: unknown };
     if (typeof candidate.errno === 'number' && TRANSIENT_ERRNOS.has(candidate.errno)) return true;
     if (typeof candidate.code === 'string' && TRANSIENT_CODES.has(candidate.code)) return true;
     if (typeof candidate.message === 'string' && /closed state|Connection lost/i.test(candidate.message)) return true;
-    current = candidate.original ?? candidate.parent;
+    current = candidate.original ?? candidate.parent ?? candidate.cause;
   }
   return false;
 }
 
 /** Exponential backoff with jitter, in the shape Sequelize's `retry` option (retry-as-promised) takes. */
 export const TRANSIENT_RETRY = {
-  match: [isTransientError],
+  // An arrow function, not isTransientError itself: retry-as-promised first tries `err instanceof
+  // match` and only calls the function when that throws, which it does only for a function
+  // without a prototype. A `function` declaration would silently never match, so nothing retried.
+  match: [(error: unknown) => isTransientError(error)],
   max: 5,
   backoffBase: 100,
   backoffExponent: 2,

@@ -1,0 +1,29 @@
+import type { Database } from '../db/database.js';
+
+export const BATCH_SIZE = 1000;
+
+/**
+ * Repeats a bounded UPDATE (`… LIMIT :batch`) until it changes fewer rows than a batch, or until
+ * `limit` rows changed. Each statement commits on its own, so none holds thousands of row locks
+ * for long; the running total is kept in `progress` so a failure half-way can still be reported.
+ */
+export async function updateInBatches(
+  db: Database,
+  queryName: string,
+  sql: string,
+  replacements: Record<string, unknown>,
+  options: { limit?: number; progress?: { affectedRows: number }; onBatch?: (total: number) => void } = {},
+): Promise<number> {
+  const progress = options.progress ?? { affectedRows: 0 };
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let total = 0;
+  for (;;) {
+    const batch = Math.min(BATCH_SIZE, limit - total);
+    if (batch <= 0) return total;
+    const changed = await db.execute(queryName, sql, { replacements: { ...replacements, batch } });
+    total += changed;
+    progress.affectedRows = total;
+    options.onBatch?.(total);
+    if (changed < batch) return total;
+  }
+}

@@ -1,0 +1,331 @@
+import { z } from 'zod';
+import { PoolError } from '../../shared/errors.js';
+import { AuditLog, type AuditContext } from '../audit/audit-log.js';
+import type { Database } from '../db/database.js';
+import { updateInBatches } from './batches.js';
+import { claimOrder, ELIGIBLE, ENTRY_COLUMNS, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
+import { bookingIdSchema, modeSchema, ownerSchema, statusSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
+import { readPoolStats, type PoolStats } from './pool-stats.js';
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+const MAX_PAGE = 1000;
+
+const pageLimit = z.number().int().min(1).max(MAX_PAGE).default(100);
+const maxAttemptsSchema = z.number().int().min(1).max(100).default(DEFAULT_MAX_ATTEMPTS);
+
+export const entryFilterSchema = z.object({
+  status: statusSchema.optional(),
+  mode: modeSchema.optional(),
+  overdue: z.boolean().optional(),
+  bookingId: bookingIdSchema.optional(),
+  /** Keyset cursor: the last entry of the previous page. */
+  after: z.object({ entryTime: z.coerce.date(), bookingId: bookingIdSchema }).optional(),
+  limit: pageLimit,
+});
+export type EntryFilter = z.input<typeof entryFilterSchema>;
+
+export interface EntryPage {
+  entries: PoolEntry[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: { entryTime: Date; bookingId: number } | null;
+}
+
+export type AddOutcome = 'added' | 'already-pooled';
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? `${what}.${issue.path.join('.')}` : what;
+  throw new PoolError('INVALID_INPUT', `Invalid ${where}: ${issue?.message ?? 'rejected'}.`);
+}
+
+function validDate(value: Date | string, what: string): Date {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new PoolError('INVALID_INPUT', `Invalid ${what}: '${String(value)}' is not a valid date.`);
+  return date;
+}
+
+/**
+ * The assignment pool in BOOKING_PLAN. Every read is bounded and index-served, every state change
+ * is conditional on the row's current state, and every failure is thrown, classified.
+ */
+export class DatabaseBookingPool {
+  readonly audit: AuditLog;
+
+  constructor(readonly db: Database) {
+    this.audit = new AuditLog(db);
+  }
+
+  /** Parks a booking that cannot be assigned now. Re-adding a pooled one changes nothing and says so. */
+  async addToPool(bookingId: number, deadlineTime: Date | string, options: { mode: PoolMode }): Promise<{ outcome: AddOutcome; entry: PoolEntry }> {
+    const id = parse(bookingIdSchema, bookingId, 'bookingId');
+    const deadline = validDate(deadlineTime, 'deadlineTime');
+    const mode = parse(modeSchema, options?.mode, 'mode');
+    const changed = await this.db.execute(
+      'pool.add',
+      `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_ENTRY_TIME = UTC_TIMESTAMP(), POOL_DEADLINE_TIME = :deadline,
+              POOL_PROCESSING_ATTEMPTS = 0, POOL_MODE = :mode, POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL, POOL_LAST_ERROR = NULL
+        WHERE BOOKING_ID = :id AND POOL_STATUS IS NULL AND BOOKING_STATUS = 'waiting' AND INTERPRETER_EMP_CODE IS NULL`,
+      { replacements: { id, deadline, mode } },
+    );
+    const entry = await this.getPoolEntry(id);
+    if (changed === 1 && entry) return { outcome: 'added', entry };
+    if (entry) return { outcome: 'already-pooled', entry };
+    const [booking] = await this.db.select<{ status: string; interpreter: string | null }>(
+      'pool.add.explain',
+      'SELECT BOOKING_STATUS AS status, INTERPRETER_EMP_CODE AS interpreter FROM BOOKING_PLAN WHERE BOOKING_ID = :id',
+      { replacements: { id } },
+    );
+    if (!booking) throw new PoolError('INVALID_INPUT', `Booking ${id} does not exist.`);
+    if (booking.interpreter) throw new PoolError('CONFLICT', `Booking ${id} already has interpreter ${booking.interpreter}; it does not belong in the pool.`);
+    throw new PoolError('CONFLICT', `Booking ${id} is '${booking.status}'; only waiting bookings enter the pool.`);
+  }
+
+  /** Eligible entries now, oldest deadline first, then entry time; at most `limit` (≤ 1,000). */
+  async getReadyForAssignment(options: { limit?: number; mode?: PoolMode } = {}): Promise<PoolEntry[]> {
+    const limit = parse(pageLimit, options.limit, 'limit');
+    const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
+    // Two index range scans (ready; waiting past deadline), merged here: one query with OR would sort.
+    const [ready, due] = await Promise.all(
+      [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= UTC_TIMESTAMP()`].map((condition) =>
+        this.db.select<PoolEntry>(
+          'pool.ready',
+          `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN
+            WHERE ${condition}${mode ? ' AND POOL_MODE = :mode' : ''}
+            ORDER BY POOL_DEADLINE_TIME, POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`,
+          { replacements: { limit, mode } },
+        ),
+      ),
+    );
+    return [...(ready ?? []), ...(due ?? [])].map(toEntry).sort(claimOrder).slice(0, limit);
+  }
+
+  /** Claims one entry if it is eligible right now; true only for the one caller that won it. */
+  async markAsProcessing(bookingId: number, options: { owner: string }): Promise<boolean> {
+    const id = parse(bookingIdSchema, bookingId, 'bookingId');
+    const owner = parse(ownerSchema, options?.owner, 'owner');
+    const changed = await this.db.execute(
+      'pool.claim.one',
+      `UPDATE BOOKING_PLAN SET POOL_STATUS = 'processing', POOL_CLAIMED_BY = :owner, POOL_CLAIMED_AT = UTC_TIMESTAMP(),
+              POOL_PROCESSING_ATTEMPTS = COALESCE(POOL_PROCESSING_ATTEMPTS, 0) + 1
+        WHERE BOOKING_ID = :id AND ${ELIGIBLE}`,
+      { replacements: { id, owner } },
+    );
+    return changed === 1;
+  }
+
+  /**
+   * Claims up to `limit` eligible entries in claim order. Rows another claimer holds are skipped
+   * (SKIP LOCKED), so concurrent claimers never wait on each other nor claim the same entry.
+   */
+  async claimBatch(options: { owner: string; limit?: number; mode?: PoolMode }): Promise<PoolEntry[]> {
+    const owner = parse(ownerSchema, options?.owner, 'owner');
+    const limit = parse(pageLimit, options.limit, 'limit');
+    const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
+    return this.db.transaction(async (transaction) => {
+      const [clock] = await this.db.select<{ now: Date }>('pool.claim.clock', 'SELECT UTC_TIMESTAMP() AS now', { transaction });
+      const now = clock?.now ?? new Date();
+      const locked: PoolEntry[] = [];
+      for (const condition of [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= :now`]) {
+        locked.push(
+          ...(await this.db.select<PoolEntry>(
+            'pool.claim.lock',
+            `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN
+              WHERE ${condition}${mode ? ' AND POOL_MODE = :mode' : ''}
+              ORDER BY POOL_DEADLINE_TIME, POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit
+              FOR UPDATE SKIP LOCKED`,
+            { replacements: { limit, mode, now }, transaction },
+          )),
+        );
+      }
+      const claimed = locked.map(toEntry).sort(claimOrder).slice(0, limit);
+      if (claimed.length === 0) return [];
+      await this.db.execute(
+        'pool.claim.update',
+        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'processing', POOL_CLAIMED_BY = :owner, POOL_CLAIMED_AT = :now,
+                POOL_PROCESSING_ATTEMPTS = COALESCE(POOL_PROCESSING_ATTEMPTS, 0) + 1
+          WHERE BOOKING_ID IN (:ids)`,
+        { replacements: { owner, now, ids: claimed.map((entry) => entry.bookingId) }, transaction },
+      );
+      return claimed.map((entry) => ({ ...entry, status: 'processing', claimedBy: owner, claimedAt: now, attempts: entry.attempts + 1 }));
+    });
+  }
+
+  /** The lease holder's success: the booking leaves the pool. */
+  async completeProcessing(bookingId: number, options: { owner: string }): Promise<void> {
+    const id = parse(bookingIdSchema, bookingId, 'bookingId');
+    const owner = parse(ownerSchema, options?.owner, 'owner');
+    await this.finishLease(id, owner, 'pool.complete', `SET ${LEAVE_POOL_ASSIGNMENTS}`, {});
+  }
+
+  /** The lease holder's failure: back to waiting, or to failed once attempts reach `maxAttempts`. */
+  async failProcessing(bookingId: number, options: { owner: string; error: string; maxAttempts?: number }): Promise<{ status: PoolStatus }> {
+    const id = parse(bookingIdSchema, bookingId, 'bookingId');
+    const owner = parse(ownerSchema, options?.owner, 'owner');
+    const maxAttempts = parse(maxAttemptsSchema, options.maxAttempts, 'maxAttempts');
+    const error = parse(z.string().min(1), options.error, 'error');
+    const attempts = await this.finishLease(
+      id,
+      owner,
+      'pool.fail',
+      `SET POOL_STATUS = IF(COALESCE(POOL_PROCESSING_ATTEMPTS, 0) >= :maxAttempts, 'failed', 'waiting'),
+           POOL_LAST_ERROR = LEFT(:error, 1000), POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL`,
+      { maxAttempts, error },
+    );
+    return { status: attempts >= maxAttempts ? 'failed' : 'waiting' };
+  }
+
+  /** Takes a booking out of the pool whatever its state; says whether it was pooled. */
+  async removeFromPool(bookingId: number, options: { audit?: AuditContext } = {}): Promise<{ removed: boolean }> {
+    const id = parse(bookingIdSchema, bookingId, 'bookingId');
+    const remove = async () => {
+      const affectedRows = await this.db.execute(
+        'pool.remove',
+        `UPDATE BOOKING_PLAN SET ${LEAVE_POOL_ASSIGNMENTS} WHERE BOOKING_ID = :id AND POOL_STATUS IS NOT NULL`,
+        { replacements: { id } },
+      );
+      return { affectedRows, removed: affectedRows === 1 };
+    };
+    const { removed } = options.audit
+      ? await this.audit.audited('pool.remove', { context: options.audit, bookingId: id, parameters: { bookingId: id } }, remove)
+      : await remove();
+    return { removed };
+  }
+
+  async getPoolEntry(bookingId: number): Promise<PoolEntry | null> {
+    const id = parse(bookingIdSchema, bookingId, 'bookingId');
+    const [row] = await this.db.select<PoolEntry>(
+      'pool.entry',
+      `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN WHERE BOOKING_ID = :id AND POOL_STATUS IS NOT NULL`,
+      { replacements: { id } },
+    );
+    return row ? toEntry(row) : null;
+  }
+
+  async isInPool(bookingId: number): Promise<boolean> {
+    return (await this.getPoolEntry(bookingId)) !== null;
+  }
+
+  /**
+   * One page of pooled entries in entry order (keyset on entry time, booking id). Entries with no
+   * entry time are invalid data: the integrity check reports them; lists cannot order them.
+   */
+  async getAllPoolEntries(filter: EntryFilter = {}): Promise<EntryPage> {
+    const f = parse(entryFilterSchema, filter, 'filter');
+    const where = ['POOL_STATUS IS NOT NULL', 'POOL_ENTRY_TIME IS NOT NULL'];
+    if (f.status) where.push('POOL_STATUS = :status');
+    if (f.mode) where.push('POOL_MODE = :mode');
+    if (f.bookingId !== undefined) where.push('BOOKING_ID = :bookingId');
+    if (f.overdue) where.push(`POOL_STATUS IN ('waiting', 'ready', 'failed') AND POOL_DEADLINE_TIME < UTC_TIMESTAMP()`);
+    if (f.after) where.push('(POOL_ENTRY_TIME > :afterTime OR (POOL_ENTRY_TIME = :afterTime AND BOOKING_ID > :afterId))');
+    const rows = await this.db.select<PoolEntry>(
+      'pool.entries',
+      `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
+        ORDER BY POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`,
+      {
+        replacements: { ...f, afterTime: f.after?.entryTime, afterId: f.after?.bookingId, limit: f.limit + 1 },
+      },
+    );
+    const entries = rows.slice(0, f.limit).map(toEntry);
+    const last = entries[entries.length - 1];
+    const next = rows.length > f.limit && last?.entryTime ? { entryTime: last.entryTime, bookingId: last.bookingId } : null;
+    return { entries, next };
+  }
+
+  async getEntriesByMode(mode: PoolMode, page: Omit<EntryFilter, 'mode'> = {}): Promise<EntryPage> {
+    return this.getAllPoolEntries({ ...page, mode: parse(modeSchema, mode, 'mode') });
+  }
+
+  /** Entries that should have been assigned by now: deadline passed, not being processed. */
+  async getDeadlineEntries(page: Omit<EntryFilter, 'overdue'> = {}): Promise<EntryPage> {
+    return this.getAllPoolEntries({ ...page, overdue: true });
+  }
+
+  async getFailedEntries(page: Omit<EntryFilter, 'status'> = {}): Promise<EntryPage> {
+    return this.getAllPoolEntries({ ...page, status: 'failed' });
+  }
+
+  async getPoolStats(options: { leaseSeconds?: number; maxAttempts?: number } = {}): Promise<PoolStats> {
+    return readPoolStats(this.db, {
+      leaseSeconds: parse(z.number().int().min(1).default(3600), options.leaseSeconds, 'leaseSeconds'),
+      maxAttempts: parse(maxAttemptsSchema, options.maxAttempts, 'maxAttempts'),
+    });
+  }
+
+  /** Failed entries under `maxAttempts` go back to waiting, in batches. */
+  async retryFailedEntries(options: { maxAttempts?: number; limit?: number; audit?: AuditContext } = {}): Promise<{ retried: number }> {
+    const maxAttempts = parse(maxAttemptsSchema, options.maxAttempts, 'maxAttempts');
+    const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
+    const { affectedRows } = await this.audit.audited('pool.retry-failed', { context: options.audit, parameters: { maxAttempts, limit } }, async (progress) => ({
+      affectedRows: await updateInBatches(
+        this.db,
+        'pool.retry-failed',
+        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
+          WHERE POOL_STATUS = 'failed' AND COALESCE(POOL_PROCESSING_ATTEMPTS, 0) < :maxAttempts LIMIT :batch`,
+        { maxAttempts },
+        { limit, progress },
+      ),
+    }));
+    return { retried: affectedRows };
+  }
+
+  /** Processing entries whose lease is older than `olderThanSeconds` (or missing) go back to waiting. */
+  async resetStuckProcessing(options: { olderThanSeconds?: number; limit?: number; audit?: AuditContext; onBatch?: (total: number) => void } = {}): Promise<{ reset: number }> {
+    const olderThanSeconds = parse(z.number().int().min(0).default(3600), options.olderThanSeconds, 'olderThanSeconds');
+    const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
+    const { affectedRows } = await this.audit.audited('pool.reset-stuck', { context: options.audit, parameters: { olderThanSeconds, limit } }, async (progress) => ({
+      affectedRows: await updateInBatches(
+        this.db,
+        'pool.reset-stuck',
+        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
+          WHERE POOL_STATUS = 'processing'
+            AND (POOL_CLAIMED_AT IS NULL OR POOL_CLAIMED_AT < UTC_TIMESTAMP() - INTERVAL :olderThanSeconds SECOND)
+          LIMIT :batch`,
+        { olderThanSeconds },
+        { limit, progress, onBatch: options.onBatch },
+      ),
+    }));
+    return { reset: affectedRows };
+  }
+
+  /** Empties the pool; refuses unless `confirm` names the database, so it never runs by accident. */
+  async clearPool(options: { confirm: string; audit?: AuditContext }): Promise<{ cleared: number }> {
+    const database = this.db.profile.database;
+    if (options?.confirm !== database) {
+      throw new PoolError('INVALID_INPUT', `Clearing the pool needs confirm: '${database}' (the database's name). Nothing was changed.`);
+    }
+    const { affectedRows } = await this.audit.audited('pool.clear', { context: options.audit, parameters: { database } }, async (progress) => ({
+      affectedRows: await updateInBatches(
+        this.db,
+        'pool.clear',
+        `UPDATE BOOKING_PLAN SET ${LEAVE_POOL_ASSIGNMENTS} WHERE POOL_STATUS IS NOT NULL LIMIT :batch`,
+        {},
+        { progress },
+      ),
+    }));
+    return { cleared: affectedRows };
+  }
+
+  /** Locks the entry, checks the caller holds its lease, applies `assignments`; returns attempts. */
+  private async finishLease(id: number, owner: string, queryName: string, assignments: string, replacements: Record<string, unknown>): Promise<number> {
+    return this.db.transaction(async (transaction) => {
+      const [row] = await this.db.select<{ status: string | null; claimedBy: string | null; attempts: number }>(
+        `${queryName}.lock`,
+        `SELECT POOL_STATUS AS status, POOL_CLAIMED_BY AS claimedBy, COALESCE(POOL_PROCESSING_ATTEMPTS, 0) AS attempts
+           FROM BOOKING_PLAN WHERE BOOKING_ID = :id FOR UPDATE`,
+        { replacements: { id }, transaction },
+      );
+      if (!row || row.status !== 'processing' || row.claimedBy !== owner) {
+        const state = !row ? 'does not exist' : row.status !== 'processing' ? `is ${row.status ?? 'not in the pool'}` : `is held by ${row.claimedBy ?? 'nobody'}`;
+        throw new PoolError('CONFLICT', `${owner} does not hold booking ${id}'s lease: it ${state}. Its lease may have expired and been reset.`, {
+          bookingId: id,
+          status: row?.status ?? null,
+          claimedBy: row?.claimedBy ?? null,
+        });
+      }
+      await this.db.execute(queryName, `UPDATE BOOKING_PLAN ${assignments} WHERE BOOKING_ID = :id`, { replacements: { ...replacements, id }, transaction });
+      return Number(row.attempts);
+    });
+  }
+}
