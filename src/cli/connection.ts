@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { profileFromUrl } from '../core/db/profile-url.js';
+import { partsFromUrl, type UrlParts } from '../core/db/profile-url.js';
 import { PoolError } from '../shared/errors.js';
 import { connectionProfileSchema, type ConnectionProfile } from '../shared/profile.js';
 
@@ -29,23 +29,27 @@ export interface ConnectionFlags {
  */
 export function profileFromFlags(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): ConnectionProfile {
   const url = flags.url ?? env.POOL_DATABASE_URL;
-  const base: Partial<ConnectionProfile> = url ? profileFromUrl(url) : {};
-  if (!url && !flags.database) {
+  // The URL's parts are validated only after the flags are applied: `--url mysql://root@host/
+  // --database booking` is complete even though the URL alone is not.
+  const base: UrlParts = url ? partsFromUrl(url) : {};
+  const database = flags.database ?? base.database;
+  if (!database) {
     throw new PoolError('INVALID_INPUT', 'No database given: pass --url mysql://user:password@host:port/database, set POOL_DATABASE_URL, or pass --host, --user and --database.');
   }
   try {
     return connectionProfileSchema.parse({
-      ...base,
       host: flags.host ?? base.host,
-      port: flags.port !== undefined ? Number(flags.port) : base.port,
+      // digits only: Number() would also take '', '0x50' or '1e3'
+      port: flags.port !== undefined ? (/^\d+$/.test(flags.port.trim()) ? Number(flags.port) : Number.NaN) : base.port,
       user: flags.user ?? base.user ?? 'root',
       password: flags.password ?? env.POOL_DATABASE_PASSWORD ?? base.password ?? '',
-      database: flags.database ?? base.database,
+      database,
       socketPath: flags.socket ?? base.socketPath,
     });
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     const issue = error.issues[0];
-    throw new PoolError('INVALID_INPUT', `Invalid --${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'rejected'}.`);
+    const flag = issue?.path[0] === 'socketPath' ? 'socket' : (issue?.path.join('.') ?? 'option');
+    throw new PoolError('INVALID_INPUT', `Invalid --${flag}: ${issue?.message ?? 'rejected'}.`);
   }
 }

@@ -1,4 +1,6 @@
-const CREDENTIALED_URL = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/\s]*@/gi;
+// The password runs to the LAST '@' before the host: URL parsers accept a raw '@' in it
+// (mysql://root:P@ss@host/db), and stopping at the first one would print the rest of it.
+const CREDENTIALED_URL = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^/\s"']*@/gi;
 const SECRET_PAIR = /\b(password|passwd|pwd|token|secret)(["']?\s*[=:]\s*["']?)[^\s"'&,;}]+/gi;
 
 /** Removes passwords, credentialed URLs and tokens from text meant for a person or a log. */
