@@ -1,8 +1,11 @@
 import type { PoolMigration } from '../src/core/schema/migration-kit.js';
-import poolColumns from './0001-pool-columns.js';
-import leaseColumns from './0002-pool-lease-columns.js';
-import poolIndexes from './0003-pool-indexes.js';
-import auditLog from './0004-audit-log.js';
+import auditLog from './0001-audit-log.js';
+import poolColumns from './0002-pool-columns.js';
+import leaseColumns from './0003-pool-lease-columns.js';
+import poolIndexes from './0004-pool-indexes.js';
 
-/** Every migration in order; a static list so the built app and the tests run the same ones. */
-export const MIGRATIONS: readonly PoolMigration[] = [poolColumns, leaseColumns, poolIndexes, auditLog];
+/**
+ * Every migration in order; a static list so the built app and the tests run the same ones.
+ * The audit table comes first so that reverting pool changes never touches the audit history.
+ */
+export const MIGRATIONS: readonly PoolMigration[] = [auditLog, poolColumns, leaseColumns, poolIndexes];

@@ -130,3 +130,21 @@ describe('safety', () => {
     await expect(new PoolMigrator(db).up({ to: 'no-such-migration' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
+
+describe('audit history', () => {
+  it('refuses to revert the audit table while it holds rows, and reverts it once empty', async () => {
+    await loadVariant('bare');
+    const migrator = new PoolMigrator(db);
+    await migrator.up();
+    await fresh.admin.query(`INSERT INTO POOL_AUDIT_LOG (ACTOR, ACTION, OUTCOME, CONSOLE_VERSION) VALUES ('a@b', 'pool.clear', 'ok', 'test')`);
+    const refused = await migrator.down({ to: MIGRATIONS[0]?.name }).then(() => null, (error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'CONFLICT' });
+    expect((refused as Error).message).toMatch(/POOL_AUDIT_LOG holds 1 rows/);
+    expect((await snapshotSchema(fresh.admin)).tables).toContain('POOL_AUDIT_LOG');
+    expect((await migrator.status()).applied.map((m) => m.name)).toEqual([MIGRATIONS[0]?.name]);
+
+    await fresh.admin.query('DELETE FROM POOL_AUDIT_LOG');
+    await migrator.down({ to: MIGRATIONS[0]?.name });
+    expect((await snapshotSchema(fresh.admin)).tables).not.toContain('POOL_AUDIT_LOG');
+  });
+});

@@ -1,5 +1,6 @@
 import type { Database } from '../../core/db/database.js';
-import { PoolMigrator, type MigrationPlan } from '../../core/schema/migrator.js';
+import { PoolMigrationManager } from '../../core/pool/pool-migration-manager.js';
+import { PoolMigrator, type MigrationPlan, type MigrationProgress } from '../../core/schema/migrator.js';
 import { PoolError } from '../../shared/errors.js';
 import { EXIT_OK, type Output } from '../output.js';
 
@@ -21,9 +22,10 @@ function renderPlans(plans: MigrationPlan[], heading: string): string {
 }
 
 export async function migrate(db: Database, args: MigrateArgs, out: Output): Promise<number> {
-  const migrator = new PoolMigrator(db, {
-    onProgress: (p) => p.state !== 'finished' && out.progress(`[${p.position}/${p.total}] ${p.direction} ${p.migration}: ${p.summary}`),
-  });
+  const onProgress = (p: MigrationProgress) => {
+    if (p.state !== 'finished') out.progress(`[${p.position}/${p.total}] ${p.direction} ${p.migration}: ${p.summary}`);
+  };
+  const migrator = new PoolMigrator(db);
   switch (args.action) {
     case 'status': {
       const status = await migrator.status();
@@ -45,7 +47,8 @@ export async function migrate(db: Database, args: MigrateArgs, out: Output): Pro
         out.result({ dryRun: true, direction, plans }, () => renderPlans(plans, `dry run (${direction}), nothing changed`));
         return EXIT_OK;
       }
-      const plans = direction === 'up' ? await migrator.up({ to: args.to }) : await migrator.down({ to: args.to });
+      // Through the manager, so the run leaves an audit row.
+      const plans = await new PoolMigrationManager(db).migrate(direction, { to: args.to, onProgress });
       out.result({ dryRun: false, direction, plans }, () => renderPlans(plans, `migrated ${direction}`));
       return EXIT_OK;
     }

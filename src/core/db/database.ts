@@ -1,5 +1,5 @@
 import mysql2 from 'mysql2';
-import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, Sequelize, type Transaction, type TransactionOptions } from 'sequelize';
 import { retryAsPromised } from 'retry-as-promised';
 import type { ConnectionProfile } from '../../shared/profile.js';
 import { classifyError, errorTarget, type ErrorTarget } from './classify-error.js';
@@ -79,8 +79,11 @@ export class Database {
    * a deadlock rolls back everything, so retrying a single statement would be wrong.
    */
   async transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+    // BEGIN/COMMIT/ROLLBACK take these options: retrying them on a dead connection would only
+    // delay the retry of the whole transaction on a new one.
+    const once = { retry: { max: 1 } } as TransactionOptions;
     try {
-      return await retryAsPromised(() => this.sequelize.transaction((transaction) => work(transaction)), {
+      return await retryAsPromised(() => this.sequelize.transaction(once, (transaction) => work(transaction)), {
         ...TRANSIENT_RETRY,
         name: 'transaction',
       });

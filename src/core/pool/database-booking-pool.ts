@@ -32,6 +32,44 @@ export interface EntryPage {
 
 export type AddOutcome = 'added' | 'already-pooled';
 
+/*
+ * The hot queries' SQL, exported so that index health EXPLAINs exactly the text the repository runs.
+ */
+
+/** The ready page's two halves: each one index range scan already in claim order. */
+export const READY_HALVES = [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= UTC_TIMESTAMP()`] as const;
+/** The claim's halves: as the ready page, but against the clock read once in the claim's transaction (:now). */
+export const CLAIM_HALVES = [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= :now`] as const;
+const CLAIM_ORDER_BY = 'ORDER BY POOL_DEADLINE_TIME, POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit';
+
+/** One half of the ready page; replacements :limit (and :mode when `byMode`). */
+export function readyPageSql(half: string, byMode: boolean): string {
+  return `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN
+            WHERE ${half}${byMode ? ' AND POOL_MODE = :mode' : ''}
+            ${CLAIM_ORDER_BY}`;
+}
+
+/** One half of claimBatch's locking read; replacements :limit, :now (and :mode when `byMode`). */
+export function claimLockSql(half: string, byMode: boolean): string {
+  return `${readyPageSql(half, byMode)}
+              FOR UPDATE SKIP LOCKED`;
+}
+
+/** A keyset page of entries in entry order; `where` are AND-ed conditions, replacement :limit. */
+export function entriesPageSql(where: readonly string[]): string {
+  return `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
+        ORDER BY POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`;
+}
+
+/** The conditions getAllPoolEntries always applies, before any filter. */
+export const ENTRIES_BASE_WHERE = ['POOL_STATUS IS NOT NULL', 'POOL_ENTRY_TIME IS NOT NULL'] as const;
+
+/** One batch of the stuck-lease reset; replacements :olderThanSeconds, :batch. */
+export const RESET_STUCK_SQL = `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
+          WHERE POOL_STATUS = 'processing'
+            AND (POOL_CLAIMED_AT IS NULL OR POOL_CLAIMED_AT < UTC_TIMESTAMP() - INTERVAL :olderThanSeconds SECOND)
+          LIMIT :batch`;
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -88,15 +126,7 @@ export class DatabaseBookingPool {
     const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
     // Two index range scans (ready; waiting past deadline), merged here: one query with OR would sort.
     const [ready, due] = await Promise.all(
-      [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= UTC_TIMESTAMP()`].map((condition) =>
-        this.db.select<PoolEntry>(
-          'pool.ready',
-          `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN
-            WHERE ${condition}${mode ? ' AND POOL_MODE = :mode' : ''}
-            ORDER BY POOL_DEADLINE_TIME, POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`,
-          { replacements: { limit, mode } },
-        ),
-      ),
+      READY_HALVES.map((half) => this.db.select<PoolEntry>('pool.ready', readyPageSql(half, Boolean(mode)), { replacements: { limit, mode } })),
     );
     return [...(ready ?? []), ...(due ?? [])].map(toEntry).sort(claimOrder).slice(0, limit);
   }
@@ -127,17 +157,8 @@ export class DatabaseBookingPool {
       const [clock] = await this.db.select<{ now: Date }>('pool.claim.clock', 'SELECT UTC_TIMESTAMP() AS now', { transaction });
       const now = clock?.now ?? new Date();
       const locked: PoolEntry[] = [];
-      for (const condition of [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= :now`]) {
-        locked.push(
-          ...(await this.db.select<PoolEntry>(
-            'pool.claim.lock',
-            `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN
-              WHERE ${condition}${mode ? ' AND POOL_MODE = :mode' : ''}
-              ORDER BY POOL_DEADLINE_TIME, POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit
-              FOR UPDATE SKIP LOCKED`,
-            { replacements: { limit, mode, now }, transaction },
-          )),
-        );
+      for (const half of CLAIM_HALVES) {
+        locked.push(...(await this.db.select<PoolEntry>('pool.claim.lock', claimLockSql(half, Boolean(mode)), { replacements: { limit, mode, now }, transaction })));
       }
       const claimed = locked.map(toEntry).sort(claimOrder).slice(0, limit);
       if (claimed.length === 0) return [];
@@ -213,7 +234,7 @@ export class DatabaseBookingPool {
    */
   async getAllPoolEntries(filter: EntryFilter = {}): Promise<EntryPage> {
     const f = parse(entryFilterSchema, filter, 'filter');
-    const where = ['POOL_STATUS IS NOT NULL', 'POOL_ENTRY_TIME IS NOT NULL'];
+    const where: string[] = [...ENTRIES_BASE_WHERE];
     if (f.status) where.push('POOL_STATUS = :status');
     if (f.mode) where.push('POOL_MODE = :mode');
     if (f.bookingId !== undefined) where.push('BOOKING_ID = :bookingId');
@@ -221,8 +242,7 @@ export class DatabaseBookingPool {
     if (f.after) where.push('(POOL_ENTRY_TIME > :afterTime OR (POOL_ENTRY_TIME = :afterTime AND BOOKING_ID > :afterId))');
     const rows = await this.db.select<PoolEntry>(
       'pool.entries',
-      `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
-        ORDER BY POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`,
+      entriesPageSql(where),
       {
         replacements: { ...f, afterTime: f.after?.entryTime, afterId: f.after?.bookingId, limit: f.limit + 1 },
       },
@@ -278,10 +298,7 @@ export class DatabaseBookingPool {
       affectedRows: await updateInBatches(
         this.db,
         'pool.reset-stuck',
-        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
-          WHERE POOL_STATUS = 'processing'
-            AND (POOL_CLAIMED_AT IS NULL OR POOL_CLAIMED_AT < UTC_TIMESTAMP() - INTERVAL :olderThanSeconds SECOND)
-          LIMIT :batch`,
+        RESET_STUCK_SQL,
         { olderThanSeconds },
         { limit, progress, onBatch: options.onBatch },
       ),

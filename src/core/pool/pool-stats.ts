@@ -25,7 +25,7 @@ type StatsRow = Record<string, number | string | Date | null>;
  * served by an index alone (status+deadline+entry, status+lease, mode+status); only failed rows,
  * few by nature, are read from the table for their attempts.
  */
-const STATS_SQL = `
+export const STATS_SQL = `
 SELECT c.measuredAt, a.*, b.expiredLeases, d.failedAtMaxAttempts, m.*
   FROM (SELECT UTC_TIMESTAMP() AS measuredAt) c
  CROSS JOIN (

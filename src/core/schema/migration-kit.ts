@@ -137,7 +137,12 @@ export function createTableMigration(name: string, description: string, table: s
     async planDown(db, created) {
       const mine = created.some((object) => object.kind === 'table' && object.name === table);
       if (!mine || !(await tableExists(db, table))) return [{ summary: `table ${table} was adopted: kept`, sql: null }];
-      return [{ summary: `drop table ${table}`, sql: `DROP TABLE ${q(table)}` }];
+      const [held] = await db.select<{ n: number }>('migrations.table-rows', `SELECT COUNT(*) AS n FROM ${q(table)}`);
+      if (Number(held?.n) > 0) {
+        // A history is not ours to throw away: someone must decide to keep a copy first.
+        throw new PoolError('CONFLICT', `${table} holds ${Number(held?.n)} rows; reverting ${name} would delete them. Copy the table elsewhere and empty it, then revert again. Nothing was changed by this step.`);
+      }
+      return [{ summary: `drop table ${table} (empty)`, sql: `DROP TABLE ${q(table)}` }];
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createTableMigration } from '../src/core/schema/migration-kit.js';
 
 /** Who did what to the pool, when, to how many rows and why. */
-export default createTableMigration('0004-audit-log', 'Audit table POOL_AUDIT_LOG', 'POOL_AUDIT_LOG', `
+export default createTableMigration('0001-audit-log', 'Audit table POOL_AUDIT_LOG', 'POOL_AUDIT_LOG', `
   AUDIT_ID BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   AUDIT_TIME DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   ACTOR VARCHAR(255) NOT NULL,

@@ -6,7 +6,7 @@ import { addIndexesMigration } from '../src/core/schema/migration-kit.js';
  * columns: idx_pool_claim covers idx_pool_ready and idx_pool_status, so on a fresh table those two
  * are recorded as served by it rather than created as redundant copies.
  */
-export default addIndexesMigration('0003-pool-indexes', 'Pool indexes on BOOKING_PLAN', 'BOOKING_PLAN', [
+export default addIndexesMigration('0004-pool-indexes', 'Pool indexes on BOOKING_PLAN', 'BOOKING_PLAN', [
   { name: 'idx_pool_claim', columns: ['POOL_STATUS', 'POOL_DEADLINE_TIME', 'POOL_ENTRY_TIME'], purpose: 'ready page and claim order without a filesort' },
   { name: 'idx_pool_ready', columns: ['POOL_STATUS', 'POOL_DEADLINE_TIME'], purpose: 'ready queries (summary)' },
   { name: 'idx_pool_processing', columns: ['POOL_STATUS', 'POOL_ENTRY_TIME'], purpose: 'entries by status in entry order (summary)' },

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/* The pool's vocabulary, shared by core (which stores it) and the console's front (which shows it). */
+
+export const POOL_STATUSES = ['waiting', 'ready', 'processing', 'failed'] as const;
+export type PoolStatus = (typeof POOL_STATUSES)[number];
+
+export const POOL_MODES = ['BALANCE', 'URGENT', 'NORMAL', 'CUSTOM'] as const;
+export type PoolMode = (typeof POOL_MODES)[number];
+
+export const MEETING_TYPES = ['DR', 'VIP', 'Weekly', 'General', 'Augent', 'Other'] as const;
+export type MeetingType = (typeof MEETING_TYPES)[number];
+
+export const BOOKING_STATUSES = ['approve', 'cancel', 'waiting', 'complet'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/** One pooled booking as list queries return it (never MEETING_DETAIL). */
+export interface PoolEntry {
+  bookingId: number;
+  meetingType: MeetingType;
+  timeStart: Date;
+  bookingStatus: BookingStatus;
+  interpreterEmpCode: string | null;
+  status: PoolStatus;
+  mode: PoolMode | null;
+  entryTime: Date | null;
+  deadlineTime: Date | null;
+  attempts: number;
+  claimedBy: string | null;
+  claimedAt: Date | null;
+  lastError: string | null;
+}
+
+export const bookingIdSchema = z.number().int().positive().max(2_147_483_647);
+export const ownerSchema = z.string().trim().min(1).max(128);
+export const modeSchema = z.enum(POOL_MODES);
+export const statusSchema = z.enum(POOL_STATUSES);

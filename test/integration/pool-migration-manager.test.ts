@@ -1,0 +1,59 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { describe, expect, it } from 'vitest';
+import { PoolMigrationManager } from '../../src/core/pool/pool-migration-manager.js';
+import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-database.js';
+
+const t = poolDatabase('host-orm');
+
+async function auditActions(): Promise<string[]> {
+  const [rows] = await t.admin.query<RowDataPacket[]>('SELECT ACTION AS action FROM POOL_AUDIT_LOG ORDER BY AUDIT_ID');
+  return rows.map((row) => String(row.action));
+}
+
+describe('PoolMigrationManager', () => {
+  it('previews cleanup by default, applies only when asked, and audits the apply', async () => {
+    const manager = new PoolMigrationManager(t.db);
+    const ids = await insertBookings(t.admin, { count: 3, bookingStatus: 'cancel' });
+    await poolDirectly(t.admin, ids, { status: 'waiting' });
+    const before = await auditActions();
+
+    const preview = await manager.cleanupInconsistentPoolStates();
+    if (!preview.dryRun) throw new Error('expected a preview');
+    const finished = preview.rules.find((rule) => rule.id === 'booking-finished');
+    expect(finished?.count).toBeGreaterThanOrEqual(3);
+    expect(await auditActions()).toEqual(before);
+
+    const applied = await manager.cleanupInconsistentPoolStates({ dryRun: false, audit: { actor: 'ops@desk', reason: 'ticket 42' } });
+    if (applied.dryRun) throw new Error('expected an apply');
+    expect(await t.pool.isInPool(ids[0]!)).toBe(false);
+    const [row] = await t.pool.audit.list({ action: 'maintenance.cleanup' });
+    expect(row).toMatchObject({ actor: 'ops@desk', reason: 'ticket 42', outcome: 'ok' });
+    expect(row?.affectedRows).toBe(applied.total);
+  });
+
+  it('reports drift: the host ORM indexes are unexpected but serve, nothing is missing', async () => {
+    const status = await new PoolMigrationManager(t.db).getMigrationStatus();
+    expect(status.pending).toEqual([]);
+    expect(status.drift.missingColumns).toEqual([]);
+    expect(status.drift.missingIndexes).toEqual([]);
+    expect(status.drift.unexpectedIndexes.map((index) => index.name)).toContain('BOOKING_PLAN_POOL_STATUS_idx');
+    expect(status.countsByStatus).not.toBeNull();
+  });
+
+  it('recreates a dropped index through the migrations, previewing first, and audits migration runs', async () => {
+    const manager = new PoolMigrationManager(t.db);
+    await manager.migrate('down', { to: '0004-pool-indexes', audit: { actor: 'ops@desk' } });
+    expect((await manager.getMigrationStatus()).drift.missingIndexes).toContain('idx_pool_claim');
+
+    const preview = await manager.ensurePoolIndexes();
+    expect(preview.dryRun).toBe(true);
+    expect(preview.plans.flatMap((plan) => plan.steps).some((step) => step.sql?.includes('idx_pool_claim'))).toBe(true);
+    expect((await manager.getMigrationStatus()).drift.missingIndexes).toContain('idx_pool_claim');
+
+    await manager.ensurePoolIndexes({ dryRun: false, audit: { actor: 'ops@desk' } });
+    expect((await manager.getMigrationStatus()).drift.missingIndexes).toEqual([]);
+    // Down removed the audit table (0004) so only runs after it came back are recorded.
+    await manager.migrate('up', { audit: { actor: 'ops@desk' } });
+    expect((await auditActions()).slice(-1)).toEqual(['migrations.up']);
+  });
+});
