@@ -1,16 +1,49 @@
 import { parseArgs } from 'node:util';
 import { Database } from '../core/db/database.js';
 import { PoolError } from '../shared/errors.js';
+import { cleanupCommand } from './commands/cleanup.js';
+import type { CliCommand, FlagSpec } from './commands/command.js';
 import { doctor } from './commands/doctor.js';
+import { entriesCommand } from './commands/entries.js';
+import { importMemoryCommand } from './commands/import-memory.js';
+import { indexesCommand } from './commands/indexes.js';
 import { migrate } from './commands/migrate.js';
+import { resetStuckCommand } from './commands/reset-stuck.js';
+import { retryFailedCommand } from './commands/retry-failed.js';
+import { simulateCommand } from './commands/simulate.js';
+import { statsCommand } from './commands/stats.js';
+import { statusCommand } from './commands/status.js';
+import { validateCommand } from './commands/validate.js';
 import { CONNECTION_OPTIONS, profileFromFlags } from './connection.js';
 import { createOutput, EXIT_OK } from './output.js';
+
+const POOL_COMMANDS: readonly CliCommand[] = [
+  statsCommand,
+  entriesCommand,
+  statusCommand,
+  validateCommand,
+  cleanupCommand,
+  retryFailedCommand,
+  resetStuckCommand,
+  importMemoryCommand,
+  indexesCommand,
+  simulateCommand,
+];
+
+/** Flags of the commands written before the command table; they keep their own handling. */
+const LEGACY_COMMAND_OPTIONS: Record<string, readonly string[]> = { doctor: [], migrate: ['to', 'dry-run'] };
+
+const GLOBAL_OPTIONS = { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean' } } as const;
 
 const USAGE = `pool-console: the booking pool from a terminal
 
 Usage:
   pool-console doctor                                   check connection, server and pool schema
   pool-console migrate status | up | down [--to NAME] [--dry-run]
+${POOL_COMMANDS.flatMap((command) => command.usage.map((line) => `  pool-console ${line}`)).join('\n')}
+
+Writes (cleanup, retry-failed, reset-stuck, import-memory) are recorded in POOL_AUDIT_LOG with
+--actor (default: OS user@host) and --reason.
 
 Connection (any command):
   --url mysql://user:password@host:port/database        or POOL_DATABASE_URL
@@ -21,28 +54,51 @@ Output:
   --json                                                machine-readable result on stdout
 Exit codes: 0 ok, 1 findings, 2 error.`;
 
+/** Every flag any command takes, for one strict parse; which command may use which is checked after. */
+function allOptions(): Record<string, FlagSpec> {
+  const options: Record<string, FlagSpec> = { ...GLOBAL_OPTIONS, to: { type: 'string' }, 'dry-run': { type: 'boolean' } };
+  for (const command of POOL_COMMANDS) {
+    for (const [name, spec] of Object.entries(command.options)) {
+      const known = options[name];
+      if (known && (known.type !== spec.type || ('multiple' in known && known.multiple) !== ('multiple' in spec && spec.multiple))) {
+        throw new Error(`CLI flag --${name} is declared with two different shapes`);
+      }
+      options[name] = spec;
+    }
+  }
+  return options;
+}
+
+function refuseForeignFlags(command: string, given: string[], allowed: readonly string[]): void {
+  const foreign = given.find((flag) => !(flag in GLOBAL_OPTIONS) && !allowed.includes(flag));
+  if (foreign) throw new PoolError('INVALID_INPUT', `Option --${foreign} does not apply to '${command}'. Run pool-console --help.`);
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   let out = createOutput(json);
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean' }, to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
-    });
-    const [command, action] = positionals;
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: allOptions() });
+    const flags = values as Record<string, unknown>;
+    const [command, ...rest] = positionals;
     if (values.help || command === undefined || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_OK;
     }
-    if (!['doctor', 'migrate'].includes(command)) throw new PoolError('INVALID_INPUT', `Unknown command '${command}'. Run pool-console --help.`);
-    const profile = profileFromFlags(values);
+    const poolCommand = POOL_COMMANDS.find((candidate) => candidate.name === command);
+    const legacyOptions = LEGACY_COMMAND_OPTIONS[command];
+    if (!poolCommand && !legacyOptions) throw new PoolError('INVALID_INPUT', `Unknown command '${command}'. Run pool-console --help.`);
+    refuseForeignFlags(command, Object.keys(flags), poolCommand ? Object.keys(poolCommand.options) : legacyOptions ?? []);
+    // flags are checked before connecting: a typo costs no connection attempt
+    const commandFlags = Object.fromEntries(Object.entries(flags).filter(([name]) => !(name in GLOBAL_OPTIONS)));
+    const prepared = poolCommand?.prepare(commandFlags, rest);
+    const profile = profileFromFlags(values as Record<string, string | undefined>);
     out = createOutput(json, [profile.password]);
-    const db = new Database(profile);
+    const db = new Database(profile, prepared?.databaseOptions);
     try {
+      if (prepared) return await prepared.run(db, out);
       if (command === 'doctor') return await doctor(db, out);
-      return await migrate(db, { action, to: values.to, dryRun: Boolean(values['dry-run']) }, out);
+      return await migrate(db, { action: rest[0], to: values.to as string | undefined, dryRun: Boolean(values['dry-run']) }, out);
     } finally {
       await db.close();
     }

@@ -18,3 +18,31 @@ export const connectionProfileSchema = z.object({
 
 export type ConnectionProfile = z.infer<typeof connectionProfileSchema>;
 export type ConnectionProfileInput = z.input<typeof connectionProfileSchema>;
+
+export const ENVIRONMENTS = ['production', 'staging', 'sandbox'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** A saved connection as ops staff edit it; the password is kept apart, encrypted or in memory only. */
+export const savedProfileSchema = z.object({
+  name: z.string().trim().min(1).max(64),
+  host: z.string().trim().min(1).max(255),
+  port: z.number().int().min(1).max(65535).default(3306),
+  user: z.string().min(1).max(128),
+  database: connectionProfileSchema.shape.database,
+  socketPath: z.string().min(1).max(1024).optional(),
+  tls: connectionProfileSchema.shape.tls,
+  environment: z.enum(ENVIRONMENTS).default('staging'),
+  readOnly: z.boolean().default(false),
+  /** A read replica for stats and charts, so watching the pool does not load the primary. */
+  replica: z.object({ host: z.string().trim().min(1).max(255), port: z.number().int().min(1).max(65535).default(3306) }).optional(),
+});
+
+export type SavedProfile = z.infer<typeof savedProfileSchema>;
+export type SavedProfileInput = z.input<typeof savedProfileSchema>;
+
+/** What the UI may see of a saved profile: everything but the password. */
+export interface ProfileSummary extends SavedProfile {
+  hasPassword: boolean;
+  /** Where its password lives: encrypted on disk, or only for this session (no OS encryption). */
+  passwordStorage: 'encrypted' | 'session-only' | 'none';
+}

@@ -221,18 +221,18 @@ describe('cleanup rules', () => {
 
   it('takes the lease timeout as a parameter, and runs only the rules named, in the defined order', async () => {
     const fresh = await one();
-    await poolDirectly(t.admin, [fresh], { status: 'processing', attempts: 1, claimedBy: 'w', claimedSecondsAgo: 120 });
+    await poolDirectly(t.admin, [fresh], { status: 'processing', attempts: 1, claimedBy: 'w', claimedSecondsAgo: 900 });
     const byDefault = await previewCleanup(t.db, { rules: ['stuck-processing'] });
     expect(byDefault.rules).toEqual([expect.objectContaining({ id: 'stuck-processing', count: 0 })]);
 
-    const short = await previewCleanup(t.db, { rules: ['attempts-out-of-range', 'stuck-processing'], leaseTimeoutSeconds: 60 });
+    const short = await previewCleanup(t.db, { rules: ['attempts-out-of-range', 'stuck-processing'], leaseTimeoutSeconds: 600 });
     expect(short.rules.map((rule) => [rule.id, rule.count, rule.sampleIds])).toEqual([
       ['stuck-processing', 1, [fresh]],
       ['attempts-out-of-range', 0, []],
     ]);
-    expect(short.rules[0]?.detects).toContain('60 s');
+    expect(short.rules[0]?.detects).toContain('600 s');
     const seen: { rule: string; fixed: number }[] = [];
-    const applied = await applyCleanup(t.db, { rules: ['stuck-processing'], leaseTimeoutSeconds: 60, onProgress: (p) => seen.push(p) });
+    const applied = await applyCleanup(t.db, { rules: ['stuck-processing'], leaseTimeoutSeconds: 600, onProgress: (p) => seen.push(p) });
     expect(applied).toEqual({ rules: [{ id: 'stuck-processing', fixed: 1 }], total: 1 });
     expect(seen).toEqual([{ rule: 'stuck-processing', fixed: 1 }]);
     expect(await state(fresh)).toMatchObject({ status: 'waiting', claimedBy: null, attempts: 1 });

@@ -1,38 +1,9 @@
 import { hostname, userInfo } from 'node:os';
 import type { Database } from '../db/database.js';
 import { CONSOLE_VERSION } from '../version.js';
+import type { AuditContext, AuditEntry, AuditFilter, AuditOutcome } from '../../shared/results/audit.js';
 
-export type AuditOutcome = 'ok' | 'error';
-
-export interface AuditEntry {
-  auditId: number;
-  time: Date;
-  actor: string;
-  action: string;
-  bookingId: number | null;
-  parameters: unknown;
-  affectedRows: number;
-  outcome: AuditOutcome;
-  reason: string | null;
-  consoleVersion: string;
-}
-
-export interface AuditContext {
-  /** Who asked; the OS user@host of this process unless given. */
-  actor?: string;
-  reason?: string;
-}
-
-export interface AuditFilter {
-  action?: string;
-  actor?: string;
-  bookingId?: number;
-  from?: Date;
-  to?: Date;
-  /** Keyset: entries older than this audit id. */
-  beforeId?: number;
-  limit?: number;
-}
+export type { AuditContext, AuditEntry, AuditFilter, AuditOutcome } from '../../shared/results/audit.js';
 
 export function defaultActor(): string {
   let user = 'unknown';

@@ -1,12 +1,6 @@
-/** Query timings per query name: percentiles over the last samples, for the live latency chart. */
-export interface LatencySummary {
-  name: string;
-  count: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  last: number[];
-}
+import type { LatencySummary } from '../../shared/results/latency.js';
+
+export type { LatencySummary } from '../../shared/results/latency.js';
 
 export class LatencyRecorder {
   private readonly samples = new Map<string, { ring: number[]; next: number; count: number }>();

@@ -2,14 +2,10 @@ import { createHash } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { PoolError } from '../../shared/errors.js';
 import type { ConnectionProfile } from '../../shared/profile.js';
+import type { LockHolder } from '../../shared/results/schema.js';
 import { classifyError, errorTarget } from './classify-error.js';
 
-export interface LockHolder {
-  connectionId: number;
-  user: string | null;
-  host: string | null;
-  heldForSeconds: number | null;
-}
+export type { LockHolder } from '../../shared/results/schema.js';
 
 /** MySQL lock names are server-wide and at most 64 characters: scope them to one database. */
 export function lockName(purpose: string, database: string): string {

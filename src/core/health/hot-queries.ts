@@ -3,64 +3,9 @@ import type { Database } from '../db/database.js';
 import { DEFAULT_MAX_ATTEMPTS, CLAIM_HALVES, claimLockSql, ENTRIES_BASE_WHERE, entriesPageSql, READY_HALVES, readyPageSql, RESET_STUCK_SQL } from '../pool/database-booking-pool.js';
 import { BATCH_SIZE } from '../pool/batches.js';
 import { STATS_SQL } from '../pool/pool-stats.js';
+import type { HotQuery, HotQueryPlan, PlanFacts, Verdict } from '../../shared/results/health.js';
 
-export type Verdict = 'good' | 'warn' | 'bad';
-
-/** A statement the pool runs often enough that its plan matters; the repository's own SQL text. */
-export interface HotQuery {
-  name: string;
-  label: string;
-  sql: string;
-  replacements: Record<string, unknown>;
-  /** The most rows it returns or changes: its LIMIT, or 1 for the stats aggregate. */
-  rowsReturned: number;
-  /** A page whose ORDER BY must come from the index: a sort would read every matching row. */
-  ordered: boolean;
-  /** Expected index names (MIGRATIONS) whose columns should serve it; any present index starting with them will do. */
-  servedBy: string[];
-  /** Appended to `sql` by the repository; EXPLAINed without it if the server refuses. */
-  lockingClause?: string;
-}
-
-/** One read of a base table in a plan. */
-export interface PlanTable {
-  table: string;
-  accessType: string;
-  key: string | null;
-  /** The optimizer's estimate of rows read per scan (MariaDB `rows`, MySQL `rows_examined_per_scan`). */
-  rows: number | null;
-}
-
-/** What a plan says, whichever server wrote it. */
-export interface PlanFacts {
-  tables: PlanTable[];
-  filesort: boolean;
-  temporary: boolean;
-  /** Optimizer notes such as "Impossible WHERE", from plans that read no table. */
-  messages: string[];
-}
-
-export interface HotQueryPlan {
-  name: string;
-  label: string;
-  sql: string;
-  /** The index of the (first) base-table read, null when none is used. */
-  indexUsed: string | null;
-  /** Every index the plan reads, in plan order (the stats statement reads several). */
-  indexes: string[];
-  /** The worst access type among the base-table reads. */
-  accessType: string | null;
-  /** The optimizer's estimate, summed over base-table reads. An ordered page without a sort stops at its LIMIT. */
-  rowsExamined: number | null;
-  rowsReturned: number;
-  filesort: boolean;
-  temporary: boolean;
-  verdict: Verdict;
-  reason: string;
-  /** The server refused EXPLAIN of the locking read, so the same read without FOR UPDATE was explained. */
-  explainedWithoutLocking: boolean;
-  explain: unknown;
-}
+export type { HotQuery, HotQueryPlan, PlanFacts, PlanTable, Verdict } from '../../shared/results/health.js';
 
 /** Full scans of tables smaller than this are the optimizer's sensible choice, not a missing index. */
 const SMALL_TABLE_ROWS = 1000;

@@ -3,46 +3,12 @@ import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { isLeadingPrefix, listColumns, listIndexes, tableExists, type IndexInfo } from '../schema/introspect.js';
 import type { IndexSpec } from '../schema/migration-kit.js';
-import { explainHotQuery, hotQueries, type HotQueryPlan } from './hot-queries.js';
+import { explainHotQuery, hotQueries } from './hot-queries.js';
+import type { ExpectedIndexHealth, HotQueryPlan, IndexHealth, PresentIndexHealth } from '../../shared/results/health.js';
+
+export type { ExpectedIndexHealth, IndexHealth, PresentIndexHealth } from '../../shared/results/health.js';
 
 const TABLE = 'BOOKING_PLAN';
-
-export interface ExpectedIndexHealth {
-  name: string;
-  columns: string[];
-  purpose: string;
-  /** present: under its own name; served: another index starts with its columns; missing: neither. */
-  state: 'present' | 'served' | 'missing';
-  servedBy: string | null;
-  note: string | null;
-}
-
-export interface PresentIndexHealth {
-  name: string;
-  columns: string[];
-  unique: boolean;
-  /** Touches a POOL_ column: only these are judged for duplicates and redundancy. */
-  pool: boolean;
-  /** Pages × page size from InnoDB's persistent statistics; null when they cannot be read. */
-  sizeBytes: number | null;
-  /** Another index with exactly the same columns, which this one copies. */
-  duplicateOf: string | null;
-  /** Wider indexes that start with all of this one's columns, and so serve every query it serves. */
-  prefixOf: string[];
-}
-
-export interface IndexHealth {
-  table: string;
-  /** The database's clock when the report was read. */
-  checkedAt: Date;
-  expected: ExpectedIndexHealth[];
-  present: PresentIndexHealth[];
-  missing: string[];
-  duplicates: { index: string; sameAs: string }[];
-  redundant: { index: string; prefixOf: string[] }[];
-  sizes: { available: boolean; note: string | null };
-  queries: HotQueryPlan[];
-}
 
 export interface IndexHealthOptions {
   /** Lease time the stats and stuck-scan statements are explained with (default 3600 s). */

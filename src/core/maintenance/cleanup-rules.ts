@@ -1,6 +1,10 @@
 import { deadlineSql, type Thresholds } from '../pool/deadline.js';
 import { LEAVE_POOL_ASSIGNMENTS } from '../pool/entry-columns.js';
 import { MEETING_TYPES, type MeetingType } from '../pool/pool-types.js';
+import type { CleanupRuleId } from '../../shared/results/maintenance.js';
+
+export { CLEANUP_RULE_IDS } from '../../shared/results/maintenance.js';
+export type { CleanupRuleId } from '../../shared/results/maintenance.js';
 
 /**
  * The integrity rules behind cleanup and validation, in the order apply runs them.
@@ -21,18 +25,6 @@ import { MEETING_TYPES, type MeetingType } from '../pool/pool-types.js';
  * Placeholders: `:now` (the database clock, read once per run), `:leaseTimeoutSeconds`,
  * `:meetingStartedError`, `:urgent_<MeetingType>` (MEETING_TYPE_PRIORITY's urgent days).
  */
-
-export const CLEANUP_RULE_IDS = [
-  'booking-finished',
-  'interpreter-assigned',
-  'meeting-started',
-  'stuck-processing',
-  'missing-entry-or-deadline',
-  'deadline-after-start',
-  'attempts-out-of-range',
-  'null-status-leftovers',
-] as const;
-export type CleanupRuleId = (typeof CLEANUP_RULE_IDS)[number];
 
 export const DEFAULT_LEASE_TIMEOUT_SECONDS = 3600;
 /** The highest attempt count the pool API can produce (failProcessing's maxAttempts is at most 100). */

@@ -13,6 +13,9 @@ import {
   type CleanupRule,
   type CleanupRuleId,
 } from './cleanup-rules.js';
+import type { CleanupPreview, CleanupResult, IntegrityReport, RuleFinding } from '../../shared/results/maintenance.js';
+
+export type { CleanupPreview, CleanupResult, IntegrityReport, RuleFinding } from '../../shared/results/maintenance.js';
 
 const SAMPLE_SIZE = 20;
 const MAX_LEASE_TIMEOUT_SECONDS = 366 * 86_400;
@@ -39,35 +42,6 @@ export interface ApplyCleanupOptions extends CleanupOptions {
   onProgress?: (progress: { rule: CleanupRuleId; fixed: number }) => void;
   /** Kept up to date with the rows changed so far in this run, so a failure half-way can be audited. */
   progress?: { affectedRows: number };
-}
-
-export interface RuleFinding {
-  id: CleanupRuleId;
-  title: string;
-  detects: string;
-  fix: string;
-  /** Rows apply would change under this rule, run in the defined order. */
-  count: number;
-  /** Up to 20 of those rows' booking ids, ascending. */
-  sampleIds: number[];
-}
-
-export interface CleanupPreview {
-  rules: RuleFinding[];
-  /** The database clock every rule was evaluated against. */
-  measuredAt: Date;
-}
-
-export interface CleanupResult {
-  rules: { id: CleanupRuleId; fixed: number }[];
-  /** Sum of the rules' counts: a row fixed under two rules counts twice. */
-  total: number;
-}
-
-export interface IntegrityReport {
-  passed: boolean;
-  rules: RuleFinding[];
-  checkedAt: Date;
 }
 
 function parseOptions(options: CleanupOptions): { rules: CleanupRule[]; leaseTimeoutSeconds: number } {

@@ -4,7 +4,19 @@ import type { Database } from '../db/database.js';
 import { BATCH_SIZE } from '../pool/batches.js';
 import { computeDeadline, DEFAULT_THRESHOLDS, deadlineLeadDays, loadThresholds, type Thresholds } from '../pool/deadline.js';
 import type { BookingStatus, MeetingType, PoolMode, PoolStatus } from '../pool/pool-types.js';
+import {
+  LEGACY_OUTCOMES,
+  type LegacyCounts,
+  type LegacyImportLine,
+  type LegacyImportPreview,
+  type LegacyImportProgress,
+  type LegacyImportResult,
+  type LegacyOutcome,
+} from '../../shared/results/maintenance.js';
 import { parseLegacySnapshot, type LegacyEntry } from './legacy-snapshot.js';
+
+export { LEGACY_OUTCOMES } from '../../shared/results/maintenance.js';
+export type { LegacyCounts, LegacyImportLine, LegacyImportPreview, LegacyImportProgress, LegacyImportResult, LegacyOutcome } from '../../shared/results/maintenance.js';
 
 /**
  * Importing the legacy in-memory pool's export into BOOKING_PLAN: a read-only preview that judges
@@ -21,52 +33,6 @@ import { parseLegacySnapshot, type LegacyEntry } from './legacy-snapshot.js';
  * - invalid: the file's meeting type or start time (to the second) disagrees with the booking, the
  *   deadline field holds no date, or the deadline falls after the meeting's start.
  */
-
-export const LEGACY_OUTCOMES = ['will-add', 'already-pooled', 'booking-missing', 'booking-finished', 'invalid'] as const;
-export type LegacyOutcome = (typeof LEGACY_OUTCOMES)[number];
-export type LegacyCounts = Record<LegacyOutcome, number>;
-
-export interface LegacyImportLine {
-  /** The entry's 0-based position in the file. */
-  index: number;
-  bookingId: number;
-  outcome: LegacyOutcome;
-  /** For `invalid`: the entry's field at fault. */
-  field?: string;
-  detail?: string;
-  /** For `will-add`: what will be stored. */
-  deadline?: Date;
-  mode?: PoolMode;
-}
-
-export interface LegacyImportPreview {
-  total: number;
-  /** Per outcome, so callers need not scan `entries`. */
-  counts: LegacyCounts;
-  /** One line per file entry, in file order. */
-  entries: LegacyImportLine[];
-}
-
-export interface LegacyImportResult {
-  total: number;
-  /** Entries this run put into the pool. */
-  added: number;
-  /** Entries found in the pool already (by an earlier run or otherwise) and kept as they are. */
-  alreadyPooled: number;
-  skipped: Record<Exclude<LegacyOutcome, 'will-add' | 'already-pooled'>, number>;
-  /** Batches committed, each one transaction over up to 1,000 entries. */
-  batches: number;
-}
-
-export interface LegacyImportProgress {
-  /** 1-based number of the batch just committed, of `batches`. */
-  batch: number;
-  batches: number;
-  /** File entries judged so far (committed batches), of `total`. */
-  processed: number;
-  total: number;
-  added: number;
-}
 
 export interface LegacyApplyOptions {
   /** Called after each committed batch; awaited. If it throws, the import stops there (committed batches stay). */

@@ -4,33 +4,15 @@ import { AuditLog, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { updateInBatches } from './batches.js';
 import { claimOrder, ELIGIBLE, ENTRY_COLUMNS, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
-import { bookingIdSchema, modeSchema, ownerSchema, statusSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
+import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
+import { entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage } from '../../shared/results/pool.js';
+
+export { entryFilterSchema } from '../../shared/results/pool.js';
+export type { AddOutcome, EntryFilter, EntryPage } from '../../shared/results/pool.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
-const MAX_PAGE = 1000;
-
-const pageLimit = z.number().int().min(1).max(MAX_PAGE).default(100);
 const maxAttemptsSchema = z.number().int().min(1).max(100).default(DEFAULT_MAX_ATTEMPTS);
-
-export const entryFilterSchema = z.object({
-  status: statusSchema.optional(),
-  mode: modeSchema.optional(),
-  overdue: z.boolean().optional(),
-  bookingId: bookingIdSchema.optional(),
-  /** Keyset cursor: the last entry of the previous page. */
-  after: z.object({ entryTime: z.coerce.date(), bookingId: bookingIdSchema }).optional(),
-  limit: pageLimit,
-});
-export type EntryFilter = z.input<typeof entryFilterSchema>;
-
-export interface EntryPage {
-  entries: PoolEntry[];
-  /** Pass as `after` for the next page; null on the last page. */
-  next: { entryTime: Date; bookingId: number } | null;
-}
-
-export type AddOutcome = 'added' | 'already-pooled';
 
 /*
  * The hot queries' SQL, exported so that index health EXPLAINs exactly the text the repository runs.
@@ -122,7 +104,7 @@ export class DatabaseBookingPool {
 
   /** Eligible entries now, oldest deadline first, then entry time; at most `limit` (≤ 1,000). */
   async getReadyForAssignment(options: { limit?: number; mode?: PoolMode } = {}): Promise<PoolEntry[]> {
-    const limit = parse(pageLimit, options.limit, 'limit');
+    const limit = parse(pageLimitSchema, options.limit, 'limit');
     const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
     // Two index range scans (ready; waiting past deadline), merged here: one query with OR would sort.
     const [ready, due] = await Promise.all(
@@ -151,7 +133,7 @@ export class DatabaseBookingPool {
    */
   async claimBatch(options: { owner: string; limit?: number; mode?: PoolMode }): Promise<PoolEntry[]> {
     const owner = parse(ownerSchema, options?.owner, 'owner');
-    const limit = parse(pageLimit, options.limit, 'limit');
+    const limit = parse(pageLimitSchema, options.limit, 'limit');
     const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
     return this.db.transaction(async (transaction) => {
       const [clock] = await this.db.select<{ now: Date }>('pool.claim.clock', 'SELECT UTC_TIMESTAMP() AS now', { transaction });

@@ -7,6 +7,9 @@ import { PoolMigrator, type MigrationProgress } from '../schema/migrator.js';
 import { schemaReport } from '../schema/schema-report.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { readPoolStats } from './pool-stats.js';
+import type { MigrationOverview, SchemaDrift } from '../../shared/results/schema.js';
+
+export type { MigrationOverview, SchemaDrift } from '../../shared/results/schema.js';
 
 const INDEX_MIGRATION = '0004-pool-indexes';
 
@@ -82,14 +85,14 @@ export class PoolMigrationManager {
   }
 
   /** Applied and pending migrations, schema drift, the lock holder and counts by status. */
-  async getMigrationStatus() {
+  async getMigrationStatus(): Promise<MigrationOverview> {
     const migrator = new PoolMigrator(this.db);
     const [status, lockHolder, report] = await Promise.all([migrator.status(), migrator.lockHolder(), schemaReport(this.db)]);
     const expectedColumns = new Set(MIGRATIONS.flatMap((m) => m.expects.columns ?? []).map((c) => c.name.toLowerCase()));
     const expectedIndexes = new Set(MIGRATIONS.flatMap((m) => m.expects.indexes ?? []).map((i) => i.name.toLowerCase()));
     const columns = report.bookingPlan ? await listColumns(this.db, 'BOOKING_PLAN') : [];
     const indexes = report.bookingPlan ? await listIndexes(this.db, 'BOOKING_PLAN') : [];
-    const drift = {
+    const drift: SchemaDrift = {
       missingColumns: report.columns.filter((c) => !c.present).map((c) => c.name),
       missingIndexes: report.indexes.filter((i) => !i.servedBy).map((i) => i.name),
       missingTables: report.tables.filter((t) => !t.present).map((t) => t.name),

@@ -8,11 +8,9 @@ import { validateIntegrity } from '../maintenance/cleanup.js';
 import { schemaReport, type SchemaReport } from '../schema/schema-report.js';
 import { DatabaseBookingPool, DEFAULT_MAX_ATTEMPTS } from './database-booking-pool.js';
 import type { PoolStats } from './pool-stats.js';
+import type { IntegritySummary, StartupReport, SystemCheck, SystemStatus } from '../../shared/results/health.js';
 
-export interface IntegritySummary {
-  passed: boolean;
-  rules: { id: string; count: number }[];
-}
+export type { IntegritySummary, StartupReport, SystemCheck, SystemState, SystemStatus } from '../../shared/results/health.js';
 
 /** The read-only integrity check start-up runs; validateIntegrity unless another is given. */
 export type IntegrityCheck = (db: Database, options: { leaseTimeoutSeconds: number }) => Promise<IntegritySummary>;
@@ -23,32 +21,6 @@ export interface PoolStartupOptions {
   /** Attempts after which a failed entry counts as failed for good (default 3). */
   maxAttempts?: number;
   integrityCheck?: IntegrityCheck;
-}
-
-export interface StartupReport {
-  actor: string;
-  leaseTimeoutSeconds: number;
-  /** Processing entries whose lease had expired, put back to waiting. */
-  stuckReset: number;
-  integrity: IntegritySummary;
-}
-
-export interface SystemCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-  /** The error's code when the check could not run. */
-  code?: ErrorCode;
-}
-
-export type SystemState = 'healthy' | 'degraded' | 'down';
-
-export interface SystemStatus {
-  state: SystemState;
-  reasons: string[];
-  /** The database's clock; the workstation's only when the database cannot be asked. */
-  checkedAt: Date;
-  stats?: PoolStats;
 }
 
 const STARTUP_LOCK = 'startup';

@@ -1,22 +1,8 @@
 import type { Database } from '../db/database.js';
-import { POOL_MODES, type PoolMode, type PoolStatus } from './pool-types.js';
+import type { PoolStats } from '../../shared/results/pool.js';
+import { POOL_MODES, type PoolMode } from './pool-types.js';
 
-export interface PoolStats {
-  /** The database's clock when the snapshot was read. */
-  measuredAt: Date;
-  inPool: number;
-  byStatus: Record<PoolStatus, number>;
-  eligibleNow: number;
-  /** Deadline passed and not being processed. */
-  overdue: number;
-  /** Processing with a lease older than the lease time (or none): a worker probably died. */
-  expiredLeases: number;
-  failedAtMaxAttempts: number;
-  oldestEntryAgeSeconds: number | null;
-  byMode: Record<PoolMode | 'none', number>;
-  /** Waiting entries whose deadline passes within the next 1 h, 6 h, 24 h. */
-  deadlineWithin: { hour1: number; hours6: number; hours24: number };
-}
+export type { PoolStats } from '../../shared/results/pool.js';
 
 type StatsRow = Record<string, number | string | Date | null>;
 

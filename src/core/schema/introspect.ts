@@ -1,4 +1,7 @@
 import type { Database } from '../db/database.js';
+import type { ServerInfo } from '../../shared/results/schema.js';
+
+export type { ServerInfo } from '../../shared/results/schema.js';
 
 export interface ColumnInfo {
   name: string;
@@ -11,13 +14,6 @@ export interface IndexInfo {
   name: string;
   columns: string[];
   unique: boolean;
-}
-
-export interface ServerInfo {
-  version: string;
-  flavour: 'mariadb' | 'mysql';
-  timeZone: string;
-  database: string;
 }
 
 export async function tableExists(db: Database, table: string): Promise<boolean> {

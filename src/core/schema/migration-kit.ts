@@ -1,22 +1,9 @@
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { isLeadingPrefix, listColumns, listIndexes, tableExists, type IndexInfo } from './introspect.js';
+import type { CreatedObject, SchemaStep } from '../../shared/results/schema.js';
 
-/** A schema object a migration created (and so may drop again); adopted objects are never listed. */
-export interface CreatedObject {
-  kind: 'column' | 'index' | 'table';
-  table: string;
-  name: string;
-}
-
-/** One statement a migration runs, or (sql null) a note that something already there was adopted. */
-export interface SchemaStep {
-  summary: string;
-  sql: string | null;
-  /** Tried when the server refuses `sql` as unsupported (INSTANT → INPLACE). */
-  fallbackSql?: string;
-  creates?: CreatedObject[];
-}
+export type { CreatedObject, SchemaStep } from '../../shared/results/schema.js';
 
 export interface ColumnSpec {
   name: string;

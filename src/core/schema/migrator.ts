@@ -2,34 +2,14 @@ import { MigrationError, Umzug } from 'umzug';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
-import { currentLockHolder, withNamedLock, type LockHolder } from '../db/named-lock.js';
+import { currentLockHolder, withNamedLock } from '../db/named-lock.js';
 import { CONSOLE_VERSION } from '../version.js';
 import { tableExists } from './introspect.js';
-import type { PoolMigration, SchemaStep } from './migration-kit.js';
+import type { PoolMigration } from './migration-kit.js';
 import { MigrationStore, type AppliedMigration } from './migration-store.js';
+import type { Direction, LockHolder, MigrationPlan, MigrationProgress, MigrationStatus, SchemaStep } from '../../shared/results/schema.js';
 
-export type Direction = 'up' | 'down';
-
-export interface MigrationPlan {
-  name: string;
-  description: string;
-  steps: SchemaStep[];
-}
-
-export interface MigrationProgress {
-  direction: Direction;
-  migration: string;
-  /** 1-based position of the migration in this run, and how many the run has. */
-  position: number;
-  total: number;
-  summary: string;
-  state: 'started' | 'step' | 'finished';
-}
-
-export interface MigrationStatus {
-  applied: { name: string; appliedAt: Date; description: string }[];
-  pending: { name: string; description: string }[];
-}
+export type { Direction, MigrationPlan, MigrationProgress, MigrationStatus } from '../../shared/results/schema.js';
 
 const UNSUPPORTED_ALGORITHM = new Set([1845, 1846]);
 const MIGRATION_LOCK = 'migrations';

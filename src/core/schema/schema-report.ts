@@ -1,14 +1,9 @@
 import { MIGRATIONS } from '../../../migrations/index.js';
 import type { Database } from '../db/database.js';
-import { isLeadingPrefix, listColumns, listIndexes, serverInfo, tableExists, type ServerInfo } from './introspect.js';
+import { isLeadingPrefix, listColumns, listIndexes, serverInfo, tableExists } from './introspect.js';
+import type { SchemaReport } from '../../shared/results/schema.js';
 
-export interface SchemaReport {
-  server: ServerInfo;
-  bookingPlan: boolean;
-  columns: { name: string; present: boolean; columnType: string | null }[];
-  indexes: { name: string; columns: string[]; servedBy: string | null }[];
-  tables: { name: string; present: boolean }[];
-}
+export type { SchemaReport } from '../../shared/results/schema.js';
 
 /** What the pool needs of the schema, and what the database has of it. Reads only. */
 export async function schemaReport(db: Database): Promise<SchemaReport> {

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { PoolStartupManager } from '../../core/pool/pool-startup-manager.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from '../output.js';
+import { defineCommand, intFlag } from './command.js';
+
+export const statusCommand = defineCommand({
+  name: 'status',
+  usage: ['status [--lease-timeout SECONDS] [--max-attempts N]  exit 0 healthy, 1 degraded, 2 down'],
+  options: { 'lease-timeout': { type: 'string' }, 'max-attempts': { type: 'string' } },
+  schema: z.object({ 'lease-timeout': intFlag(1, 366 * 86_400).optional(), 'max-attempts': intFlag(1, 100).optional() }),
+  async run(db, args, out) {
+    const manager = new PoolStartupManager(db, { leaseTimeoutSeconds: args['lease-timeout'], maxAttempts: args['max-attempts'] });
+    const status = await manager.getSystemStatus();
+    // down is the answer, not a failure of the command: the status itself goes out, as JSON with --json
+    out.result(status, () => [`${status.state.toUpperCase()} at ${status.checkedAt.toISOString()}`, ...status.reasons.map((reason) => `  - ${reason}`)].join('\n'));
+    return status.state === 'healthy' ? EXIT_OK : status.state === 'degraded' ? EXIT_FINDINGS : EXIT_ERROR;
+  },
+});

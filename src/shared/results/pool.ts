@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { bookingIdSchema, modeSchema, statusSchema, type PoolEntry, type PoolMode, type PoolStatus } from '../pool-types.js';
+
+/* What the pool repository returns, and the entry list's filter: the contract names them. */
+
+/** The most entries one page or claim returns. */
+export const MAX_PAGE = 1000;
+
+export const pageLimitSchema = z.number().int().min(1).max(MAX_PAGE).default(100);
+
+export const entryFilterSchema = z.object({
+  status: statusSchema.optional(),
+  mode: modeSchema.optional(),
+  overdue: z.boolean().optional(),
+  bookingId: bookingIdSchema.optional(),
+  /** Keyset cursor: the last entry of the previous page. */
+  after: z.object({ entryTime: z.coerce.date(), bookingId: bookingIdSchema }).optional(),
+  limit: pageLimitSchema,
+});
+export type EntryFilter = z.input<typeof entryFilterSchema>;
+
+export interface EntryPage {
+  entries: PoolEntry[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: { entryTime: Date; bookingId: number } | null;
+}
+
+export type AddOutcome = 'added' | 'already-pooled';
+
+export interface PoolStats {
+  /** The database's clock when the snapshot was read. */
+  measuredAt: Date;
+  inPool: number;
+  byStatus: Record<PoolStatus, number>;
+  eligibleNow: number;
+  /** Deadline passed and not being processed. */
+  overdue: number;
+  /** Processing with a lease older than the lease time (or none): a worker probably died. */
+  expiredLeases: number;
+  failedAtMaxAttempts: number;
+  oldestEntryAgeSeconds: number | null;
+  byMode: Record<PoolMode | 'none', number>;
+  /** Waiting entries whose deadline passes within the next 1 h, 6 h, 24 h. */
+  deadlineWithin: { hour1: number; hours6: number; hours24: number };
+}
