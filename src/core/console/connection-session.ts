@@ -1,0 +1,103 @@
+import type { ConnectionState } from '../../shared/contract.js';
+import { PoolError } from '../../shared/errors.js';
+import type { ConnectionProfile, SavedProfile } from '../../shared/profile.js';
+import { Database } from '../db/database.js';
+import { LatencyRecorder } from '../db/latency.js';
+import { DatabaseBookingPool } from '../pool/database-booking-pool.js';
+import { EntryActions } from '../pool/entry-actions.js';
+import { PoolMigrationManager } from '../pool/pool-migration-manager.js';
+import { PoolStartupManager } from '../pool/pool-startup-manager.js';
+import { serverInfo } from '../schema/introspect.js';
+
+/** Everything a connected console works with; stats and charts read from the replica when there is one. */
+export interface ActiveConnection {
+  saved: SavedProfile;
+  sandbox: boolean;
+  db: Database;
+  statsDb: Database;
+  pool: DatabaseBookingPool;
+  statsPool: DatabaseBookingPool;
+  manager: PoolMigrationManager;
+  startup: PoolStartupManager;
+  entries: EntryActions;
+  serverVersion: string;
+}
+
+const DISCONNECTED: ConnectionState = {
+  connected: false, profileName: null, environment: null, readOnly: false, sandbox: false,
+  host: null, database: null, serverVersion: null, status: 'disconnected', message: null,
+};
+
+/** The console's one current connection: switching closes the previous one. */
+export class ConnectionSession {
+  private active: ActiveConnection | null = null;
+  private current: ConnectionState = DISCONNECTED;
+  readonly latency = new LatencyRecorder();
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Opens and checks a connection before it replaces the current one; a failure leaves the old one. */
+  async connect(saved: SavedProfile, profile: ConnectionProfile, options: { sandbox?: boolean } = {}): Promise<ConnectionState> {
+    const db = new Database(profile, { latency: this.latency });
+    let statsDb = db;
+    try {
+      const info = await serverInfo(db);
+      if (saved.replica) {
+        statsDb = new Database({ ...profile, host: saved.replica.host, port: saved.replica.port, socketPath: undefined }, { latency: this.latency });
+        await statsDb.ping();
+      }
+      await this.disconnect();
+      const pool = new DatabaseBookingPool(db);
+      this.active = {
+        saved, sandbox: Boolean(options.sandbox), db, statsDb, pool,
+        statsPool: statsDb === db ? pool : new DatabaseBookingPool(statsDb),
+        manager: new PoolMigrationManager(db), startup: new PoolStartupManager(db), entries: new EntryActions(db, pool),
+        serverVersion: info.version,
+      };
+      this.current = {
+        connected: true, profileName: saved.name, environment: saved.environment, readOnly: saved.readOnly, sandbox: Boolean(options.sandbox),
+        host: profile.socketPath ?? `${profile.host}:${profile.port}`, database: profile.database, serverVersion: info.version,
+        status: 'connected', message: null,
+      };
+      return this.current;
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      if (statsDb !== db) await statsDb.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async disconnect(): Promise<ConnectionState> {
+    const closing = this.active;
+    this.active = null;
+    this.current = DISCONNECTED;
+    if (closing) {
+      await closing.db.close().catch(() => undefined);
+      if (closing.statsDb !== closing.db) await closing.statsDb.close().catch(() => undefined);
+    }
+    this.latency.reset();
+    return this.current;
+  }
+
+  require(): ActiveConnection {
+    if (!this.active) throw new PoolError('UNREACHABLE', 'No database is connected: choose a profile on the Connection page, or open the sandbox.');
+    return this.active;
+  }
+
+  /** A read-only profile refuses every writing operation here, whatever the front sends. */
+  assertWritable(operation: string): void {
+    const active = this.require();
+    if (active.saved.readOnly) {
+      throw new PoolError('NO_PRIVILEGE', `Profile '${active.saved.name}' is read-only: '${operation}' would change the database. Use a profile without the read-only flag.`);
+    }
+  }
+
+  /** A lost connection shows at once; the next successful call shows it is back. */
+  noteOutcome(error: PoolError | null): void {
+    if (!this.active) return;
+    if (error?.code === 'UNREACHABLE') this.current = { ...this.current, status: 'lost', message: error.message };
+    else if (!error && this.current.status === 'lost') this.current = { ...this.current, status: 'connected', message: null };
+  }
+}

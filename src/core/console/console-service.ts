@@ -1,0 +1,87 @@
+import { EventEmitter } from 'node:events';
+import {
+  isOperationName, isStreamName, OPERATIONS, STREAMS,
+  type AppInfo, type LogLine, type ProgressEvent, type StreamEvent, type StreamName,
+} from '../../shared/contract.js';
+import { PoolError } from '../../shared/errors.js';
+import type { Reply } from '../../shared/wire.js';
+import { defaultActor } from '../audit/audit-log.js';
+import { classifyError } from '../db/classify-error.js';
+import { ConnectionSession } from './connection-session.js';
+import { HANDLERS, type HandlerContext } from './handlers.js';
+import type { ProfileStore } from './profile-store.js';
+import type { SandboxLauncher } from './sandbox-launcher.js';
+
+export interface ConsoleServiceOptions {
+  profiles: ProfileStore;
+  sandbox: SandboxLauncher | null;
+  info: Omit<AppInfo, 'passwordEncryption'>;
+  logs: { recent(limit: number): LogLine[] };
+  actor?: string;
+  /** Where a refused or failed call is noted (electron-log in the desktop app). */
+  onError?: (operation: string, error: PoolError) => void;
+}
+
+/**
+ * The console's back, whatever carries it (IPC, socket): validates every input against the
+ * contract, refuses writes on read-only profiles, runs the handler, and answers with a reply
+ * envelope that never carries a stack or a password.
+ */
+export class ConsoleService {
+  readonly session = new ConnectionSession();
+  private readonly events = new EventEmitter();
+  private readonly context: HandlerContext;
+
+  constructor(private readonly options: ConsoleServiceOptions) {
+    this.events.setMaxListeners(100);
+    this.context = {
+      session: this.session,
+      profiles: options.profiles,
+      sandbox: options.sandbox,
+      info: { ...options.info, passwordEncryption: options.profiles.encryptionAvailable },
+      logs: options.logs,
+      progress: (event) => this.events.emit('progress', event),
+      actor: options.actor ?? defaultActor(),
+    };
+  }
+
+  async dispatch(name: unknown, input: unknown): Promise<Reply<unknown>> {
+    const operation = typeof name === 'string' ? name.slice(0, 80) : String(typeof name);
+    try {
+      if (!isOperationName(name)) throw new PoolError('INVALID_INPUT', `Unknown operation '${operation}'.`);
+      const spec = OPERATIONS[name];
+      const parsed = spec.input.safeParse(input ?? {});
+      if (!parsed.success) throw classifyError(parsed.error);
+      if (spec.writes) this.session.assertWritable(name);
+      const handler = HANDLERS[name] as (input: unknown, context: HandlerContext) => Promise<unknown>;
+      const result = await handler(parsed.data, this.context);
+      this.session.noteOutcome(null);
+      return { ok: true, result };
+    } catch (error) {
+      const failure = classifyError(error, this.session.state.connected ? this.session.require().db.target : {});
+      this.session.noteOutcome(failure);
+      this.options.onError?.(operation, failure);
+      return { ok: false, error: failure.toEnvelope() };
+    }
+  }
+
+  /** Subscribes to a stream; throws INVALID_INPUT for an unknown stream or bad parameters. */
+  subscribe<S extends StreamName>(stream: S | string, params: unknown, listener: (event: StreamEvent<S>) => void): () => void {
+    if (!isStreamName(stream)) throw new PoolError('INVALID_INPUT', `Unknown stream '${String(stream).slice(0, 80)}'.`);
+    const parsed = STREAMS[stream].params.safeParse(params ?? {});
+    if (!parsed.success) throw classifyError(parsed.error);
+    if (stream === 'progress') {
+      const forward = (event: ProgressEvent) => listener(event as StreamEvent<S>);
+      this.events.on('progress', forward);
+      return () => this.events.off('progress', forward);
+    }
+    throw new PoolError('INTERNAL', `Stream '${stream}' has no source yet.`);
+  }
+
+  async close(): Promise<void> {
+    this.events.removeAllListeners();
+    await this.session.disconnect();
+    await this.options.sandbox?.close();
+  }
+}
+

@@ -1,0 +1,142 @@
+import type { AppInfo, LogLine, OperationName, ParsedInputOf, ProgressEvent, ResultOf } from '../../shared/contract.js';
+import { PoolError } from '../../shared/errors.js';
+import type { AuditContext } from '../../shared/results/audit.js';
+import { Database } from '../db/database.js';
+import { indexHealth } from '../health/index-health.js';
+import { serverInfo, tableExists } from '../schema/introspect.js';
+import { PoolMigrator } from '../schema/migrator.js';
+import type { ConnectionSession } from './connection-session.js';
+import { toConnectionProfile, type ProfileStore } from './profile-store.js';
+import type { SandboxLauncher } from './sandbox-launcher.js';
+
+export interface HandlerContext {
+  session: ConnectionSession;
+  profiles: ProfileStore;
+  sandbox: SandboxLauncher | null;
+  info: AppInfo;
+  logs: { recent(limit: number): LogLine[] };
+  progress: (event: ProgressEvent) => void;
+  /** Who is asking, for the audit log. */
+  actor: string;
+}
+
+type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>, context: HandlerContext) => Promise<ResultOf<N>> };
+
+const audit = (context: HandlerContext, reason: string | undefined): AuditContext => ({ actor: context.actor, reason });
+
+/** One handler per contract operation; the table in shared/contract.ts says what each takes. */
+export const HANDLERS: Handlers = {
+  'app.info': async (_input, { info }) => info,
+  'app.logs': async ({ limit }, { logs }) => logs.recent(limit),
+
+  'profiles.list': async (_input, { profiles }) => profiles.list(),
+  'profiles.save': async ({ profile, password }, { profiles }) => profiles.save(profile, password),
+  'profiles.delete': async ({ name }, { profiles }) => ({ deleted: await profiles.delete(name) }),
+
+  'connection.test': async (input, { profiles }) => {
+    const profile = 'profile' in input
+      ? (await profiles.connectionProfile(input.profile)).connection
+      : toConnectionProfile(input.draft, input.password ?? '');
+    const db = new Database(profile, { poolMax: 1 });
+    try {
+      const started = performance.now();
+      const info = await serverInfo(db);
+      const roundTripMs = performance.now() - started;
+      return { serverVersion: info.version, flavour: info.flavour, roundTripMs, bookingPlan: await tableExists(db, 'BOOKING_PLAN') };
+    } finally {
+      await db.close();
+    }
+  },
+  'connection.connect': async (input, context) => {
+    if ('profile' in input) {
+      const { saved, connection } = await context.profiles.connectionProfile(input.profile);
+      return context.session.connect(saved, connection);
+    }
+    if (!context.sandbox) throw new PoolError('UNREACHABLE', 'The local sandbox is not available in this console.');
+    const sandbox = await context.sandbox.open((message) => context.progress({ operation: 'connection', message }));
+    return context.session.connect(sandbox.saved, sandbox.profile, { sandbox: true });
+  },
+  'connection.disconnect': async (_input, { session }) => session.disconnect(),
+  'connection.current': async (_input, { session }) => session.state,
+
+  'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
+  'pool.latency': async (_input, { session }) => session.latency.summary(),
+
+  'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
+  'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),
+  'entries.retry': async ({ bookingId, reason }, context) => context.session.require().entries.retry(bookingId, audit(context, reason)),
+  'entries.reset': async ({ bookingId, reason }, context) => context.session.require().entries.reset(bookingId, audit(context, reason)),
+  'entries.remove': async ({ bookingId, reason }, context) => context.session.require().entries.remove(bookingId, audit(context, reason)),
+
+  'maintenance.cleanup.preview': async (input, { session }) => {
+    const preview = await session.require().manager.cleanupInconsistentPoolStates({ ...input, dryRun: true });
+    if (!preview.dryRun) throw new PoolError('INTERNAL', 'a cleanup preview changed data');
+    return preview;
+  },
+  'maintenance.cleanup.apply': async ({ confirm, reason, ...rules }, context) => {
+    const active = context.session.require();
+    if (confirm !== active.db.profile.database) {
+      throw new PoolError('INVALID_INPUT', `To apply the cleanup, confirm with the database's name '${active.db.profile.database}'. Nothing was changed.`);
+    }
+    const applied = await active.manager.cleanupInconsistentPoolStates({
+      ...rules,
+      dryRun: false,
+      audit: audit(context, reason),
+      onProgress: ({ rule, fixed }) => context.progress({ operation: 'cleanup', message: `${rule}: ${fixed} fixed`, done: fixed }),
+    });
+    if (applied.dryRun) throw new PoolError('INTERNAL', 'a cleanup apply did not run');
+    return applied;
+  },
+  'maintenance.validate': async (_input, { session }) => session.require().manager.validatePoolDataIntegrity(),
+  'maintenance.retryFailed': async ({ reason, ...options }, context) =>
+    context.session.require().pool.retryFailedEntries({ ...options, audit: audit(context, reason) }),
+  'maintenance.resetStuck': async ({ reason, olderThanSeconds }, context) =>
+    context.session.require().pool.resetStuckProcessing({
+      olderThanSeconds,
+      audit: audit(context, reason),
+      onBatch: (done) => context.progress({ operation: 'reset', message: `${done} leases reset`, done }),
+    }),
+
+  'migrations.status': async (_input, { session }) => session.require().manager.getMigrationStatus(),
+  'migrations.plan': async ({ direction, to }, { session }) => {
+    return new PoolMigrator(session.require().db).plan(direction, { to });
+  },
+  'migrations.up': async ({ to, reason }, context) => migrate(context, 'up', to, reason),
+  'migrations.down': async ({ to, reason }, context) => migrate(context, 'down', to, reason),
+  'migrations.lockHolder': async (_input, { session }) => {
+    return new PoolMigrator(session.require().db).lockHolder();
+  },
+
+  'indexes.health': async (_input, { session }) => indexHealth(session.require().db),
+  'indexes.ensure.preview': async (_input, { session }) => (await session.require().manager.ensurePoolIndexes({ dryRun: true })).plans,
+  'indexes.ensure.apply': async ({ reason }, context) =>
+    (await context.session.require().manager.ensurePoolIndexes({ dryRun: false, audit: audit(context, reason) })).plans,
+
+  'import.preview': async ({ snapshot }, { session }) => {
+    const preview = await session.require().manager.migrateMemoryPoolToDatabase(snapshot, { dryRun: true });
+    if (!preview.dryRun) throw new PoolError('INTERNAL', 'an import preview changed data');
+    return preview;
+  },
+  'import.apply': async ({ snapshot, reason }, context) => {
+    const applied = await context.session.require().manager.migrateMemoryPoolToDatabase(snapshot, {
+      dryRun: false,
+      audit: audit(context, reason),
+      onProgress: (p) => context.progress({ operation: 'import', message: `batch ${p.batch} of ${p.batches}`, done: p.processed, total: p.total }),
+    });
+    if (applied.dryRun) throw new PoolError('INTERNAL', 'an import apply did not run');
+    return applied;
+  },
+
+  'audit.list': async (input, { session }) => session.require().pool.audit.list(input),
+
+  'system.status': async (_input, { session }) => session.require().startup.getSystemStatus(),
+  'system.validate': async (_input, { session }) => session.require().startup.validatePoolSystem(),
+};
+
+async function migrate(context: HandlerContext, direction: 'up' | 'down', to: string | undefined, reason: string | undefined) {
+  return context.session.require().manager.migrate(direction, {
+    to,
+    audit: audit(context, reason),
+    onProgress: (p) => context.progress({ operation: 'migrations', message: `${p.direction} ${p.migration}: ${p.summary}`, done: p.position, total: p.total }),
+  });
+}

@@ -1,0 +1,148 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { PoolError } from '../../shared/errors.js';
+import { savedProfileSchema, type ConnectionProfile, type ProfileSummary, type SavedProfile, type SavedProfileInput } from '../../shared/profile.js';
+
+/** The OS's encryption (Electron's safeStorage in the desktop app); unavailable in plain Node. */
+export interface SecretBox {
+  readonly available: boolean;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+export const NO_SECRET_BOX: SecretBox = {
+  available: false,
+  encrypt: () => {
+    throw new Error('no encryption available');
+  },
+  decrypt: () => {
+    throw new Error('no encryption available');
+  },
+};
+
+const storedSchema = z.object({
+  version: z.literal(1),
+  profiles: z.array(savedProfileSchema.extend({ sealedPassword: z.string().optional() })),
+});
+type Stored = z.infer<typeof storedSchema>;
+
+/**
+ * Connection profiles as JSON in the user-data folder. Passwords are sealed with the OS's
+ * encryption; where there is none they are kept in memory for this session only, never on disk.
+ */
+export class ProfileStore {
+  private readonly sessionPasswords = new Map<string, string>();
+
+  constructor(private readonly file: string, private readonly box: SecretBox) {}
+
+  get encryptionAvailable(): boolean {
+    return this.box.available;
+  }
+
+  async list(): Promise<ProfileSummary[]> {
+    const stored = await this.read();
+    return stored.profiles.map(({ sealedPassword, ...profile }) => this.summary(profile, sealedPassword));
+  }
+
+  async get(name: string): Promise<SavedProfile> {
+    const found = (await this.read()).profiles.find((profile) => profile.name === name);
+    if (!found) throw new PoolError('INVALID_INPUT', `There is no saved profile named '${name}'.`);
+    const { sealedPassword: _sealed, ...profile } = found;
+    return profile;
+  }
+
+  /** Adds or replaces a profile; `password` undefined keeps the one stored, '' clears it. */
+  async save(input: SavedProfileInput, password?: string): Promise<ProfileSummary> {
+    const profile = savedProfileSchema.parse(input);
+    const stored = await this.read();
+    const previous = stored.profiles.find((candidate) => candidate.name === profile.name);
+    let sealedPassword = previous?.sealedPassword;
+    if (password !== undefined) {
+      sealedPassword = undefined;
+      this.sessionPasswords.delete(profile.name);
+      if (password !== '') {
+        if (this.box.available) sealedPassword = this.box.encrypt(password);
+        else this.sessionPasswords.set(profile.name, password);
+      }
+    }
+    const profiles = stored.profiles.filter((candidate) => candidate.name !== profile.name);
+    profiles.push({ ...profile, ...(sealedPassword ? { sealedPassword } : {}) });
+    profiles.sort((a, b) => a.name.localeCompare(b.name));
+    await this.write({ version: 1, profiles });
+    return this.summary(profile, sealedPassword);
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const stored = await this.read();
+    const profiles = stored.profiles.filter((profile) => profile.name !== name);
+    this.sessionPasswords.delete(name);
+    if (profiles.length === stored.profiles.length) return false;
+    await this.write({ version: 1, profiles });
+    return true;
+  }
+
+  /** The profile with its password, for connecting; stays in main/server, never sent to the UI. */
+  async connectionProfile(name: string): Promise<{ saved: SavedProfile; connection: ConnectionProfile }> {
+    const found = (await this.read()).profiles.find((profile) => profile.name === name);
+    if (!found) throw new PoolError('INVALID_INPUT', `There is no saved profile named '${name}'.`);
+    const { sealedPassword, ...saved } = found;
+    const password = sealedPassword ? this.unseal(name, sealedPassword) : (this.sessionPasswords.get(name) ?? '');
+    return { saved, connection: toConnectionProfile(saved, password) };
+  }
+
+  private unseal(name: string, sealed: string): string {
+    if (!this.box.available) {
+      throw new PoolError('AUTH_FAILED', `The password of '${name}' was encrypted by the OS keychain, which is not available now. Enter the password again.`);
+    }
+    try {
+      return this.box.decrypt(sealed);
+    } catch {
+      throw new PoolError('AUTH_FAILED', `The stored password of '${name}' cannot be decrypted (another user or machine?). Enter the password again.`);
+    }
+  }
+
+  private summary(profile: SavedProfile, sealedPassword: string | undefined): ProfileSummary {
+    const inSession = this.sessionPasswords.has(profile.name);
+    return {
+      ...profile,
+      hasPassword: Boolean(sealedPassword) || inSession,
+      passwordStorage: sealedPassword ? 'encrypted' : inSession ? 'session-only' : 'none',
+    };
+  }
+
+  private async read(): Promise<Stored> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: [] };
+      throw new PoolError('INTERNAL', `Cannot read the profiles file ${this.file}: ${(error as Error).message}`);
+    }
+    const parsed = storedSchema.safeParse(safeJson(text));
+    if (!parsed.success) {
+      throw new PoolError('INTERNAL', `The profiles file ${this.file} is damaged; move it aside to start with no profiles.`);
+    }
+    return parsed.data;
+  }
+
+  /** Written to a temporary file and renamed, so a crash never leaves half a file. */
+  private async write(stored: Stored): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+    await rename(temporary, this.file);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function toConnectionProfile(saved: Pick<SavedProfile, 'host' | 'port' | 'user' | 'database' | 'socketPath' | 'tls'>, password: string): ConnectionProfile {
+  return { host: saved.host, port: saved.port, user: saved.user, password, database: saved.database, socketPath: saved.socketPath, tls: saved.tls };
+}
