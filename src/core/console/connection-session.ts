@@ -33,6 +33,11 @@ export class ConnectionSession {
   private active: ActiveConnection | null = null;
   private current: ConnectionState = DISCONNECTED;
   readonly latency = new LatencyRecorder();
+  private readonly switchListeners: (() => void)[] = [];
+
+  onSwitch(listener: () => void): void {
+    this.switchListeners.push(listener);
+  }
 
   get state(): ConnectionState {
     return this.current;
@@ -78,6 +83,7 @@ export class ConnectionSession {
       if (closing.statsDb !== closing.db) await closing.statsDb.close().catch(() => undefined);
     }
     this.latency.reset();
+    for (const listener of this.switchListeners) listener();
     return this.current;
   }
 

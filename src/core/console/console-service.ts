@@ -1,13 +1,16 @@
 import { EventEmitter } from 'node:events';
 import {
   isOperationName, isStreamName, OPERATIONS, STREAMS,
-  type AppInfo, type LogLine, type ProgressEvent, type StreamEvent, type StreamName,
+  type AppInfo, type ConnectionState, type LogLine, type ProgressEvent, type StatsSample, type StreamEvent, type StreamName,
 } from '../../shared/contract.js';
+import type { LatencySummary } from '../../shared/results/latency.js';
+import type { PoolStats } from '../../shared/results/pool.js';
 import { PoolError } from '../../shared/errors.js';
 import type { Reply } from '../../shared/wire.js';
 import { defaultActor } from '../audit/audit-log.js';
 import { classifyError } from '../db/classify-error.js';
 import { ConnectionSession } from './connection-session.js';
+import { LiveSampler } from './live-sampler.js';
 import { HANDLERS, type HandlerContext } from './handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import type { SandboxLauncher } from './sandbox-launcher.js';
@@ -31,6 +34,7 @@ export class ConsoleService {
   readonly session = new ConnectionSession();
   private readonly events = new EventEmitter();
   private readonly context: HandlerContext;
+  private readonly sampler: LiveSampler<{ stats: PoolStats; latency: LatencySummary[] }, ConnectionState['status']>;
 
   constructor(private readonly options: ConsoleServiceOptions) {
     this.events.setMaxListeners(100);
@@ -43,6 +47,12 @@ export class ConsoleService {
       progress: (event) => this.events.emit('progress', event),
       actor: options.actor ?? defaultActor(),
     };
+    this.sampler = new LiveSampler({
+      sample: async () => ({ stats: await this.session.require().statsPool.getPoolStats(), latency: this.session.latency.summary() }),
+      connectionState: () => this.session.state.status,
+    });
+    // A new database starts a new history: the charts must not join two pools' figures.
+    this.session.onSwitch(() => this.sampler.clearHistory());
   }
 
   async dispatch(name: unknown, input: unknown): Promise<Reply<unknown>> {
@@ -75,8 +85,17 @@ export class ConsoleService {
       this.events.on('progress', forward);
       return () => this.events.off('progress', forward);
     }
-    throw new PoolError('INTERNAL', `Stream '${stream}' has no source yet.`);
+    const { intervalMs } = parsed.data as { intervalMs: number };
+    return this.sampler.subscribe(intervalMs, (sample) => {
+      const event: StatsSample =
+        sample.kind === 'ok'
+          ? { kind: 'ok', at: sample.at, durationMs: sample.durationMs, stats: sample.body.stats, latency: sample.body.latency,
+              backoff: sample.backoff ? { effectiveIntervalMs: sample.backoff.effectiveIntervalMs, reason: sample.backoff.reason } : null }
+          : { kind: 'error', at: sample.at, error: sample.error, connection: sample.connection };
+      listener(event as StreamEvent<S>);
+    });
   }
+
 
   async close(): Promise<void> {
     this.events.removeAllListeners();
