@@ -1,33 +1,77 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, type WebContents } from 'electron';
 import { join } from 'node:path';
+import { isAppPage } from './app-page';
+import { openExternalSafely } from './external-links';
+import type { LogSink } from './log-sink';
 
-export function createMainWindow(): BrowserWindow {
+export interface MainWindowOptions {
+  /** The app's one page (see app-page.ts). */
+  appUrl: URL;
+  /** Developer tools only while developing: a packaged console has no back door into the page. */
+  dev: boolean;
+  log: LogSink;
+  preloadPath?: string;
+}
+
+/** The renderer is untrusted: isolated, sandboxed, no Node, same-origin rules on. */
+export function secureWebPreferences(preloadPath: string, dev: boolean): Electron.WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInSubFrames: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    devTools: dev,
+  };
+}
+
+const lockedDown = new WeakSet<WebContents>();
+
+/**
+ * The page never leaves the app: navigation and redirects away from it are cancelled, new
+ * windows are denied (an https link opens in the user's browser instead), webviews are refused.
+ */
+export function lockDownWebContents(contents: WebContents, appUrl: URL, log: LogSink): void {
+  // Called for every web contents as it is created and again for the main window: once is enough.
+  if (lockedDown.has(contents)) return;
+  lockedDown.add(contents);
+  const stayHome = (what: string) => (event: Electron.Event<{ url: string }>) => {
+    if (isAppPage(event.url, appUrl)) return;
+    event.preventDefault();
+    log.warn(`Refused ${what} to ${event.url}`);
+  };
+  contents.on('will-navigate', stayHome('navigation'));
+  contents.on('will-redirect', stayHome('redirect'));
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    log.warn('Refused to attach a webview');
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternalSafely(url)
+      .then((opened) => {
+        if (!opened) log.warn(`Refused to open ${url}: only https: links open, in the browser`);
+      })
+      .catch((error: unknown) => log.error(`Could not open ${url} in the browser:`, error));
+    return { action: 'deny' };
+  });
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 800,
     show: false,
     title: 'Pool Console',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+    webPreferences: secureWebPreferences(options.preloadPath ?? join(import.meta.dirname, '../preload/index.cjs'), options.dev),
   });
 
   win.once('ready-to-show', () => win.show());
-
-  // The window never navigates away from the console and never opens new windows.
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) {
-    void win.loadURL(devUrl);
-  } else {
-    void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  }
+  lockDownWebContents(win.webContents, options.appUrl, options.log);
+  win.loadURL(options.appUrl.href).catch((error: unknown) => options.log.error(`Could not load the console page ${options.appUrl.href}:`, error));
 
   return win;
 }

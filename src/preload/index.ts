@@ -1,4 +1,6 @@
-import { contextBridge } from 'electron';
-import { version } from '../../package.json';
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './bridge';
 
-contextBridge.exposeInMainWorld('poolConsole', { version });
+// The page gets exactly one object, `window.poolConsole` ({ call, subscribe }), and nothing else:
+// no ipcRenderer, no Node. The renderer wraps it with fromBridge (shared/bridge-client.ts).
+contextBridge.exposeInMainWorld('poolConsole', createBridge(ipcRenderer));

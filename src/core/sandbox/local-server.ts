@@ -175,6 +175,7 @@ export class LocalDatabaseServer {
       '--bind-address=127.0.0.1',
       `--pid-file=${this.paths.pid}`,
       `--log-error=${this.paths.log}`,
+      `--tmpdir=${this.paths.tmp}`,
       '--skip-name-resolve',
       '--skip-log-bin',
       // MySQL 8's X plugin would bind 33060 and clash with any other MySQL on the machine
@@ -228,6 +229,7 @@ export class LocalDatabaseServer {
       socket,
       pid: path.join(this.dataDir, 'pid'),
       log: path.join(this.dataDir, 'err.log'),
+      tmp: path.join(this.dataDir, 'tmp'),
     };
   }
 
@@ -244,7 +246,8 @@ export class LocalDatabaseServer {
 
   /** Initialises into data.partial and renames it, so an interrupted init is never taken for a datadir. */
   private async initialise(binary: ServerBinary): Promise<void> {
-    const { data, partial } = this.paths;
+    const { data, partial, tmp } = this.paths;
+    await fs.promises.mkdir(tmp, { recursive: true });
     if (fs.existsSync(data)) return;
     await fs.promises.rm(partial, { recursive: true, force: true });
 
@@ -260,12 +263,14 @@ export class LocalDatabaseServer {
         `--datadir=${partial}`,
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
+        // a private tmpdir: installs running side by side raced on /tmp's #sql-temptable files
+        `--tmpdir=${this.paths.tmp}`,
         ...(isRoot() ? ['--user=root'] : []),
       ];
     } else {
       await fs.promises.mkdir(partial);
       command = binary.path;
-      args = ['--no-defaults', '--initialize-insecure', `--datadir=${partial}`, ...(isRoot() ? ['--user=root'] : [])];
+      args = ['--no-defaults', '--initialize-insecure', `--datadir=${partial}`, `--tmpdir=${this.paths.tmp}`, ...(isRoot() ? ['--user=root'] : [])];
     }
     try {
       await execFileAsync(command, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });

@@ -1,0 +1,21 @@
+import type { InputOf, OperationName, PoolConsoleApi, ResultOf, StreamEvent, StreamName, StreamParams } from './contract.js';
+import { unwrapReply, type Reply } from './wire.js';
+
+/**
+ * What the desktop preload exposes as `window.poolConsole`. `call` RESOLVES with the reply
+ * envelope instead of rejecting: contextBridge copies a thrown or rejected Error with its message
+ * only (code and details would be lost), while a plain resolved object crosses whole. The
+ * renderer turns it into the typed PoolConsoleApi with `fromBridge`, which throws a PoolError.
+ */
+export interface PoolConsoleBridge {
+  call<N extends OperationName>(name: N, input: InputOf<N>): Promise<Reply<ResultOf<N>>>;
+  subscribe<S extends StreamName>(stream: S, params: StreamParams<S>, listener: (event: StreamEvent<S>) => void): () => void;
+}
+
+/** The same typed object the web client produces, from the preload's bridge. */
+export function fromBridge(bridge: PoolConsoleBridge): PoolConsoleApi {
+  return {
+    call: async (name, input) => unwrapReply(await bridge.call(name, input)),
+    subscribe: (stream, params, listener) => bridge.subscribe(stream, params, listener),
+  };
+}

@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * A stand-in for the parts of Electron that main and the preload use, for unit tests only
+ * (`require('electron')` in plain Node tries to download the binary). Used through
+ * `vi.mock('electron', () => import('./fake-electron.js'))`; it records what the code under
+ * test registers so the tests can drive it.
+ */
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+
+class FakeIpcMain {
+  readonly handlers = new Map<string, Handler>();
+  handle(channel: string, handler: Handler): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, handler);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  /** What ipcRenderer.invoke would get: the handler's answer, or Electron's refusal. */
+  async invoke(channel: string, event: unknown, payload: unknown): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return structuredClone(await handler(event, payload));
+  }
+}
+
+export const ipcMain = new FakeIpcMain();
+
+export interface FakeFrame {
+  url: string;
+  parent: FakeFrame | null;
+}
+
+/** A web contents: an emitter that records what main sends to it. */
+export class FakeWebContents extends EventEmitter {
+  readonly sent: { channel: string; message: unknown }[] = [];
+  destroyed = false;
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  loaded: string[] = [];
+  readonly mainFrame: FakeFrame;
+
+  constructor(url: string) {
+    super();
+    this.mainFrame = { url, parent: null };
+  }
+  send(channel: string, message: unknown): void {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.sent.push({ channel, message: structuredClone(message) });
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('destroyed');
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loaded.push(url);
+  }
+}
+
+/** An IPC event as Electron builds it, from a page's frame. */
+export function invokeEvent(sender: FakeWebContents, frame: FakeFrame | null = sender.mainFrame) {
+  return { sender, senderFrame: frame };
+}
+
+/** A navigation event: `defaultPrevented` says whether the handler cancelled it. */
+export function navigationEvent(url: string) {
+  return { url, defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+}
+
+export class BrowserWindow extends EventEmitter {
+  static created: BrowserWindow[] = [];
+  readonly webContents: FakeWebContents;
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    this.webContents = new FakeWebContents('about:blank');
+    BrowserWindow.created.push(this);
+  }
+  async loadURL(url: string): Promise<void> {
+    await this.webContents.loadURL(url);
+  }
+  show(): void {}
+}
+
+export const shell = {
+  opened: [] as string[],
+  async openExternal(url: string): Promise<void> {
+    shell.opened.push(url);
+  },
+};
+
+type HeadersListener = (
+  details: { url: string; responseHeaders?: Record<string, string[]> },
+  callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+) => void;
+
+export class FakeSession {
+  headersListener: HeadersListener | null = null;
+  permissionRequestHandler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
+  permissionCheckHandler: ((contents: unknown, permission: string) => boolean) | null = null;
+  readonly webRequest = {
+    onHeadersReceived: (listener: HeadersListener) => {
+      this.headersListener = listener;
+    },
+  };
+  setPermissionRequestHandler(handler: FakeSession['permissionRequestHandler']): void {
+    this.permissionRequestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: FakeSession['permissionCheckHandler']): void {
+    this.permissionCheckHandler = handler;
+  }
+}
+
+export const session = { defaultSession: new FakeSession() };
+
+export const Menu = {
+  applied: null as unknown,
+  buildFromTemplate: (template: unknown) => ({ template }),
+  setApplicationMenu: (menu: unknown) => {
+    Menu.applied = menu;
+  },
+};
+
+/** The preload's side: what it exposes and an ipcRenderer wired to this fake ipcMain. */
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld(key: string, api: unknown): void {
+    if (contextBridge.exposed.has(key)) throw new Error(`Cannot bind an API on top of an existing property on the window object: ${key}`);
+    contextBridge.exposed.set(key, api);
+  },
+};
+
+class FakeIpcRenderer extends EventEmitter {
+  /** The page this renderer is; its invokes reach the fake ipcMain from this page's main frame. */
+  page = new FakeWebContents('file:///app/out/renderer/index.html');
+  readonly invoked: { channel: string; payload: unknown }[] = [];
+
+  constructor() {
+    super();
+    // What main sends to the page arrives on this renderer's listeners.
+    this.page.send = (channel: string, message: unknown) => {
+      this.emit(channel, {}, structuredClone(message));
+    };
+  }
+  async invoke(channel: string, payload: unknown): Promise<unknown> {
+    this.invoked.push({ channel, payload });
+    return ipcMain.invoke(channel, invokeEvent(this.page), structuredClone(payload));
+  }
+}
+
+export const ipcRenderer = new FakeIpcRenderer();
