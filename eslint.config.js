@@ -16,7 +16,7 @@ const pkg = (...names) => `^(${names.join('|')})(/|$)`;
 const restrict = (...groups) => ['error', { patterns: groups }];
 
 export default defineConfig(
-  { ignores: ['out/', 'node_modules/', 'dist/'] },
+  { ignores: ['out/', 'node_modules/', 'dist/', '.tmp/', 'test-results/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -10,6 +10,7 @@ import { indexesCommand } from './commands/indexes.js';
 import { migrate } from './commands/migrate.js';
 import { resetStuckCommand } from './commands/reset-stuck.js';
 import { retryFailedCommand } from './commands/retry-failed.js';
+import { serve, SERVE_OPTIONS, SERVE_USAGE } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { statusCommand } from './commands/status.js';
@@ -41,6 +42,7 @@ Usage:
   pool-console doctor                                   check connection, server and pool schema
   pool-console migrate status | up | down [--to NAME] [--dry-run]
 ${POOL_COMMANDS.flatMap((command) => command.usage.map((line) => `  pool-console ${line}`)).join('\n')}
+  pool-console ${SERVE_USAGE}
 
 Writes (cleanup, retry-failed, reset-stuck, import-memory) are recorded in POOL_AUDIT_LOG with
 --actor (default: OS user@host) and --reason.
@@ -56,7 +58,7 @@ Exit codes: 0 ok, 1 findings, 2 error.`;
 
 /** Every flag any command takes, for one strict parse; which command may use which is checked after. */
 function allOptions(): Record<string, FlagSpec> {
-  const options: Record<string, FlagSpec> = { ...GLOBAL_OPTIONS, to: { type: 'string' }, 'dry-run': { type: 'boolean' } };
+  const options: Record<string, FlagSpec> = { ...GLOBAL_OPTIONS, ...SERVE_OPTIONS, to: { type: 'string' }, 'dry-run': { type: 'boolean' } };
   for (const command of POOL_COMMANDS) {
     for (const [name, spec] of Object.entries(command.options)) {
       const known = options[name];
@@ -84,6 +86,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (values.help || command === undefined || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_OK;
+    }
+    if (command === 'serve') {
+      refuseForeignFlags(command, Object.keys(flags), Object.keys(SERVE_OPTIONS));
+      return await serve(flags, rest, out);
     }
     const poolCommand = POOL_COMMANDS.find((candidate) => candidate.name === command);
     const legacyOptions = LEGACY_COMMAND_OPTIONS[command];

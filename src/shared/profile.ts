@@ -1,5 +1,15 @@
 import { z } from 'zod';
 
+/**
+ * A Unix socket (or Windows pipe) path. Node reads a string that Number() takes as >= 0 (' ',
+ * '3306', '1e309', '0x10') as a TCP port, not a path, so those are refused here.
+ */
+const socketPathSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((path) => !(Number(path) >= 0), "must be the path of the server's socket file, e.g. /run/mysqld/mysqld.sock");
+
 /** Where a console connects: one booking database. */
 export const connectionProfileSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -7,7 +17,7 @@ export const connectionProfileSchema = z.object({
   user: z.string().min(1),
   password: z.string().default(''),
   database: z.string().min(1).max(64).regex(/^[A-Za-z0-9_$-]+$/, 'letters, digits, _, $ or - only'),
-  socketPath: z.string().min(1).optional(),
+  socketPath: socketPathSchema.optional(),
   tls: z
     .object({
       ca: z.string().optional(),
@@ -29,7 +39,7 @@ export const savedProfileSchema = z.object({
   port: z.number().int().min(1).max(65535).default(3306),
   user: z.string().min(1).max(128),
   database: connectionProfileSchema.shape.database,
-  socketPath: z.string().min(1).max(1024).optional(),
+  socketPath: socketPathSchema.optional(),
   tls: connectionProfileSchema.shape.tls,
   environment: z.enum(ENVIRONMENTS).default('staging'),
   readOnly: z.boolean().default(false),

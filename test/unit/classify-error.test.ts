@@ -23,6 +23,8 @@ const cases: [ErrorCode, string, object][] = [
   ['UNREACHABLE', 'unknown host', { errno: -3008, code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND db.example' }],
   ['UNREACHABLE', 'lost connection', { code: 'PROTOCOL_CONNECTION_LOST', message: 'Connection lost: The server closed the connection.' }],
   ['UNREACHABLE', 'server gone away', mysql2(2006, undefined, 'MySQL server has gone away')],
+  ['UNREACHABLE', 'server without TLS', { code: 'HANDSHAKE_NO_SSL_SUPPORT', message: 'Server does not support secure connection' }],
+  ['UNREACHABLE', 'untrusted certificate', { code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate' }],
   ['UNREACHABLE', 'killed connection', mysql2(1927, 'ER_CONNECTION_KILLED', 'Connection was killed')],
   ['TIMEOUT', 'lock wait timeout', mysql2(1205, 'ER_LOCK_WAIT_TIMEOUT', 'Lock wait timeout exceeded; try restarting transaction')],
   ['TIMEOUT', 'statement time limit', mysql2(3024, 'ER_QUERY_TIMEOUT', 'Query execution was interrupted, maximum statement execution time exceeded')],

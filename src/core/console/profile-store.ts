@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -33,6 +34,8 @@ type Stored = z.infer<typeof storedSchema>;
  */
 export class ProfileStore {
   private readonly sessionPasswords = new Map<string, string>();
+  /** Saves and deletes run one at a time: each reads, changes and rewrites the whole file. */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly file: string, private readonly box: SecretBox) {}
 
@@ -53,7 +56,11 @@ export class ProfileStore {
   }
 
   /** Adds or replaces a profile; `password` undefined keeps the one stored, '' clears it. */
-  async save(input: SavedProfileInput, password?: string): Promise<ProfileSummary> {
+  save(input: SavedProfileInput, password?: string): Promise<ProfileSummary> {
+    return this.oneAtATime(() => this.saveNow(input, password));
+  }
+
+  private async saveNow(input: SavedProfileInput, password?: string): Promise<ProfileSummary> {
     const profile = savedProfileSchema.parse(input);
     const stored = await this.read();
     const previous = stored.profiles.find((candidate) => candidate.name === profile.name);
@@ -73,7 +80,11 @@ export class ProfileStore {
     return this.summary(profile, sealedPassword);
   }
 
-  async delete(name: string): Promise<boolean> {
+  delete(name: string): Promise<boolean> {
+    return this.oneAtATime(() => this.deleteNow(name));
+  }
+
+  private async deleteNow(name: string): Promise<boolean> {
     const stored = await this.read();
     const profiles = stored.profiles.filter((profile) => profile.name !== name);
     this.sessionPasswords.delete(name);
@@ -126,10 +137,16 @@ export class ProfileStore {
     return parsed.data;
   }
 
+  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(change, change);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
   /** Written to a temporary file and renamed, so a crash never leaves half a file. */
   private async write(stored: Stored): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
+    const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temporary, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.file);
   }

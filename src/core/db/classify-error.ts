@@ -22,6 +22,11 @@ const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE',
   'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'ER_CONNECTION_KILLED', 'ENOENT',
 ]);
+/** The profile asks for TLS the server does not offer, or the server's certificate is not trusted. */
+const TLS_CODES = new Set([
+  'HANDSHAKE_NO_SSL_SUPPORT', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const UNREACHABLE_ERRNOS = new Set([2002, 2003, 2006, 2013, 1927, 1053, 1077, 1152, 1184]);
 const PRIVILEGE_ERRNOS = new Set([1044, 1142, 1143, 1227, 1370, 1211]);
 const TIMEOUT_ERRNOS = new Set([1205, 3024, 1969, 1317]);
@@ -75,6 +80,11 @@ export function classifyError(error: unknown, target: ErrorTarget = {}): PoolErr
   }
   if ((fault.errno !== undefined && PRIVILEGE_ERRNOS.has(fault.errno)) || fault.code === 'ER_TABLEACCESS_DENIED_ERROR') {
     return make('NO_PRIVILEGE', `The database user '${target.user ?? '?'}' lacks a privilege: ${detail}. Ask a DBA to grant it, or use a profile with more rights.`);
+  }
+  if (fault.code !== undefined && TLS_CODES.has(fault.code)) {
+    return make('UNREACHABLE', fault.code === 'HANDSHAKE_NO_SSL_SUPPORT'
+      ? `${server(target)} does not offer TLS, but the profile asks for it. Turn TLS off in the profile, or enable TLS on the server.`
+      : `The TLS connection to ${server(target)} failed (${detail || fault.code}). Check the profile's CA certificate and the server's certificate.`);
   }
   if (
     (fault.errno !== undefined && UNREACHABLE_ERRNOS.has(fault.errno)) ||
