@@ -1,6 +1,6 @@
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
-import { DEFAULT_MAX_ATTEMPTS, CLAIM_HALVES, claimLockSql, ENTRIES_BASE_WHERE, entriesPageSql, READY_HALVES, readyPageSql, RESET_STUCK_SQL } from '../pool/database-booking-pool.js';
+import { DEFAULT_MAX_ATTEMPTS, CLAIM_HALVES, claimLockSql, ENTRIES_BASE_WHERE, entriesPageSql, READY_HALVES, readyPageSql, STUCK_IDS_SQL } from '../pool/database-booking-pool.js';
 import { BATCH_SIZE } from '../pool/batches.js';
 import { STATS_SQL } from '../pool/pool-stats.js';
 import type { HotQuery, HotQueryPlan, PlanFacts, Verdict } from '../../shared/results/health.js';
@@ -39,7 +39,7 @@ export function hotQueries(options: { now: Date; leaseSeconds: number; maxAttemp
       // Counts by status, lease and mode: any index leading with those columns serves its parts.
       servedBy: ['idx_pool_claim', 'idx_pool_processing', 'idx_pool_lease', 'idx_pool_mode', 'idx_pool_ready', 'idx_pool_status'],
     },
-    { name: 'stuck', label: 'stuck-lease scan (reset batch)', sql: RESET_STUCK_SQL, replacements: { olderThanSeconds: options.leaseSeconds, batch: BATCH_SIZE }, rowsReturned: BATCH_SIZE, ordered: false, servedBy: ['idx_pool_lease'] },
+    { name: 'stuck', label: 'stuck-lease scan (reset batch)', sql: STUCK_IDS_SQL, replacements: { olderThanSeconds: options.leaseSeconds, batch: BATCH_SIZE }, rowsReturned: BATCH_SIZE, ordered: false, servedBy: ['idx_pool_lease'] },
     {
       name: 'failed',
       label: 'failed list (first page)',

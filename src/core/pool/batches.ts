@@ -27,3 +27,30 @@ export async function updateInBatches(
     if (changed < batch) return total;
   }
 }
+
+/**
+ * Like updateInBatches, but each batch first reads the ids through an index that covers the
+ * condition, then updates those rows by primary key (re-checking the condition). A plain
+ * `UPDATE … LIMIT` let MySQL walk a wider index and re-read every row it had already skipped.
+ */
+export async function updateByIdInBatches(
+  db: Database,
+  queryName: string,
+  statements: { selectIds: string; updateIds: string },
+  replacements: Record<string, unknown>,
+  options: { limit?: number; progress?: { affectedRows: number }; onBatch?: (total: number) => void } = {},
+): Promise<number> {
+  const progress = options.progress ?? { affectedRows: 0 };
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let total = 0;
+  for (;;) {
+    const batch = Math.min(BATCH_SIZE, limit - total);
+    if (batch <= 0) return total;
+    const rows = await db.select<{ id: number }>(`${queryName}.ids`, statements.selectIds, { replacements: { ...replacements, batch } });
+    if (rows.length === 0) return total;
+    total += await db.execute(queryName, statements.updateIds, { replacements: { ...replacements, ids: rows.map((row) => row.id) } });
+    progress.affectedRows = total;
+    options.onBatch?.(total);
+    if (rows.length < batch) return total;
+  }
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PoolError } from '../../shared/errors.js';
 import { AuditLog, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
-import { updateInBatches } from './batches.js';
+import { updateByIdInBatches, updateInBatches } from './batches.js';
 import { claimOrder, ELIGIBLE, ENTRY_COLUMNS, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
@@ -47,10 +47,12 @@ export function entriesPageSql(where: readonly string[]): string {
 export const ENTRIES_BASE_WHERE = ['POOL_STATUS IS NOT NULL', 'POOL_ENTRY_TIME IS NOT NULL'] as const;
 
 /** One batch of the stuck-lease reset; replacements :olderThanSeconds, :batch. */
-export const RESET_STUCK_SQL = `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
-          WHERE POOL_STATUS = 'processing'
-            AND (POOL_CLAIMED_AT IS NULL OR POOL_CLAIMED_AT < UTC_TIMESTAMP() - INTERVAL :olderThanSeconds SECOND)
-          LIMIT :batch`;
+const STUCK_CONDITION = `POOL_STATUS = 'processing'
+            AND (POOL_CLAIMED_AT IS NULL OR POOL_CLAIMED_AT < UTC_TIMESTAMP() - INTERVAL :olderThanSeconds SECOND)`;
+/** The stuck-lease scan: ids only, so idx_pool_lease covers it. */
+export const STUCK_IDS_SQL = `SELECT BOOKING_ID AS id FROM BOOKING_PLAN WHERE ${STUCK_CONDITION} LIMIT :batch`;
+const RESET_STUCK_BY_ID_SQL = `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
+          WHERE BOOKING_ID IN (:ids) AND ${STUCK_CONDITION}`;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -277,10 +279,10 @@ export class DatabaseBookingPool {
     const olderThanSeconds = parse(z.number().int().min(0).default(3600), options.olderThanSeconds, 'olderThanSeconds');
     const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
     const { affectedRows } = await this.audit.audited('pool.reset-stuck', { context: options.audit, parameters: { olderThanSeconds, limit } }, async (progress) => ({
-      affectedRows: await updateInBatches(
+      affectedRows: await updateByIdInBatches(
         this.db,
         'pool.reset-stuck',
-        RESET_STUCK_SQL,
+        { selectIds: STUCK_IDS_SQL, updateIds: RESET_STUCK_BY_ID_SQL },
         { olderThanSeconds },
         { limit, progress, onBatch: options.onBatch },
       ),
