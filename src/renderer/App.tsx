@@ -1,11 +1,15 @@
-export function App() {
+import type { PoolConsoleApi } from '../shared/contract';
+import { ApiProvider } from './api/api-context';
+import { ConnectionProvider } from './app/connection-context';
+import type { PageId } from './app/pages';
+import { Shell } from './app/Shell';
+
+export function App({ api, initialPage }: { api: PoolConsoleApi; initialPage?: PageId }) {
   return (
-    <main>
-      <h1>Pool Console</h1>
-      <p>
-        The console UI is under construction. The command-line tool is available now:{' '}
-        <code>npx pool-console doctor</code>
-      </p>
-    </main>
+    <ApiProvider api={api}>
+      <ConnectionProvider>
+        <Shell initialPage={initialPage} />
+      </ConnectionProvider>
+    </ApiProvider>
   );
 }

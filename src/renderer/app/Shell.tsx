@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import { EnvironmentBadge } from '../components/EnvironmentBadge';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { useConnection } from './connection-context';
+import { PAGES, type PageId } from './pages';
+
+/** Layout, navigation (Alt+1…7), and the connection status every page shares. */
+export function Shell({ initialPage }: { initialPage?: PageId }) {
+  const { state, backError } = useConnection();
+  const [current, setCurrent] = useState<{ page: PageId; state?: Record<string, unknown> }>({ page: initialPage ?? 'connection' });
+  const navigate = (page: PageId, pageState?: Record<string, unknown>) => setCurrent({ page, state: pageState });
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const page = PAGES.find((candidate) => candidate.key === event.key);
+      if (page) {
+        event.preventDefault();
+        setCurrent({ page: page.id });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const spec = PAGES.find((page) => page.id === current.page) ?? PAGES[0]!;
+  const Page = spec.component;
+  const connected = Boolean(state?.connected);
+  return (
+    <div className="shell">
+      <header className="shell-header">
+        <span className="app-name">Pool Console</span>
+        {state?.connected ? (
+          <span className="connection-summary" data-testid="connection-summary">
+            <EnvironmentBadge environment={state.environment} readOnly={state.readOnly} /> {state.profileName} · {state.database} @ {state.host}
+          </span>
+        ) : (
+          <span className="connection-summary muted">not connected</span>
+        )}
+        <span className={`status-pill status-${backError ? 'lost' : (state?.status ?? 'disconnected')}`} data-testid="connection-status">
+          {backError ? 'console unreachable' : (state?.status ?? '…')}
+        </span>
+      </header>
+      {state?.status === 'lost' ? (
+        <div className="banner banner-lost" role="alert">
+          Connection to the database lost: {state.message}. Figures shown are from before the loss; the console retries on every call.
+        </div>
+      ) : null}
+      {backError ? <ErrorNotice error={backError} title="The console's back cannot be reached" /> : null}
+      <nav className="shell-nav" aria-label="Pages">
+        {PAGES.map((page) => (
+          <button
+            key={page.id}
+            type="button"
+            className={page.id === spec.id ? 'nav-item active' : 'nav-item'}
+            aria-current={page.id === spec.id ? 'page' : undefined}
+            onClick={() => navigate(page.id)}
+          >
+            {page.title} <kbd>Alt+{page.key}</kbd>
+          </button>
+        ))}
+      </nav>
+      <main className="shell-main">
+        {spec.needsConnection && !connected ? (
+          <div className="notice">
+            <p>Connect to a database first.</p>
+            <button type="button" onClick={() => navigate('connection')}>
+              Go to Connection
+            </button>
+          </div>
+        ) : (
+          <Page navigate={navigate} state={current.state} />
+        )}
+      </main>
+    </div>
+  );
+}

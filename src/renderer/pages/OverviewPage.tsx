@@ -1,0 +1,125 @@
+import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { StatsSample } from '../../shared/contract';
+import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
+import { useApi } from '../api/api-context';
+import { useCall, useStream } from '../api/hooks';
+import { useConnection } from '../app/connection-context';
+import type { PageProps } from '../app/pages';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { readChartColors } from './overview/chart-colors';
+import { DeadlineRisk } from './overview/DeadlineRisk';
+import { chartsPng, downloadBlob, jsonBlob } from './overview/export-snapshot';
+import { fileStamp, formatClock, formatCount, formatDuration } from './overview/format';
+import { HealthBanner } from './overview/HealthBanner';
+import type { LivePoint } from './overview/live-points';
+import { latestOk, liveSeriesFor, REQUESTED_INTERVAL_MS } from './overview/live-series';
+import { OverviewCharts } from './overview/OverviewCharts';
+import { buildSnapshot } from './overview/snapshot';
+import { drainProjection, tileValues, windowView, WINDOWS, type WindowId } from './overview/overview-model';
+import { Tiles } from './overview/Tiles';
+
+function errorOf(sample: Extract<StatsSample, { kind: 'error' }>) {
+  const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(sample.error.code) ? (sample.error.code as ErrorCode) : 'INTERNAL';
+  return { code, message: sample.error.message };
+}
+
+/**
+ * The incident view: is the pool draining, what is stuck, what will miss its deadline, what to
+ * click. Live samples (stats.live) are kept here, an hour of them; pausing freezes what is shown
+ * while the samples keep coming in.
+ */
+export function OverviewPage({ navigate }: PageProps) {
+  const api = useApi();
+  const { state: connection } = useConnection();
+  const connectionKey = `${connection?.profileName ?? ''}|${connection?.host ?? ''}|${connection?.database ?? ''}`;
+  const series = useMemo(() => liveSeriesFor(api, connectionKey), [api, connectionKey]);
+  // Until the connection is known, samples could not be told apart from another database's.
+  useStream('stats.live', { intervalMs: REQUESTED_INTERVAL_MS }, (sample) => series.add(sample), connection !== null);
+  const version = useSyncExternalStore(series.subscribe, series.getVersion);
+
+  const [windowId, setWindowId] = useState<WindowId>('5m');
+  const windowMs = WINDOWS.find((option) => option.id === windowId)!.ms;
+  const [frozen, setFrozen] = useState<{ points: LivePoint[]; version: number } | null>(null);
+  const shownVersion = frozen ? frozen.version : version;
+  const source = frozen ? frozen.points : series.points;
+  // `series.points` changes in place: the version is what tells the memos that it changed.
+  const view = useMemo(() => windowView(source, windowMs), [source, shownVersion, windowMs]);
+  const { latest, tiles } = useMemo(() => tileValues(source), [source, shownVersion]);
+  const projection = useMemo(() => drainProjection(source), [source, shownVersion]);
+  const colors = useMemo(() => readChartColors(), []);
+
+  const health = useCall('system.status', {});
+  const chartsRef = useRef<HTMLDivElement>(null);
+  const [exportMessage, setExportMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  // The newest sample, paused or not: a failing database is news even in a frozen view.
+  const newest = series.points.at(-1)?.sample ?? null;
+  const failing = newest?.kind === 'error' ? newest : null;
+  const lastGood = latestOk(series.points);
+  const backoff = lastGood?.sample.backoff ?? null;
+
+  const togglePause = () => setFrozen((current) => (current ? null : { points: series.points.slice(), version: series.version }));
+
+  const exportSnapshot = async () => {
+    const now = Date.now();
+    const base = `pool-overview-${connection?.database ?? 'pool'}-${fileStamp(now)}`;
+    const snapshot = buildSnapshot({ now, connection, windowLabel: WINDOWS.find((option) => option.id === windowId)!.label, paused: frozen !== null, view, latest, tiles, projection, health: health.data ?? null });
+    downloadBlob(jsonBlob(snapshot), `${base}.json`);
+    const heading = `Pool Console · ${connection?.database ?? ''} @ ${connection?.host ?? ''} · ${new Date(now).toLocaleString()}`;
+    try {
+      if (!chartsRef.current) throw new Error('the charts are not on screen');
+      downloadBlob(await chartsPng(chartsRef.current, heading, colors), `${base}.png`);
+      setExportMessage({ ok: true, text: `Exported ${base}.json (${formatCount(snapshot.samples.length)} samples) and ${base}.png.` });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      setExportMessage({ ok: false, text: `Exported ${base}.json; the PNG of the charts failed: ${reason}.` });
+    }
+  };
+
+  return (
+    <div className="overview">
+      <HealthBanner health={health} />
+      <div className="overview-toolbar">
+        <div className="segmented" role="group" aria-label="Window">
+          {WINDOWS.map((option) => (
+            <button key={option.id} type="button" aria-pressed={option.id === windowId} onClick={() => setWindowId(option.id)}>
+              {option.label}
+            </button>
+          ))}
+        </div>
+        <button type="button" aria-pressed={frozen !== null} onClick={togglePause}>
+          {frozen ? 'Resume' : 'Pause'}
+        </button>
+        <button type="button" onClick={() => void exportSnapshot()} disabled={!latest}>
+          Export snapshot
+        </button>
+        <span className="muted overview-live" data-testid="live-status">
+          {frozen
+            ? `Paused at ${formatClock(frozen.points.at(-1)?.t ?? Date.now())} · still collecting (${formatCount(series.version - frozen.version)} new samples)`
+            : lastGood
+              ? `Live · sample read ${formatClock(lastGood.t)} in ${Math.round(lastGood.sample.durationMs)} ms`
+              : connection
+                ? `Waiting for the first sample from ${connection.database ?? 'the database'}…`
+                : 'Waiting for the connection…'}
+          {backoff ? ` · ${backoff.reason}` : ''}
+        </span>
+      </div>
+      {failing ? (
+        <ErrorNotice
+          error={errorOf(failing)}
+          title={`No live numbers: the last sample at ${formatClock(failing.at.getTime())} failed (connection ${failing.connection})${lastGood ? `; figures below are from ${formatClock(lastGood.t)}` : ''}`}
+        />
+      ) : null}
+      {exportMessage ? (
+        <div className={exportMessage.ok ? 'notice notice-ok' : 'notice notice-error'} role="status">
+          {exportMessage.text}
+        </div>
+      ) : null}
+      <Tiles tiles={tiles} stale={failing && lastGood ? `from ${formatClock(lastGood.t)}, ${formatDuration((failing.at.getTime() - lastGood.t) / 1000)} old` : null} navigate={navigate} />
+      <div className="overview-grid" ref={chartsRef}>
+        <OverviewCharts view={view} colors={colors} />
+        <DeadlineRisk stats={latest?.stats ?? null} projection={projection} />
+      </div>
+    </div>
+  );
+}

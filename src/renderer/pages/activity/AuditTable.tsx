@@ -1,0 +1,53 @@
+import type { AuditEntry } from '../../../shared/results/audit';
+import { formatTimeSeconds } from '../entries/format';
+
+/** Audit rows, newest first; parameters open as JSON on demand. */
+export function AuditTable({ rows }: { rows: AuditEntry[] }) {
+  return (
+    <table className="audit-table">
+      <thead>
+        <tr>
+          <th>Time (UTC)</th>
+          <th>Actor</th>
+          <th>Action</th>
+          <th>Booking</th>
+          <th className="number">Rows</th>
+          <th>Outcome</th>
+          <th>Reason</th>
+          <th>Parameters</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.auditId} data-testid={`audit-${row.auditId}`}>
+            <td title={`audit id ${row.auditId}`}>{formatTimeSeconds(row.time)}</td>
+            <td>{row.actor}</td>
+            <td>
+              <code>{row.action}</code>
+            </td>
+            <td>{row.bookingId ?? '—'}</td>
+            <td className="number">{row.affectedRows.toLocaleString()}</td>
+            <td className={row.outcome === 'ok' ? 'outcome-ok' : 'outcome-error'}>{row.outcome}</td>
+            <td className="wrap">{row.reason ?? <span className="muted">—</span>}</td>
+            <td className="wrap">
+              <Parameters value={row.parameters} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Parameters({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <span className="muted">—</span>;
+  const compact = JSON.stringify(value);
+  return (
+    <details className="audit-parameters">
+      <summary>
+        <code>{compact.length > 48 ? `${compact.slice(0, 47)}…` : compact}</code>
+      </summary>
+      <pre>{JSON.stringify(value, null, 2)}</pre>
+    </details>
+  );
+}

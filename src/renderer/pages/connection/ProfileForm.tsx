@@ -1,0 +1,152 @@
+import { cloneElement, isValidElement, useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { InputOf } from '../../../shared/contract';
+import { ENVIRONMENTS, type Environment, type ProfileSummary, type SavedProfileInput } from '../../../shared/profile';
+import { useAction } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { fieldErrors, PASSWORD_STORAGE_TEXT, toSavedInput } from './profile-fields';
+import { TestResult } from './TestResult';
+
+interface Props {
+  /** The profile being edited, or null for a new one. */
+  initial: ProfileSummary | null;
+  /** Whether the OS can encrypt a password (otherwise it is kept for this session only). */
+  encryption: boolean;
+  onSaved: (saved: ProfileSummary) => void;
+  onCancel: () => void;
+}
+
+/** Add or edit a profile. The password is never shown or pre-filled: left empty, the stored one is kept. */
+export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [environment, setEnvironment] = useState<Environment>(initial?.environment ?? 'staging');
+  const [host, setHost] = useState(initial?.host ?? '');
+  const [port, setPort] = useState(String(initial?.port ?? 3306));
+  const [user, setUser] = useState(initial?.user ?? '');
+  const [database, setDatabase] = useState(initial?.database ?? '');
+  const [readOnly, setReadOnly] = useState(initial?.readOnly ?? false);
+  const [replicaHost, setReplicaHost] = useState(initial?.replica?.host ?? '');
+  const [password, setPassword] = useState('');
+  const [clearPassword, setClearPassword] = useState(false);
+  const save = useAction('profiles.save');
+  const test = useAction('connection.test');
+  const errors = fieldErrors(save.error ?? test.error);
+
+  const draft = (): SavedProfileInput => ({
+    ...(initial ? toSavedInput(initial) : {}),
+    name, environment, host, port: Number(port), user, database, readOnly,
+    replica: replicaHost.trim() ? { host: replicaHost, port: initial?.replica?.port ?? 3306 } : undefined,
+  });
+  // Empty keeps the stored password; '' is sent only to clear it on purpose.
+  const passwordInput = clearPassword ? '' : password || undefined;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    test.reset();
+    const input: InputOf<'profiles.save'> = { profile: draft(), ...(passwordInput !== undefined ? { password: passwordInput } : {}) };
+    const saved = await save.run(input);
+    if (saved) onSaved(saved);
+  };
+  const runTest = () => {
+    save.reset();
+    void test.run({ draft: draft(), ...(passwordInput ? { password: passwordInput } : {}) });
+  };
+
+  const busy = save.running || test.running;
+  return (
+    <form className="panel profile-form" onSubmit={submit} aria-label={initial ? `Edit profile ${initial.name}` : 'New profile'}>
+      <h2>{initial ? `Edit profile '${initial.name}'` : 'New profile'}</h2>
+      <div className="profile-form-grid">
+        <Field label="Name" error={errors.name} hint={initial ? 'The name identifies the profile; add a new one to rename.' : undefined}>
+          <input value={name} onChange={(e) => setName(e.target.value)} readOnly={Boolean(initial)} required />
+        </Field>
+        <Field label="Environment" error={errors.environment}>
+          <select value={environment} onChange={(e) => setEnvironment(e.target.value as Environment)}>
+            {ENVIRONMENTS.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Host" error={errors.host}>
+          <input value={host} onChange={(e) => setHost(e.target.value)} />
+        </Field>
+        <Field label="Port" error={errors.port}>
+          <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
+        </Field>
+        <Field label="User" error={errors.user}>
+          <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field label="Database" error={errors.database}>
+          <input value={database} onChange={(e) => setDatabase(e.target.value)} />
+        </Field>
+        <Field
+          label="Password"
+          error={errors.password}
+          hint={
+            initial?.hasPassword
+              ? `Stored (${PASSWORD_STORAGE_TEXT[initial.passwordStorage]}); leave empty to keep it.`
+              : encryption
+                ? 'Stored encrypted by the OS.'
+                : 'Encryption unavailable: kept for this session only.'
+          }
+        >
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" disabled={clearPassword} />
+        </Field>
+        <Field label="Read replica host (optional)" error={errors.replica} hint="Stats and charts read from it, sparing the primary.">
+          <input value={replicaHost} onChange={(e) => setReplicaHost(e.target.value)} />
+        </Field>
+      </div>
+      <div className="row profile-form-checks">
+        <label className="checkbox-label">
+          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} /> Read-only (refuse every change)
+        </label>
+        {initial?.hasPassword ? (
+          <label className="checkbox-label">
+            <input type="checkbox" checked={clearPassword} onChange={(e) => setClearPassword(e.target.checked)} /> Forget the stored password
+          </label>
+        ) : null}
+      </div>
+      <ErrorNotice error={save.error ?? test.error} title={save.error ? 'The profile was not saved' : 'The test failed'} />
+      <TestResult name={name || 'draft'} result={test.error ? undefined : test.result} error={null} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>
+          {save.running ? 'Saving…' : 'Save profile'}
+        </button>
+        <button type="button" onClick={runTest} disabled={busy}>
+          {test.running ? 'Testing…' : 'Test these settings'}
+        </button>
+        <button type="button" onClick={onCancel} disabled={save.running}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{label}</label>
+      <FieldControl id={id} invalid={Boolean(error)} describedBy={error ? `${id}-error` : hint ? `${id}-hint` : undefined}>
+        {children}
+      </FieldControl>
+      {error ? (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      ) : hint ? (
+        <span id={`${id}-hint`} className="field-hint muted">
+          {hint}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** Gives the one input/select child its id and error state, so the label and message belong to it. */
+function FieldControl({ id, invalid, describedBy, children }: { id: string; invalid: boolean; describedBy?: string; children: ReactNode }) {
+  if (!isValidElement<Record<string, unknown>>(children)) return <>{children}</>;
+  return cloneElement(children, { id, 'aria-invalid': invalid || undefined, 'aria-describedby': describedBy });
+}

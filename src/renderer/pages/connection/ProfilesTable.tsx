@@ -1,0 +1,122 @@
+import { Fragment, useState } from 'react';
+import type { ConnectionState } from '../../../shared/contract';
+import type { ProfileSummary } from '../../../shared/profile';
+import { useAction } from '../../api/hooks';
+import { EnvironmentBadge } from '../../components/EnvironmentBadge';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { PASSWORD_STORAGE_TEXT, toSavedInput } from './profile-fields';
+import { TestResult } from './TestResult';
+
+interface Props {
+  profiles: ProfileSummary[];
+  current: ConnectionState | null;
+  /** The profile being connected to, while it is. */
+  connecting: string | null;
+  onConnect: (name: string) => void;
+  onEdit: (profile: ProfileSummary) => void;
+  onDelete: (profile: ProfileSummary) => void;
+  /** A profile changed here (the read-only toggle): reload the list, say what happened. */
+  onChanged: (message: string) => void;
+}
+
+const COLUMNS = 8;
+
+/** The saved profiles with their test, connect, edit, delete and read-only controls. */
+export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit, onDelete, onChanged }: Props) {
+  const test = useAction('connection.test');
+  const [tested, setTested] = useState<string | null>(null);
+  const toggle = useAction('profiles.save');
+
+  const runTest = (name: string) => {
+    setTested(name);
+    void test.run({ profile: name });
+  };
+  const setReadOnly = async (profile: ProfileSummary, readOnly: boolean) => {
+    // No password in the input: the stored one stays as it is.
+    const saved = await toggle.run({ profile: { ...toSavedInput(profile), readOnly } });
+    if (!saved) return;
+    const live = current?.connected && current.profileName === profile.name && !current.sandbox;
+    onChanged(`'${profile.name}' is now ${readOnly ? 'read-only' : 'writable'}.${live ? ' Reconnect to apply it to the current connection.' : ''}`);
+  };
+
+  return (
+    <>
+      <ErrorNotice error={toggle.error} title="The read-only setting was not saved" />
+      <table className="profiles-table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Environment</th>
+            <th>Host</th>
+            <th>Database</th>
+            <th>User</th>
+            <th>Read-only</th>
+            <th>Password</th>
+            <th aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {profiles.map((profile) => {
+            const isCurrent = Boolean(current?.connected && !current.sandbox && current.profileName === profile.name);
+            return (
+              <Fragment key={profile.name}>
+                <tr className={isCurrent ? 'profile-row current' : 'profile-row'} data-testid={`profile-${profile.name}`}>
+                  <td>
+                    <strong>{profile.name}</strong>
+                    {isCurrent ? <span className="muted"> · connected</span> : null}
+                  </td>
+                  <td>
+                    <EnvironmentBadge environment={profile.environment} />
+                  </td>
+                  <td>
+                    {profile.host}:{profile.port}
+                    {profile.replica ? <span className="muted"> (replica {profile.replica.host})</span> : null}
+                  </td>
+                  <td>{profile.database}</td>
+                  <td>{profile.user}</td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={profile.readOnly}
+                      disabled={toggle.running}
+                      aria-label={`Read-only: ${profile.name}`}
+                      onChange={(event) => void setReadOnly(profile, event.target.checked)}
+                    />
+                  </td>
+                  <td className={`password-${profile.passwordStorage}`}>{PASSWORD_STORAGE_TEXT[profile.passwordStorage]}</td>
+                  <td className="profile-actions">
+                    <button type="button" onClick={() => runTest(profile.name)} disabled={test.running} aria-label={`Test ${profile.name}`}>
+                      {test.running && tested === profile.name ? 'Testing…' : 'Test'}
+                    </button>
+                    <button
+                      type="button"
+                      className="primary"
+                      onClick={() => onConnect(profile.name)}
+                      disabled={Boolean(connecting) || isCurrent}
+                      aria-label={`Connect to ${profile.name}`}
+                    >
+                      {connecting === profile.name ? 'Connecting…' : isCurrent ? 'Connected' : 'Connect'}
+                    </button>
+                    <button type="button" onClick={() => onEdit(profile)} aria-label={`Edit ${profile.name}`}>
+                      Edit
+                    </button>
+                    <button type="button" onClick={() => onDelete(profile)} aria-label={`Delete ${profile.name}`}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+                {tested === profile.name && !test.running && (test.result || test.error) ? (
+                  <tr className="profile-test-row">
+                    <td colSpan={COLUMNS}>
+                      <TestResult name={profile.name} result={test.result} error={test.error} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}

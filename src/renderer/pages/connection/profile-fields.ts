@@ -1,0 +1,29 @@
+import type { ProfileSummary, SavedProfileInput } from '../../../shared/profile';
+import type { CallError } from '../../api/call-error';
+
+/** A saved profile as profiles.save takes it back: the summary without what the back derives. */
+export function toSavedInput({ hasPassword: _has, passwordStorage: _storage, ...profile }: ProfileSummary): SavedProfileInput {
+  return profile;
+}
+
+export const PASSWORD_STORAGE_TEXT: Record<ProfileSummary['passwordStorage'], string> = {
+  encrypted: 'encrypted',
+  'session-only': 'this session only',
+  none: 'no password',
+};
+
+/**
+ * An INVALID_INPUT envelope's issues by form field: `profile.database` → `database`. The back
+ * names the field at fault; the form shows each message next to its field.
+ */
+export function fieldErrors(error: CallError | null): Record<string, string> {
+  if (error?.code !== 'INVALID_INPUT') return {};
+  const issues = Array.isArray(error.details?.issues) ? (error.details.issues as { path?: unknown; message?: unknown }[]) : [];
+  const byField: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = String(issue.path ?? '').replace(/^(profile|draft)\./, '');
+    const field = path.split('.')[0] ?? '';
+    if (field && !byField[field]) byField[field] = String(issue.message ?? 'invalid');
+  }
+  return byField;
+}

@@ -1,0 +1,150 @@
+import { useEffect, type ReactNode } from 'react';
+import type { EntryDetail } from '../../../shared/contract';
+import { useCall } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { EntryActionBar } from './EntryActionBar';
+import { ageSince, formatTimeSeconds, isOverdue } from './format';
+
+/** One booking: its summary, pool fields, lease, attempts, last error, actions and audit trail. */
+export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: number; onClose: () => void; onChanged: () => void }) {
+  const detail = useCall('entries.detail', { bookingId });
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      // Escape belongs to an open confirmation first.
+      if (event.key === 'Escape' && !document.querySelector('.dialog')) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const changed = () => {
+    detail.reload();
+    onChanged();
+  };
+
+  return (
+    <aside className="drawer entry-drawer" role="complementary" aria-label={`Booking ${bookingId}`}>
+      <div className="drawer-head">
+        <h2>Booking {bookingId}</h2>
+        {detail.loading ? <span className="spinner" aria-label="loading" /> : null}
+        <button type="button" onClick={detail.reload} disabled={detail.loading}>
+          Refresh
+        </button>
+        <button type="button" onClick={onClose} aria-label="Close details">
+          ✕
+        </button>
+      </div>
+      <ErrorNotice error={detail.error} title="Could not read this booking" />
+      {detail.data ? <DetailBody bookingId={bookingId} detail={detail.data} onChanged={changed} /> : null}
+    </aside>
+  );
+}
+
+function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detail: EntryDetail; onChanged: () => void }) {
+  const { booking, entry, audit } = detail;
+  const now = Date.now();
+  return (
+    <>
+      <section className="drawer-section" aria-label="Booking">
+        <h3>Booking</h3>
+        {booking ? (
+          <Fields>
+            <Field name="Owner">
+              {booking.ownerEmpCode} ({booking.ownerGroup})
+            </Field>
+            <Field name="Room">{booking.meetingRoom}</Field>
+            <Field name="Meeting type">{booking.meetingType}</Field>
+            <Field name="Meeting">
+              {formatTimeSeconds(booking.timeStart)} → {formatTimeSeconds(booking.timeEnd)} UTC
+            </Field>
+            <Field name="Booking status">{booking.bookingStatus}</Field>
+            <Field name="Interpreter">{booking.interpreterEmpCode ?? 'none assigned'}</Field>
+          </Fields>
+        ) : (
+          <p className="muted">No booking {bookingId} in BOOKING_PLAN.</p>
+        )}
+      </section>
+
+      <section className="drawer-section" aria-label="Pool entry">
+        <h3>Pool entry</h3>
+        {entry ? (
+          <Fields>
+            <Field name="Status">
+              <span className={`status-tag status-tag-${entry.status}`}>{entry.status}</span>
+            </Field>
+            <Field name="Mode">{entry.mode ?? '—'}</Field>
+            <Field name="Entered">{formatTimeSeconds(entry.entryTime)} UTC</Field>
+            <Field name="Deadline">
+              {formatTimeSeconds(entry.deadlineTime)} UTC
+              {isOverdue(entry, now) ? <span className="overdue-tag">overdue</span> : null}
+            </Field>
+            <Field name="Attempts">{entry.attempts}</Field>
+            <Field name="Lease">
+              {entry.claimedBy || entry.claimedAt
+                ? `${entry.claimedBy ?? 'unknown worker'} since ${formatTimeSeconds(entry.claimedAt)} UTC (${ageSince(entry.claimedAt, now) ?? 'age unknown'})`
+                : 'none'}
+            </Field>
+          </Fields>
+        ) : (
+          <p className="muted">Not in the pool.</p>
+        )}
+        {entry?.lastError ? (
+          <>
+            <h4>Last error</h4>
+            <pre className="last-error">{entry.lastError}</pre>
+          </>
+        ) : null}
+      </section>
+
+      <EntryActionBar bookingId={bookingId} entry={entry} onChanged={onChanged} />
+
+      <section className="drawer-section" aria-label="Audit trail">
+        <h3>Audit trail</h3>
+        {audit.length === 0 ? (
+          <p className="muted">No audited action on this booking.</p>
+        ) : (
+          <table className="audit-trail">
+            <thead>
+              <tr>
+                <th scope="col">Time (UTC)</th>
+                <th scope="col">Action</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {audit.map((row) => (
+                <tr key={row.auditId}>
+                  <td>{formatTimeSeconds(row.time)}</td>
+                  <td>{row.action}</td>
+                  <td className="ellipsis" title={row.actor}>
+                    {row.actor}
+                  </td>
+                  <td className={row.outcome === 'ok' ? 'verdict-good' : 'verdict-bad'}>
+                    {row.outcome} · {row.affectedRows} row{row.affectedRows === 1 ? '' : 's'}
+                  </td>
+                  <td className="wrap">{row.reason ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+function Fields({ children }: { children: ReactNode }) {
+  return <dl className="fields">{children}</dl>;
+}
+
+function Field({ name, children }: { name: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}

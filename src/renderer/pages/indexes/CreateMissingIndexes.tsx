@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { MigrationPlan } from '../../../shared/results/schema';
+import { useAction } from '../../api/hooks';
+import { useConnection } from '../../app/connection-context';
+import { WriteButton } from '../../components/ActionButton';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { ProgressNotice } from '../../components/ProgressNotice';
+
+const statements = (plans: MigrationPlan[]) => plans.reduce((sum, plan) => sum + plan.steps.filter((step) => step.sql !== null).length, 0);
+
+/**
+ * "Create missing indexes": the SQL first (a dry run), then a confirmation naming the database and
+ * how many indexes, then the migration with its progress, a result, and fresh health.
+ */
+export function CreateMissingIndexes({ missing, table, onApplied }: { missing: string[]; table: string; onApplied: () => void }) {
+  const database = useConnection().state?.database ?? 'the connected database';
+  const preview = useAction('indexes.ensure.preview');
+  const apply = useAction('indexes.ensure.apply');
+  const [shown, setShown] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const count = missing.length;
+
+  const showPreview = async () => {
+    apply.reset();
+    setShown(true);
+    await preview.run({});
+  };
+  const run = async (reason: string) => {
+    setConfirming(false);
+    const done = await apply.run({ reason: reason || undefined });
+    if (done) {
+      setShown(false);
+      preview.reset();
+      onApplied();
+    }
+  };
+
+  const plans = preview.result;
+  return (
+    <section className="panel" aria-label="Create missing indexes">
+      <div className="page-head">
+        <h2>Missing indexes</h2>
+        <WriteButton className="primary" disabled={count === 0 || preview.running || apply.running} onClick={() => void showPreview()} title={count === 0 ? 'Nothing is missing.' : undefined}>
+          Create missing indexes
+        </WriteButton>
+      </div>
+      <p className={count === 0 ? 'muted' : 'verdict-bad'}>
+        {count === 0 ? 'Nothing is missing: every expected index is present or served by another.' : `Missing: ${missing.join(', ')}.`}
+      </p>
+      <ErrorNotice error={preview.error} title="Could not prepare the preview" />
+      {shown && preview.running ? <p className="muted">Preparing the preview…</p> : null}
+      {shown && plans ? (
+        <div className="preview" aria-label="Preview">
+          <h3>Preview: what will run</h3>
+          {statements(plans) === 0 ? <p className="muted">The migrations have nothing to run.</p> : null}
+          {plans.map((plan) => (
+            <div key={plan.name} className="plan">
+              <p>
+                <strong>{plan.name}</strong> <span className="muted">{plan.description}</span>
+              </p>
+              {plan.steps.map((step, position) => (
+                <div key={position}>
+                  <p className="small">{step.summary}</p>
+                  {step.sql !== null ? <pre>{step.sql}</pre> : <p className="muted small">Nothing to run: adopted as it is.</p>}
+                </div>
+              ))}
+            </div>
+          ))}
+          <div className="row">
+            <WriteButton className="danger" disabled={apply.running || statements(plans) === 0} onClick={() => setConfirming(true)}>
+              Create {count} index{count === 1 ? '' : 'es'}
+            </WriteButton>
+            <button type="button" disabled={apply.running} onClick={() => setShown(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+      <ProgressNotice operation="migrations" active={apply.running} />
+      <ErrorNotice error={apply.error} title="Creating the indexes failed" />
+      {apply.result ? (
+        <div className="notice notice-ok" role="status">
+          Done: ran {statements(apply.result)} statement{statements(apply.result) === 1 ? '' : 's'} in {apply.result.length} migration
+          {apply.result.length === 1 ? '' : 's'} ({apply.result.map((plan) => plan.name).join(', ') || 'none'}). Index health refreshed.
+        </div>
+      ) : null}
+      {confirming ? (
+        <ConfirmDialog
+          request={{
+            title: `Create ${count} missing index${count === 1 ? '' : 'es'}`,
+            database,
+            rows: null,
+            body: (
+              <p>
+                Creates {count} index{count === 1 ? '' : 'es'} on {table} ({missing.join(', ')}) through the migrations. Building an index on a large
+                table takes a while; the table stays readable.
+              </p>
+            ),
+            confirmLabel: `Create ${count} index${count === 1 ? '' : 'es'}`,
+            askReason: true,
+          }}
+          onConfirm={(reason) => void run(reason)}
+          onCancel={() => setConfirming(false)}
+        />
+      ) : null}
+    </section>
+  );
+}

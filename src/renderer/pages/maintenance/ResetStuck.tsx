@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import { useAction, useCall } from '../../api/hooks';
+import { WriteButton } from '../../components/ActionButton';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { ProgressNotice } from '../../components/ProgressNotice';
+import { plural } from '../migrations/format';
+import { wholeNumber } from './whole-number';
+
+const MAX_MINUTES = 366 * 24 * 60;
+
+/**
+ * Processing entries whose lease is older than N minutes (or missing) — a worker probably died —
+ * go back to waiting. pool.stats counts exactly those as expired leases for leaseSeconds = N × 60.
+ */
+export function ResetStuck({ database, changes, onChanged }: { database: string; changes: number; onChanged: () => void }) {
+  const [text, setText] = useState('60');
+  const [confirming, setConfirming] = useState(false);
+  const minutes = wholeNumber(text, 0, MAX_MINUTES);
+  const olderThanSeconds = (minutes ?? 60) * 60;
+  // pool.stats takes at least 1 s; at 0 minutes that counts leases older than a second.
+  const stats = useCall('pool.stats', { leaseSeconds: Math.max(1, olderThanSeconds) }, { enabled: minutes !== null });
+  const { reload } = stats;
+  // Another section changed the pool: count again.
+  useEffect(() => {
+    if (changes > 0) reload();
+  }, [changes, reload]);
+  const reset = useAction('maintenance.resetStuck');
+  const current = minutes !== null ? stats.data : undefined;
+  const stuck = current?.expiredLeases ?? 0;
+
+  const confirmed = async (reason: string) => {
+    setConfirming(false);
+    if (minutes === null) return;
+    reset.reset();
+    await reset.run({ olderThanSeconds: minutes * 60, ...(reason ? { reason } : {}) });
+    onChanged();
+  };
+
+  return (
+    <section className="panel" aria-labelledby="reset-stuck">
+      <h2 id="reset-stuck">Reset stuck processing</h2>
+      <div className="row">
+        <label>
+          Lease older than (minutes)
+          <input value={text} onChange={(event) => setText(event.target.value)} inputMode="numeric" aria-invalid={minutes === null} size={6} />
+        </label>
+        <WriteButton
+          className="primary"
+          onClick={() => setConfirming(true)}
+          disabled={minutes === null || !current || stuck === 0 || reset.running}
+          title={stuck === 0 && current ? 'No lease is that old' : undefined}
+        >
+          Reset {plural(stuck, 'entry', 'entries')}
+        </WriteButton>
+      </div>
+      {minutes === null ? <p className="verdict-bad">Minutes is a whole number from 0 to {MAX_MINUTES.toLocaleString()}.</p> : null}
+      <ErrorNotice error={stats.error} title="Could not count the stuck entries" />
+      {current ? (
+        <div className="facts" data-testid="reset-preview">
+          <p>
+            Processing now: <strong>{current.byStatus.processing.toLocaleString()}</strong> · lease older than {minutes} min (or none):{' '}
+            <strong>{stuck.toLocaleString()}</strong>
+          </p>
+          <p className="muted">Their workers probably died. Resetting releases the lease and puts them back to waiting; a live worker's later completion is then refused.</p>
+        </div>
+      ) : null}
+      <ProgressNotice operation="reset" active={reset.running} />
+      <ErrorNotice error={reset.error} title="The reset stopped" />
+      {reset.result ? (
+        <div className="notice notice-ok" role="status" aria-label="Reset result">
+          {plural(reset.result.reset, 'stuck entry', 'stuck entries')} released back to waiting on <strong>{database}</strong>.
+        </div>
+      ) : null}
+      {confirming && minutes !== null ? (
+        <ConfirmDialog
+          request={{
+            title: 'Reset stuck processing',
+            database,
+            rows: stuck,
+            confirmLabel: 'Reset',
+            askReason: true,
+            body: <p>Processing entries with a lease older than {minutes} minutes (or none) go back to waiting.</p>,
+          }}
+          onConfirm={(reason) => void confirmed(reason)}
+          onCancel={() => setConfirming(false)}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { POOL_STATUSES } from '../../../shared/pool-types';
+import type { MigrationOverview } from '../../../shared/results/schema';
+
+/** How the live schema differs from what the applied migrations expect, and the pool's size by status. */
+export function DriftPanel({ overview }: { overview: MigrationOverview }) {
+  const { drift, countsByStatus } = overview;
+  const findings: { label: string; items: string[] }[] = [
+    { label: 'Missing tables', items: drift.missingTables },
+    { label: 'Missing columns', items: drift.missingColumns },
+    { label: 'Missing indexes', items: drift.missingIndexes },
+    { label: 'Unexpected columns', items: drift.unexpectedColumns },
+    { label: 'Unexpected indexes', items: drift.unexpectedIndexes.map((index) => `${index.name} (${index.columns.join(', ')})`) },
+  ];
+  const drifted = findings.filter((finding) => finding.items.length > 0);
+  return (
+    <section className="panel" aria-labelledby="migrations-drift">
+      <h2 id="migrations-drift">Schema drift</h2>
+      {drifted.length === 0 ? (
+        <p className="verdict-good">No drift: every expected column, index and table is present, and nothing unexpected.</p>
+      ) : (
+        <dl className="drift-list">
+          {drifted.map((finding) => (
+            <div key={finding.label} className="drift-item">
+              <dt className="verdict-warn">
+                {finding.label} ({finding.items.length})
+              </dt>
+              <dd>
+                {finding.items.map((item) => (
+                  <code key={item} className="code-tag">
+                    {item}
+                  </code>
+                ))}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <h3>Entries by status</h3>
+      {countsByStatus ? (
+        <div className="status-counts" aria-label="Entries by status">
+          {POOL_STATUSES.map((status) => (
+            <span key={status} className={`status-count status-count-${status}`}>
+              {status} <strong>{countsByStatus[status].toLocaleString()}</strong>
+            </span>
+          ))}
+        </div>
+      ) : (
+        <p className="muted">Not counted: the pool columns are missing. Run the pending migrations first.</p>
+      )}
+    </section>
+  );
+}

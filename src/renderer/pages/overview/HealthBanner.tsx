@@ -1,0 +1,36 @@
+import { useEffect } from 'react';
+import type { SystemStatus } from '../../../shared/results/health';
+import type { CallState } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatClock } from './format';
+
+export const HEALTH_POLL_MS = 10_000;
+
+const HEADLINE = { healthy: 'Healthy', degraded: 'Degraded', down: 'Down' } as const;
+
+/** The back's verdict on the pool system (system.status, asked again every 10 s), with its reasons. */
+export function HealthBanner({ health }: { health: CallState<SystemStatus> }) {
+  const { reload } = health;
+  useEffect(() => {
+    const timer = setInterval(reload, HEALTH_POLL_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+  if (health.error) return <ErrorNotice error={health.error} title="The pool's health could not be read" />;
+  const status = health.data;
+  if (!status) return <div className="notice overview-health muted">Checking the pool's health…</div>;
+  return (
+    <div className={`notice overview-health health-${status.state}`} role="status" data-testid="health-banner" data-state={status.state}>
+      <strong className={`health-state health-text-${status.state}`}>{HEADLINE[status.state]}</strong>
+      {status.reasons.length ? (
+        <ul className="health-reasons">
+          {status.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      ) : (
+        <span className="muted"> no problems found</span>
+      )}
+      <span className="muted health-checked">checked {formatClock(new Date(status.checkedAt).getTime())}</span>
+    </div>
+  );
+}

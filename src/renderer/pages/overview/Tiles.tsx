@@ -1,0 +1,47 @@
+import type { PageProps } from '../../app/pages';
+import { formatCount, formatDuration } from './format';
+import type { TileValue } from './overview-model';
+
+function formatValue(tile: TileValue, value: number): string {
+  return tile.spec.format === 'duration' ? formatDuration(value) : formatCount(value);
+}
+
+function Delta({ tile }: { tile: TileValue }) {
+  if (tile.value === null) return <span className="tile-delta muted">pool empty</span>;
+  if (tile.delta === null) return <span className="tile-delta muted">collecting…</span>;
+  const over = `over ${formatDuration(tile.deltaSpanMs / 1000)}`;
+  if (tile.delta === 0) return <span className="tile-delta flat" title={`no change ${over}`}>= 0 {over}</span>;
+  const growing = tile.delta > 0;
+  const tone = tile.spec.growthIsBad === null ? 'neutral' : growing === tile.spec.growthIsBad ? 'worse' : 'better';
+  const amount = formatValue(tile, Math.abs(tile.delta));
+  return (
+    <span className={`tile-delta ${tone}`} data-testid={`delta-${tile.spec.id}`}>
+      {growing ? '▲' : '▼'} {growing ? '+' : '−'}
+      {amount} {over}
+    </span>
+  );
+}
+
+/** The pool at a glance; each tile opens the entries it counts. */
+export function Tiles({ tiles, stale, navigate }: { tiles: TileValue[]; stale: string | null; navigate: PageProps['navigate'] }) {
+  return (
+    <div className="overview-tiles" data-stale={stale ? 'true' : undefined}>
+      {tiles.map((tile) => (
+        <button
+          key={tile.spec.id}
+          type="button"
+          className={stale ? 'tile tile-button tile-stale' : 'tile tile-button'}
+          data-testid={`tile-${tile.spec.id}`}
+          title={`Open ${tile.spec.target.hint}${stale ? ` — ${stale}` : ''}`}
+          onClick={() => navigate(tile.spec.target.page, tile.spec.target.state)}
+        >
+          <span className="tile-label">{tile.spec.label}</span>
+          <span className="tile-value" data-testid={`value-${tile.spec.id}`}>
+            {tile.value === null ? '—' : formatValue(tile, tile.value)}
+          </span>
+          <Delta tile={tile} />
+        </button>
+      ))}
+    </div>
+  );
+}

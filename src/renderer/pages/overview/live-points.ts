@@ -1,0 +1,114 @@
+import type { StatsSample } from '../../../shared/contract';
+import type { LatencySummary } from '../../../shared/results/latency';
+
+/*
+ * One chart point per live sample, built once when the sample arrives and never copied, so that
+ * a chart update costs one new array of references, not 3,600 new objects.
+ */
+
+/** The queries whose latency the Overview plots; the claim is several statements, shown as its slowest. */
+export const KEY_QUERIES = [
+  { id: 'stats', label: 'pool.stats', matches: (name: string) => name === 'pool.stats' },
+  { id: 'ready', label: 'pool.ready', matches: (name: string) => name === 'pool.ready' },
+  { id: 'claim', label: 'pool.claim.* (slowest step)', matches: (name: string) => name === 'pool.claim' || name.startsWith('pool.claim.') },
+  { id: 'entries', label: 'pool.entries', matches: (name: string) => name === 'pool.entries' },
+] as const;
+export type KeyQueryId = (typeof KEY_QUERIES)[number]['id'];
+export type LatencyKey = `lat_${KeyQueryId}_${'p50' | 'p95'}`;
+
+/** Net flows: what consecutive counts allow (the stats carry counts, not events). */
+export const NET_FLOWS = [
+  { key: 'netInPool', label: 'in pool (entered − left)' },
+  { key: 'netEligible', label: 'eligible (newly eligible − claimed)' },
+  { key: 'netFailed', label: 'failed (newly failed − retried)' },
+] as const;
+export type NetFlowKey = (typeof NET_FLOWS)[number]['key'];
+
+export type StatusKey = 'waiting' | 'ready' | 'processing' | 'failed';
+/** The plotted values of a point. */
+export type SeriesKey = StatusKey | NetFlowKey | LatencyKey;
+
+export type LivePoint = {
+  /** The sampler's clock (ms) when the sample started: the time axis. */
+  t: number;
+  /** The sample itself; null for a gap point (no sample was taken: the page was closed, or sampling stalled). */
+  sample: StatsSample | null;
+} & Record<SeriesKey, number | null>;
+
+export type OkSample = Extract<StatsSample, { kind: 'ok' }>;
+
+/** A net flow is the change over this trailing span, scaled to a minute. */
+export const RATE_SPAN_MS = 60_000;
+/** Shorter spans are too noisy to call a rate. */
+const MIN_RATE_SPAN_MS = 10_000;
+/** Across a longer outage the average says nothing about now. */
+const MAX_RATE_SPAN_MS = 5 * 60_000;
+
+const EMPTY: Record<SeriesKey, null> = {
+  waiting: null,
+  ready: null,
+  processing: null,
+  failed: null,
+  netInPool: null,
+  netEligible: null,
+  netFailed: null,
+  lat_stats_p50: null,
+  lat_stats_p95: null,
+  lat_ready_p50: null,
+  lat_ready_p95: null,
+  lat_claim_p50: null,
+  lat_claim_p95: null,
+  lat_entries_p50: null,
+  lat_entries_p95: null,
+};
+
+export function isOk(point: LivePoint | undefined): point is LivePoint & { sample: OkSample } {
+  return point?.sample?.kind === 'ok';
+}
+
+export function gapPoint(t: number): LivePoint {
+  return { t, sample: null, ...EMPTY };
+}
+
+function latencyFields(latency: LatencySummary[]): Record<LatencyKey, number | null> {
+  const fields: Record<string, number | null> = {};
+  for (const query of KEY_QUERIES) {
+    const runs = latency.filter((summary) => summary.count > 0 && query.matches(summary.name));
+    fields[`lat_${query.id}_p50`] = runs.length ? Math.max(...runs.map((summary) => summary.p50)) : null;
+    fields[`lat_${query.id}_p95`] = runs.length ? Math.max(...runs.map((summary) => summary.p95)) : null;
+  }
+  return fields as Record<LatencyKey, number | null>;
+}
+
+/** Change per minute of `value` between `reference` and now, or null when the span says nothing. */
+export function perMinute(
+  now: number,
+  value: number,
+  reference: LivePoint | undefined,
+  read: (sample: OkSample) => number,
+  maxSpanMs = MAX_RATE_SPAN_MS,
+): number | null {
+  if (!isOk(reference)) return null;
+  const span = now - reference.t;
+  if (span < MIN_RATE_SPAN_MS || span > maxSpanMs) return null;
+  return ((value - read(reference.sample)) * 60_000) / span;
+}
+
+/**
+ * The point for a sample. `rateReference` is the last ok point at least RATE_SPAN_MS older, or
+ * the oldest one there is.
+ */
+export function toPoint(sample: StatsSample, rateReference: LivePoint | undefined): LivePoint {
+  const t = sample.at.getTime();
+  if (sample.kind === 'error') return { ...gapPoint(t), sample };
+  const { stats } = sample;
+  return {
+    t,
+    sample,
+    ...stats.byStatus,
+    netInPool: perMinute(t, stats.inPool, rateReference, (s) => s.stats.inPool),
+    netEligible: perMinute(t, stats.eligibleNow, rateReference, (s) => s.stats.eligibleNow),
+    netFailed: perMinute(t, stats.byStatus.failed, rateReference, (s) => s.stats.byStatus.failed),
+    ...latencyFields(sample.latency),
+  };
+}

@@ -1,0 +1,193 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { ApiProvider } from '../../src/renderer/api/api-context';
+import { ConnectionProvider } from '../../src/renderer/app/connection-context';
+import { MaintenancePage } from '../../src/renderer/pages/MaintenancePage';
+import { computeStats, createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
+
+const DATABASE = 'booking_staging';
+
+function renderPage(fake: InMemoryApi) {
+  const user = userEvent.setup();
+  render(
+    <ApiProvider api={fake.api}>
+      <ConnectionProvider>
+        <MaintenancePage navigate={() => {}} />
+      </ConnectionProvider>
+    </ApiProvider>,
+  );
+  return user;
+}
+
+/** What the fake's rules find now, read before the page so that the page's own calls are the only ones counted after. */
+async function expectedRules(fake: InMemoryApi) {
+  const preview = await fake.api.call('maintenance.cleanup.preview', {});
+  fake.calls.length = 0;
+  return preview.rules;
+}
+
+async function waitForRules() {
+  await screen.findByRole('table', { name: 'Cleanup rules' });
+  await screen.findByText(DATABASE, { selector: '.page-title strong' });
+}
+
+const ruleRow = (id: string) => screen.getByTestId(`rule-${id}`);
+
+describe('Maintenance page', () => {
+  it('lists every cleanup rule with what it detects, its fix, count and sample ids', async () => {
+    const fake = createInMemoryApi();
+    const rules = await expectedRules(fake);
+    renderPage(fake);
+    await waitForRules();
+
+    for (const rule of rules) {
+      const row = ruleRow(rule.id);
+      expect(within(row).getByText(rule.title)).toBeTruthy();
+      expect(within(row).getByText(rule.detects)).toBeTruthy();
+      expect(within(row).getByText(rule.fix)).toBeTruthy();
+      expect(within(row).getByText(String(rule.count))).toBeTruthy();
+      if (rule.sampleIds.length > 0) expect(row.textContent).toContain(rule.sampleIds.join(', '));
+    }
+    const finished = rules.find((rule) => rule.id === 'booking-finished')!;
+    expect(finished.count).toBeGreaterThan(0);
+  });
+
+  it('applies one rule with the database name as confirm and the reason, shows the result, and counts again', async () => {
+    const fake = createInMemoryApi();
+    const rules = await expectedRules(fake);
+    const finished = rules.find((rule) => rule.id === 'booking-finished')!;
+    const user = renderPage(fake);
+    await waitForRules();
+
+    await user.click(within(ruleRow('booking-finished')).getByRole('button', { name: 'Apply' }));
+    const dialog = screen.getByRole('dialog', { name: `Apply cleanup: ${finished.title}` });
+    expect(within(dialog).getByText(DATABASE, { selector: 'p > strong:first-child' })).toBeTruthy();
+    expect(within(dialog).getByText(String(finished.count), { selector: 'strong' })).toBeTruthy();
+    const confirm = within(dialog).getByRole('button', { name: 'Apply this rule' }) as HTMLButtonElement;
+    await user.type(within(dialog).getByLabelText(/Reason/), 'INC-1234 finished bookings');
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText('database name'), DATABASE);
+    const release = fake.hold('maintenance.cleanup.apply');
+    await user.click(confirm);
+    expect(await screen.findByText('Applying cleanup rules…')).toBeTruthy();
+    release();
+
+    const result = await screen.findByRole('status', { name: 'Cleanup result' });
+    expect(result.textContent).toContain(`${finished.title}: ${finished.count} fixed`);
+    expect(fake.callsOf('maintenance.cleanup.apply')).toEqual([{ rules: ['booking-finished'], confirm: DATABASE, reason: 'INC-1234 finished bookings' }]);
+    // Counted again: the rule finds nothing now.
+    await waitFor(() => expect(within(ruleRow('booking-finished')).getByText('0')).toBeTruthy());
+    expect(fake.callsOf('maintenance.cleanup.preview').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('applies every rule at once', async () => {
+    const fake = createInMemoryApi();
+    const rules = await expectedRules(fake);
+    const total = rules.reduce((sum, rule) => sum + rule.count, 0);
+    const user = renderPage(fake);
+    await waitForRules();
+
+    await user.click(screen.getByRole('button', { name: `Apply all (${total} rows)` }));
+    const dialog = screen.getByRole('dialog', { name: 'Apply every cleanup rule' });
+    await user.type(within(dialog).getByLabelText('database name'), DATABASE);
+    await user.click(within(dialog).getByRole('button', { name: 'Apply all rules' }));
+    const result = await screen.findByRole('status', { name: 'Cleanup result' });
+    expect(result.textContent).toContain(`${total} rows fixed`);
+    expect(fake.callsOf('maintenance.cleanup.apply')).toEqual([{ confirm: DATABASE }]);
+  });
+
+  it('refuses to apply on a read-only profile, saying why', async () => {
+    const fake = createInMemoryApi({ connection: 'read-only' });
+    renderPage(fake);
+    await screen.findByRole('table', { name: 'Cleanup rules' });
+
+    const apply = within(ruleRow('booking-finished')).getByRole('button', { name: /^Apply/ }) as HTMLButtonElement;
+    await waitFor(() => expect(apply.textContent).toContain("Profile 'production' is read-only."));
+    expect(apply.disabled).toBe(true);
+    const all = screen.getByRole('button', { name: /^Apply all/ }) as HTMLButtonElement;
+    expect(all.disabled).toBe(true);
+    expect((screen.getByRole('button', { name: /^Retry/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: /^Reset/ }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('reports the integrity check as pass or fail', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForRules();
+
+    await user.click(screen.getByRole('button', { name: 'Check integrity' }));
+    const summary = await screen.findByTestId('integrity-summary');
+    expect(summary.textContent).toMatch(/^Failed: \d+ rules of 8 find rows to fix/);
+    expect(within(summary).getByText(/Pooled but booking finished: \d+ rows/)).toBeTruthy();
+  });
+
+  it('retries failed entries under the chosen max attempts, previewing the count from the pool stats', async () => {
+    const fake = createInMemoryApi();
+    const stats = computeStats(fake.model, 3600, 4);
+    const retriable = stats.byStatus.failed - stats.failedAtMaxAttempts;
+    expect(retriable).toBeGreaterThan(0);
+    const user = renderPage(fake);
+    await waitForRules();
+
+    const input = screen.getByLabelText('Max attempts');
+    await user.clear(input);
+    await user.type(input, '4');
+    await waitFor(() => expect(screen.getByTestId('retry-preview').textContent).toContain(`at or over 4 attempts: ${stats.failedAtMaxAttempts}`));
+    expect(screen.getByTestId('retry-preview').textContent).toContain(`Failed now: ${stats.byStatus.failed}`);
+    expect(screen.getByTestId('retry-preview').textContent).toContain(`would go back to waiting: ${retriable}`);
+    expect(fake.callsOf('pool.stats')).toContainEqual({ maxAttempts: 4 });
+
+    await user.click(screen.getByRole('button', { name: `Retry ${retriable} entries` }));
+    const dialog = screen.getByRole('dialog', { name: 'Retry failed entries' });
+    expect(within(dialog).getByText(DATABASE)).toBeTruthy();
+    expect(within(dialog).getByText(String(retriable), { selector: 'strong' })).toBeTruthy();
+    await user.type(within(dialog).getByLabelText(/Reason/), 'interpreter service back');
+    await user.click(within(dialog).getByRole('button', { name: 'Retry' }));
+
+    const result = await screen.findByRole('status', { name: 'Retry result' });
+    expect(result.textContent).toContain(`${retriable} failed entries sent back to waiting`);
+    expect(fake.callsOf('maintenance.retryFailed')).toEqual([{ maxAttempts: 4, reason: 'interpreter service back' }]);
+    // Counted again after the retry.
+    await waitFor(() => expect(screen.getByTestId('retry-preview').textContent).toContain('would go back to waiting: 0'));
+  });
+
+  it('resets stuck processing older than the chosen minutes, previewing the expired-lease count', async () => {
+    const fake = createInMemoryApi();
+    const stuck = computeStats(fake.model, 90 * 60, 3).expiredLeases;
+    expect(stuck).toBeGreaterThan(0);
+    const user = renderPage(fake);
+    await waitForRules();
+
+    const input = screen.getByLabelText('Lease older than (minutes)');
+    await user.clear(input);
+    await user.type(input, '90');
+    await waitFor(() => expect(screen.getByTestId('reset-preview').textContent).toContain(`lease older than 90 min (or none): ${stuck}`));
+    expect(fake.callsOf('pool.stats')).toContainEqual({ leaseSeconds: 5400 });
+
+    await user.click(screen.getByRole('button', { name: `Reset ${stuck} entries` }));
+    const dialog = screen.getByRole('dialog', { name: 'Reset stuck processing' });
+    expect(within(dialog).getByText(DATABASE)).toBeTruthy();
+    await user.type(within(dialog).getByLabelText(/Reason/), 'workers restarted');
+    const release = fake.hold('maintenance.resetStuck');
+    await user.click(within(dialog).getByRole('button', { name: 'Reset' }));
+    expect(await screen.findByText('Resetting stuck leases…')).toBeTruthy();
+    release();
+
+    const result = await screen.findByRole('status', { name: 'Reset result' });
+    expect(result.textContent).toContain(`${stuck} stuck entries released back to waiting`);
+    expect(fake.callsOf('maintenance.resetStuck')).toEqual([{ olderThanSeconds: 5400, reason: 'workers restarted' }]);
+  });
+
+  it('says what a bad number means and does not offer the action', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForRules();
+
+    const input = screen.getByLabelText('Max attempts');
+    await user.clear(input);
+    await user.type(input, '0');
+    expect(screen.getByText('Max attempts is a whole number from 1 to 100.')).toBeTruthy();
+    expect((screen.getByRole('button', { name: /^Retry/ }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

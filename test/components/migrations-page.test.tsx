@@ -1,0 +1,241 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { ApiProvider } from '../../src/renderer/api/api-context';
+import { ConnectionProvider } from '../../src/renderer/app/connection-context';
+import { MigrationsPage } from '../../src/renderer/pages/MigrationsPage';
+import { createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
+
+const DATABASE = 'booking_staging';
+
+function renderPage(fake: InMemoryApi) {
+  const user = userEvent.setup();
+  render(
+    <ApiProvider api={fake.api}>
+      <ConnectionProvider>
+        <MigrationsPage navigate={() => {}} />
+      </ConnectionProvider>
+    </ApiProvider>,
+  );
+  return user;
+}
+
+const runUp = () => screen.getByRole('button', { name: /^Run up/ }) as HTMLButtonElement;
+const runDown = () => screen.getByRole('button', { name: /^Run down/ }) as HTMLButtonElement;
+
+async function waitForStatus() {
+  await screen.findByRole('heading', { name: /^Applied/ });
+  // The connection (and so the database name) arrives by its own call.
+  await screen.findByText(DATABASE, { selector: '.page-title strong' });
+}
+
+describe('Migrations page: status, preview, run', () => {
+  it('lists the applied and pending migrations, and the schema drift', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 2 });
+    renderPage(fake);
+    await waitForStatus();
+
+    const pending = screen.getByRole('table', { name: 'Pending migrations' });
+    expect(within(pending).getByText('0003-pool-lease-columns')).toBeTruthy();
+    expect(within(pending).getByText('0004-pool-indexes')).toBeTruthy();
+    const applied = screen.getByRole('table', { name: 'Applied migrations' });
+    expect(within(applied).getByText('0001-audit-log')).toBeTruthy();
+    expect(within(applied).queryByText('0003-pool-lease-columns')).toBeNull();
+    expect(screen.getByText(/Missing columns \(4\)/)).toBeTruthy();
+    expect(screen.getByText('POOL_CLAIMED_AT')).toBeTruthy();
+  });
+
+  it('shows the SQL before running up, confirms with the database and count, streams progress, then refreshes', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 2 });
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    // Running needs a preview first.
+    expect(runUp().disabled).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Preview SQL' }));
+    const preview = await screen.findByRole('list', { name: 'SQL preview' });
+    expect(within(preview).getByText(/ALTER TABLE BOOKING_PLAN ADD \/\* 0003-pool-lease-columns/)).toBeTruthy();
+    expect(within(preview).getByText(/ALTER TABLE BOOKING_PLAN ADD \/\* 0004-pool-indexes/)).toBeTruthy();
+    expect(fake.callsOf('migrations.plan')).toEqual([{ direction: 'up' }]);
+    expect(fake.callsOf('migrations.up')).toEqual([]);
+
+    await user.click(runUp());
+    const dialog = screen.getByRole('dialog', { name: 'Apply 2 migrations' });
+    expect(within(dialog).getByText(DATABASE, { selector: 'p > strong:first-child' })).toBeTruthy();
+    expect(within(dialog).getByText('2 migrations')).toBeTruthy();
+    await user.type(within(dialog).getByLabelText(/Reason/), 'release 4.2');
+
+    const release = fake.hold('migrations.up');
+    await user.click(within(dialog).getByRole('button', { name: 'Apply' }));
+    const lines = await screen.findByRole('list', { name: 'Migration progress' });
+    await within(lines).findByText('up: 2 migration(s) to run');
+    fake.emitProgress({ operation: 'migrations', message: 'up 0003-pool-lease-columns: adding the lease columns', done: 1, total: 2 });
+    await within(lines).findByText('up 0003-pool-lease-columns: adding the lease columns');
+    expect(runUp().disabled).toBe(true);
+
+    release();
+    expect(await screen.findByText('Applied 2 migrations: 0003-pool-lease-columns, 0004-pool-indexes.')).toBeTruthy();
+    expect(fake.callsOf('migrations.up')).toEqual([{ reason: 'release 4.2' }]);
+    // The status was read again: nothing pending now, four applied.
+    expect(await screen.findByText(/Nothing pending/)).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Applied (4)' })).toBeTruthy();
+    expect(fake.callsOf('migrations.status').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs up only to a chosen pending migration', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 2 });
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    await user.selectOptions(screen.getByLabelText('How far'), '0003-pool-lease-columns');
+    await user.click(screen.getByRole('button', { name: 'Preview SQL' }));
+    const preview = await screen.findByRole('list', { name: 'SQL preview' });
+    expect(within(preview).queryByText(/0004-pool-indexes/)).toBeNull();
+    await user.click(runUp());
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByText('Applied 1 migration: 0003-pool-lease-columns.')).toBeTruthy();
+    expect(fake.callsOf('migrations.plan')).toEqual([{ direction: 'up', to: '0003-pool-lease-columns' }]);
+    expect(fake.callsOf('migrations.up')).toEqual([{ to: '0003-pool-lease-columns' }]);
+  });
+
+  it('reverting asks for the database name to be typed', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    await user.selectOptions(screen.getByLabelText('Direction'), 'down');
+    expect(runDown().disabled).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Preview SQL' }));
+    const preview = await screen.findByRole('list', { name: 'SQL preview' });
+    expect(within(preview).getByText(/ALTER TABLE BOOKING_PLAN DROP \/\* 0004-pool-indexes/)).toBeTruthy();
+
+    await user.click(runDown());
+    const dialog = screen.getByRole('dialog', { name: 'Revert 1 migration' });
+    const revert = within(dialog).getByRole('button', { name: 'Revert' }) as HTMLButtonElement;
+    expect(revert.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText('database name'), 'booking');
+    expect(revert.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText('database name'), '_staging');
+    expect(revert.disabled).toBe(false);
+    await user.click(revert);
+
+    expect(await screen.findByText('Reverted 1 migration: 0004-pool-indexes.')).toBeTruthy();
+    expect(fake.callsOf('migrations.down')).toEqual([{}]);
+    expect(fake.model.migrations[3]!.appliedAt).toBeNull();
+    const pending = await screen.findByRole('table', { name: 'Pending migrations' });
+    expect(within(pending).getByText('0004-pool-indexes')).toBeTruthy();
+  });
+
+  it('shows who holds the migration lock and disables running until it is released', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 1 });
+    fake.model.lockHolder = { connectionId: 42, user: 'pool_ops', host: '10.0.0.7', heldForSeconds: 12 };
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    expect((await screen.findByTestId('lock-holder')).textContent).toContain('A migration is running on connection 42 (pool_ops@10.0.0.7) for 12 s');
+    await user.click(screen.getByRole('button', { name: 'Preview SQL' }));
+    await screen.findByRole('list', { name: 'SQL preview' });
+    expect(runUp().disabled).toBe(true);
+
+    // The page polls the lock: once released, running is possible again.
+    fake.model.lockHolder = null;
+    await waitFor(() => expect(screen.queryByTestId('lock-holder')).toBeNull(), { timeout: 6000 });
+    expect(runUp().disabled).toBe(false);
+    expect(fake.callsOf('migrations.lockHolder').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses running on a read-only profile, saying why', async () => {
+    const fake = createInMemoryApi({ connection: 'read-only', pendingMigrations: 1 });
+    const user = renderPage(fake);
+    await screen.findByRole('heading', { name: /^Applied/ });
+    await user.click(screen.getByRole('button', { name: 'Preview SQL' }));
+    await screen.findByRole('list', { name: 'SQL preview' });
+    await waitFor(() => expect(runUp().textContent).toContain("Profile 'production' is read-only."));
+    expect(runUp().disabled).toBe(true);
+  });
+});
+
+/** A legacy export: one already pooled, two to add, one missing booking, one finished booking, one invalid. */
+const LEGACY_EXPORT = JSON.stringify({
+  entries: [
+    { bookingId: 100001, startTime: '2099-05-01T09:00:00.000Z' },
+    { bookingId: 100205, startTime: '2099-05-02T09:00:00.000Z', mode: 'URGENT', decisionWindowTime: '2099-04-30T09:00:00.000Z' },
+    { bookingId: 100210, startTime: '2099-05-03T09:00:00.000Z' },
+    { bookingId: 999999, startTime: '2099-05-04T09:00:00.000Z' },
+    { bookingId: 100207, startTime: '2099-05-05T09:00:00.000Z' },
+    { bookingId: 'x', startTime: '2099-05-06T09:00:00.000Z' },
+  ],
+});
+
+const exportFile = (text: string, name = 'legacy-pool.json') => new File([text], name, { type: 'application/json' });
+const outcomeCount = (outcome: string) => screen.getByTestId(`outcome-${outcome}`).querySelector('.tile-value')?.textContent;
+
+describe('Migrations page: the legacy import wizard', () => {
+  it('previews each entry, imports with confirmation and progress, and shows the result', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile(LEGACY_EXPORT));
+    const table = await screen.findByRole('table', { name: 'Import preview' });
+    expect(fake.callsOf('import.preview')).toEqual([{ snapshot: LEGACY_EXPORT }]);
+    expect(outcomeCount('will-add')).toBe('2');
+    expect(outcomeCount('already-pooled')).toBe('1');
+    expect(outcomeCount('booking-missing')).toBe('1');
+    expect(outcomeCount('booking-finished')).toBe('1');
+    expect(outcomeCount('invalid')).toBe('1');
+    expect(within(table).getAllByRole('row')).toHaveLength(7);
+    expect(within(table).getByText('bookingId: not a positive whole number')).toBeTruthy();
+    expect(within(table).getByText('2099-04-30 09:00:00 UTC')).toBeTruthy();
+
+    // Filtering by outcome narrows the table.
+    await user.selectOptions(screen.getByLabelText('Filter by outcome'), 'will-add');
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    expect(within(table).getByText('100205')).toBeTruthy();
+    expect(within(table).queryByText('999999')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Import 2 entries' }));
+    const dialog = screen.getByRole('dialog', { name: 'Import legacy pool entries' });
+    expect(within(dialog).getByText(DATABASE)).toBeTruthy();
+    expect(within(dialog).getByText('2', { selector: 'strong' })).toBeTruthy();
+    await user.type(within(dialog).getByLabelText(/Reason/), 'retire the memory pool');
+    const release = fake.hold('import.apply');
+    await user.click(within(dialog).getByRole('button', { name: 'Import 2 entries' }));
+    expect(await screen.findByText('batch 0 of 1')).toBeTruthy();
+    release();
+
+    const result = await screen.findByRole('status', { name: 'Import result' });
+    expect(result.textContent).toContain('2 added');
+    expect(result.textContent).toContain('1 already pooled');
+    expect(result.textContent).toContain('1 booking missing, 1 booking finished, 1 invalid');
+    expect(fake.callsOf('import.apply')).toEqual([{ snapshot: LEGACY_EXPORT, reason: 'retire the memory pool' }]);
+    expect(fake.model.entries.some((entry) => entry.bookingId === 100205 && entry.mode === 'URGENT')).toBe(true);
+  });
+
+  it('shows the INVALID_INPUT message for a malformed file and applies nothing', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile('{"entries": [ {"bookingId": 1,'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('INVALID_INPUT');
+    expect(alert.textContent).toContain('The legacy export is not JSON');
+    expect(screen.queryByRole('button', { name: /^Import/ })).toBeNull();
+    expect(screen.queryByRole('table', { name: 'Import preview' })).toBeNull();
+    expect(fake.callsOf('import.apply')).toEqual([]);
+  });
+
+  it('refuses a file over the size limit before reading it', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    const huge = exportFile('[]', 'huge.json');
+    Object.defineProperty(huge, 'size', { value: 65 * 1024 * 1024 });
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), huge);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('huge.json is 65.0 MB; the console imports files up to 64.0 MB');
+    expect(fake.callsOf('import.preview')).toEqual([]);
+  });
+});

@@ -1,0 +1,288 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import type { StatsSample } from '../../src/shared/contract';
+import type { PoolStats } from '../../src/shared/results/pool';
+import { ApiProvider } from '../../src/renderer/api/api-context';
+import { WHAT_TO_DO } from '../../src/renderer/api/call-error';
+import { ConnectionProvider } from '../../src/renderer/app/connection-context';
+import type { PageProps } from '../../src/renderer/app/pages';
+import { OverviewPage } from '../../src/renderer/pages/OverviewPage';
+import { createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
+
+type Fake = InMemoryApi;
+type StatsChange = Partial<Omit<PoolStats, 'byStatus'>> & { byStatus?: Partial<PoolStats['byStatus']> };
+
+/** Noon today, local time: the axis shows local clock times. */
+const NOON = new Date(new Date().setHours(12, 0, 0, 0)).getTime();
+const MINUTE = 60_000;
+/** The stylesheet is not loaded in jsdom: the charts use their fallback colours. */
+const WAITING_COLOUR = '#4ea1ff';
+
+function renderPage(fake: Fake) {
+  const user = userEvent.setup();
+  const navigate = vi.fn<PageProps['navigate']>();
+  render(
+    <ApiProvider api={fake.api}>
+      <ConnectionProvider>
+        <OverviewPage navigate={navigate} />
+      </ConnectionProvider>
+    </ApiProvider>,
+  );
+  return { user, navigate };
+}
+
+/** The page subscribes once it knows the connection (and so names the database it waits for). */
+async function subscribed() {
+  await screen.findByText('Waiting for the first sample from booking_staging…');
+  await act(async () => {}); // the subscription is an effect of that render
+}
+
+function okSample(fake: Fake, at: number, change: StatsChange = {}): StatsSample {
+  const base = fake.sample();
+  if (base.kind !== 'ok') throw new Error('the fake should be connected');
+  const stats: PoolStats = { ...base.stats, ...change, byStatus: { ...base.stats.byStatus, ...change.byStatus }, measuredAt: new Date(at) };
+  return { ...base, at: new Date(at), stats };
+}
+
+function errorSample(at: number, message: string): StatsSample {
+  return { kind: 'error', at: new Date(at), error: { code: 'UNREACHABLE', message }, connection: 'lost' };
+}
+
+function push(fake: Fake, sample: StatsSample) {
+  act(() => fake.emitSample(sample));
+}
+
+const tileValue = (id: string) => screen.getByTestId(`value-${id}`).textContent;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describe('Overview page: tiles', () => {
+  it('shows the numbers of the newest sample and their change over 5 minutes', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+
+    push(fake, okSample(fake, NOON - 5 * MINUTE, { inPool: 200, eligibleNow: 40, overdue: 3, expiredLeases: 0, oldestEntryAgeSeconds: 11_000, byStatus: { failed: 20, processing: 9 } }));
+    push(fake, okSample(fake, NOON - 2 * MINUTE, { inPool: 210, eligibleNow: 38, overdue: 4, expiredLeases: 1, oldestEntryAgeSeconds: 11_200, byStatus: { failed: 18, processing: 9 } }));
+    push(fake, okSample(fake, NOON, { inPool: 1_230, eligibleNow: 32, overdue: 7, expiredLeases: 2, oldestEntryAgeSeconds: 11_520, byStatus: { failed: 15, processing: 9 } }));
+
+    expect(tileValue('inPool')).toBe('1,230');
+    expect(tileValue('eligibleNow')).toBe('32');
+    expect(tileValue('processing')).toBe('9');
+    expect(tileValue('failed')).toBe('15');
+    expect(tileValue('overdue')).toBe('7');
+    expect(tileValue('oldestAge')).toBe('3 h 12 m');
+    expect(tileValue('expiredLeases')).toBe('2');
+
+    // Against the sample 5 minutes older, not the one in between; a growing backlog warns, a shrinking one is good.
+    const inPool = screen.getByTestId('delta-inPool');
+    expect(inPool.textContent).toBe('▲ +1,030 over 5 m');
+    expect(inPool.className).toContain('worse');
+    const failed = screen.getByTestId('delta-failed');
+    expect(failed.textContent).toBe('▼ −5 over 5 m');
+    expect(failed.className).toContain('better');
+    expect(screen.getByTestId('delta-oldestAge').textContent).toBe('▲ +8 m 40 s over 5 m');
+    expect(screen.getByTestId('tile-processing').textContent).toContain('= 0 over 5 m');
+  });
+
+  it('says when it has too little history for a change yet', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON, { inPool: 50 }));
+    expect(tileValue('inPool')).toBe('50');
+    expect(within(screen.getByTestId('tile-inPool')).getByText('collecting…')).toBeTruthy();
+  });
+
+  it('opens the Entries page with the filter of the clicked tile', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    const { user, navigate } = renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON));
+
+    await user.click(screen.getByTestId('tile-failed'));
+    expect(navigate).toHaveBeenLastCalledWith('entries', { status: 'failed' });
+    await user.click(screen.getByTestId('tile-overdue'));
+    expect(navigate).toHaveBeenLastCalledWith('entries', { overdue: true });
+    await user.click(screen.getByTestId('tile-processing'));
+    expect(navigate).toHaveBeenLastCalledWith('entries', { status: 'processing' });
+    await user.click(screen.getByTestId('tile-inPool'));
+    expect(navigate).toHaveBeenLastCalledWith('entries', {});
+  });
+});
+
+describe('Overview page: live samples', () => {
+  it('shows a failed sample at once with what to do, keeps the last numbers, and marks the time axis', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    for (const t of [NOON - 3_000, NOON - 2_000, NOON - 1_000]) push(fake, okSample(fake, t, { inPool: 321, byStatus: { failed: 12 } }));
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    push(fake, errorSample(NOON, 'Lost connection to MySQL server during query'));
+
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Lost connection to MySQL server during query');
+    expect(alert.textContent).toContain(WHAT_TO_DO.UNREACHABLE);
+    expect(alert.textContent).toContain('connection lost');
+    // Not zeros: the last good numbers, marked as old.
+    expect(tileValue('inPool')).toBe('321');
+    expect(tileValue('failed')).toBe('12');
+    expect(screen.getByTestId('tile-inPool').className).toContain('tile-stale');
+    // A red band on each chart's time axis where samples failed.
+    for (const chart of ['status', 'throughput', 'latency']) {
+      await waitFor(() => expect(document.querySelector(`figure[data-chart="${chart}"] .live-error-band`), chart).not.toBeNull());
+    }
+
+    // The next good sample clears the notice.
+    push(fake, okSample(fake, NOON + 1_000, { inPool: 322 }));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(tileValue('inPool')).toBe('322');
+    push(fake, okSample(fake, NOON + 2_000, { inPool: 323 }));
+
+    // The failed sample is a gap in the lines, not a point at zero: five samples, two pieces.
+    await waitFor(() => {
+      const waiting = [...document.querySelectorAll('figure[data-chart="status"] .live-series path[fill="none"]')].filter((path) => path.getAttribute('stroke') === WAITING_COLOUR);
+      const d = waiting.map((path) => path.getAttribute('d')).join('');
+      expect(d.match(/[ML]/g)).toHaveLength(5);
+      expect(d.match(/M/g)).toHaveLength(2);
+    });
+  });
+
+  it('reads out the sample under the pointer', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON - 1_000, { byStatus: { waiting: 111, ready: 22, processing: 3, failed: 4 } }));
+    push(fake, okSample(fake, NOON, { byStatus: { waiting: 120, ready: 21, processing: 5, failed: 6 } }));
+
+    // jsdom lays nothing out: the chart's svg starts at 0, its plot ends at 800 − 12 (the right margin).
+    const hover = await waitFor(() => document.querySelector('figure[data-chart="status"] [data-testid="chart-hover"]')!);
+    fireEvent.mouseMove(hover, { clientX: 787, clientY: 50 });
+    const readout = document.querySelector('figure[data-chart="status"] .live-readout')!;
+    expect(readout.textContent).toContain('12:00:00');
+    expect(readout.textContent).toContain('waiting: 120 entries');
+    expect(readout.textContent).toContain('failed: 6 entries');
+    fireEvent.mouseLeave(hover);
+    expect(readout.textContent).toBe('');
+  });
+
+  it('pause freezes the view while samples keep being collected', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    const { user } = renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON, { inPool: 100 }));
+
+    await user.click(screen.getByRole('button', { name: 'Pause' }));
+    push(fake, okSample(fake, NOON + 1_000, { inPool: 150 }));
+    push(fake, okSample(fake, NOON + 2_000, { inPool: 175 }));
+    expect(tileValue('inPool')).toBe('100');
+    expect(screen.getByTestId('live-status').textContent).toContain('still collecting (2 new samples)');
+
+    await user.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(tileValue('inPool')).toBe('175');
+  });
+
+  it('switches the charts between a 5-minute and a 1-hour window', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    const { user } = renderPage(fake);
+    await subscribed();
+    act(() => {
+      for (let t = NOON - 40 * MINUTE; t <= NOON; t += MINUTE) fake.emitSample(okSample(fake, t));
+    });
+
+    const axis = () => [...document.querySelectorAll('figure[data-chart="status"] .live-time-tick')].map((tick) => tick.textContent);
+    const fiveMinutes = screen.getByRole('button', { name: '5 min' });
+    const oneHour = screen.getByRole('button', { name: '1 h' });
+    expect(fiveMinutes.getAttribute('aria-pressed')).toBe('true');
+    await waitFor(() => expect(axis()).toEqual(['11:55', '11:56', '11:57', '11:58', '11:59', '12:00']));
+
+    await user.click(oneHour);
+    expect(oneHour.getAttribute('aria-pressed')).toBe('true');
+    await waitFor(() => expect(axis()).toEqual(['11:00', '11:10', '11:20', '11:30', '11:40', '11:50', '12:00']));
+  });
+
+  it('projects the time to drain the eligible entries from the falling count, and says when it is not draining', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON - 5 * MINUTE, { eligibleNow: 100, deadlineWithin: { hour1: 4, hours6: 9, hours24: 30 } }));
+    push(fake, okSample(fake, NOON, { eligibleNow: 70, deadlineWithin: { hour1: 5, hours6: 11, hours24: 31 } }));
+    // 30 fewer in 5 minutes: 6 a minute, 70 left: 11 m 40 s.
+    expect(screen.getByTestId('drain-projection').textContent).toBe('11 m at 6 / min');
+    expect(screen.getByTestId('deadline-within-1-h').textContent).toBe('5');
+    expect(screen.getByTestId('deadline-within-6-h').textContent).toBe('11');
+    expect(screen.getByTestId('deadline-within-24-h').textContent).toBe('31');
+
+    push(fake, okSample(fake, NOON + 5 * MINUTE, { eligibleNow: 95 }));
+    expect(screen.getByTestId('drain-projection').textContent).toContain('not draining');
+  });
+});
+
+describe('Overview page: health and export', () => {
+  it('shows the health verdict with its reasons, and asks again every 10 seconds', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const fake = createInMemoryApi({ liveTimer: false, pendingMigrations: 1 });
+    renderPage(fake);
+    const banner = await screen.findByTestId('health-banner');
+    expect(banner.getAttribute('data-state')).toBe('degraded');
+    expect(within(banner).getByText('Degraded')).toBeTruthy();
+    expect(within(banner).getByText('migrations are pending')).toBeTruthy();
+    expect(within(banner).getByText(/entries are past their deadline/)).toBeTruthy();
+    expect(fake.callsOf('system.status')).toHaveLength(1);
+
+    for (const migration of fake.model.migrations) migration.appliedAt ??= new Date();
+    await act(async () => {
+      vi.advanceTimersByTime(10_000);
+    });
+    await waitFor(() => expect(within(screen.getByTestId('health-banner')).queryByText('migrations are pending')).toBeNull());
+    expect(fake.callsOf('system.status')).toHaveLength(2);
+  });
+
+  it('exports the numbers as JSON, and says why the PNG could not be made', async () => {
+    const blobs: Blob[] = [];
+    const names: string[] = [];
+    // jsdom has no object URLs: plumbing, stubbed for this test only.
+    const createObjectURL = (blob: Blob) => {
+      blobs.push(blob);
+      return `blob:test/${blobs.length}`;
+    };
+    Object.assign(URL, { createObjectURL, revokeObjectURL: () => {} });
+    onTestFinished(() => {
+      Reflect.deleteProperty(URL, 'createObjectURL');
+      Reflect.deleteProperty(URL, 'revokeObjectURL');
+    });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+    // jsdom has no canvas: the PNG half must fail with a reason, the JSON half must not depend on it.
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+
+    const fake = createInMemoryApi({ liveTimer: false });
+    const { user } = renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON - 5 * MINUTE, { inPool: 400, byStatus: { failed: 10 } }));
+    push(fake, errorSample(NOON - 4 * MINUTE, 'Lost connection'));
+    push(fake, okSample(fake, NOON, { inPool: 420, byStatus: { failed: 13 }, deadlineWithin: { hour1: 2, hours6: 5, hours24: 8 } }));
+
+    await user.click(screen.getByRole('button', { name: 'Export snapshot' }));
+
+    await screen.findByText(/the PNG of the charts failed: this browser cannot draw on a canvas/);
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^pool-overview-booking_staging-\d{8}-\d{6}\.json$/);
+    const snapshot = JSON.parse(await blobs[0]!.text());
+    expect(snapshot.connection).toMatchObject({ database: 'booking_staging', profile: 'staging' });
+    expect(snapshot.current.stats).toMatchObject({ inPool: 420, byStatus: { failed: 13 }, deadlineWithin: { hour1: 2, hours6: 5, hours24: 8 } });
+    expect(snapshot.tiles).toContainEqual({ id: 'inPool', label: 'In pool', value: 420, change: 20, changeOverSeconds: 300 });
+    expect(snapshot.tiles).toContainEqual({ id: 'failed', label: 'Failed', value: 13, change: 3, changeOverSeconds: 300 });
+    expect(snapshot.deadlineRisk).toMatchObject({ hour1: 2, hours6: 5, hours24: 8 });
+    // Every sample of the window, the failed one as an error (never zeros).
+    expect(snapshot.samples.map((sample: StatsSample) => sample.kind)).toEqual(['ok', 'error', 'ok']);
+    expect(snapshot.samples[1].error.message).toBe('Lost connection');
+    expect(snapshot.window.label).toBe('5 min');
+  });
+});
