@@ -1,16 +1,7 @@
 import type { z } from 'zod';
 
-/** A seeded PRNG (mulberry32): the same seed gives the same payloads, so a failure reproduces. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The simulator's seeded generator: the same seed gives the same payloads, so a failure reproduces.
+export { seededRandom } from '../../src/core/simulator/random.js';
 
 export class Fuzz {
   constructor(readonly random: () => number, private readonly hints: Record<string, (fuzz: Fuzz) => unknown> = {}) {}

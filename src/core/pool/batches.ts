@@ -2,30 +2,44 @@ import type { Database } from '../db/database.js';
 
 export const BATCH_SIZE = 1000;
 
+interface BatchOptions {
+  limit?: number;
+  progress?: { affectedRows: number };
+  onBatch?: (total: number) => void;
+}
+
 /**
- * Repeats a bounded UPDATE (`… LIMIT :batch`) until it changes fewer rows than a batch, or until
- * `limit` rows changed. Each statement commits on its own, so none holds thousands of row locks
- * for long; the running total is kept in `progress` so a failure half-way can still be reported.
+ * Runs `step` for batches of at most BATCH_SIZE rows until a batch comes back short, or until
+ * `limit` rows changed. Each step commits on its own, so none holds thousands of row locks for
+ * long; the running total is kept in `progress` so a failure half-way can still be reported.
  */
-export async function updateInBatches(
-  db: Database,
-  queryName: string,
-  sql: string,
-  replacements: Record<string, unknown>,
-  options: { limit?: number; progress?: { affectedRows: number }; onBatch?: (total: number) => void } = {},
-): Promise<number> {
+async function inBatches(step: (batch: number) => Promise<{ changed: number; full: boolean }>, options: BatchOptions): Promise<number> {
   const progress = options.progress ?? { affectedRows: 0 };
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   let total = 0;
   for (;;) {
     const batch = Math.min(BATCH_SIZE, limit - total);
     if (batch <= 0) return total;
-    const changed = await db.execute(queryName, sql, { replacements: { ...replacements, batch } });
+    const { changed, full } = await step(batch);
     total += changed;
     progress.affectedRows = total;
     options.onBatch?.(total);
-    if (changed < batch) return total;
+    if (!full) return total;
   }
+}
+
+/** Repeats a bounded UPDATE (`… LIMIT :batch`) until it changes fewer rows than a batch. */
+export async function updateInBatches(
+  db: Database,
+  queryName: string,
+  sql: string,
+  replacements: Record<string, unknown>,
+  options: BatchOptions = {},
+): Promise<number> {
+  return inBatches(async (batch) => {
+    const changed = await db.execute(queryName, sql, { replacements: { ...replacements, batch } });
+    return { changed, full: changed === batch };
+  }, options);
 }
 
 /**
@@ -38,19 +52,12 @@ export async function updateByIdInBatches(
   queryName: string,
   statements: { selectIds: string; updateIds: string },
   replacements: Record<string, unknown>,
-  options: { limit?: number; progress?: { affectedRows: number }; onBatch?: (total: number) => void } = {},
+  options: BatchOptions = {},
 ): Promise<number> {
-  const progress = options.progress ?? { affectedRows: 0 };
-  const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  let total = 0;
-  for (;;) {
-    const batch = Math.min(BATCH_SIZE, limit - total);
-    if (batch <= 0) return total;
+  return inBatches(async (batch) => {
     const rows = await db.select<{ id: number }>(`${queryName}.ids`, statements.selectIds, { replacements: { ...replacements, batch } });
-    if (rows.length === 0) return total;
-    total += await db.execute(queryName, statements.updateIds, { replacements: { ...replacements, ids: rows.map((row) => row.id) } });
-    progress.affectedRows = total;
-    options.onBatch?.(total);
-    if (rows.length < batch) return total;
-  }
+    if (rows.length === 0) return { changed: 0, full: false };
+    const changed = await db.execute(queryName, statements.updateIds, { replacements: { ...replacements, ids: rows.map((row) => row.id) } });
+    return { changed, full: rows.length === batch };
+  }, options);
 }
