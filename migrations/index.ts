@@ -3,9 +3,11 @@ import auditLog from './0001-audit-log.js';
 import poolColumns from './0002-pool-columns.js';
 import leaseColumns from './0003-pool-lease-columns.js';
 import poolIndexes from './0004-pool-indexes.js';
+import eventCounts from './0005-pool-event-counts.js';
 
 /**
  * Every migration in order; a static list so the built app and the tests run the same ones.
- * The audit table comes first so that reverting pool changes never touches the audit history.
+ * The audit table comes first so that reverting pool changes never touches the audit history;
+ * the event counters come last, so that reverting only them leaves the pool itself as it was.
  */
-export const MIGRATIONS: readonly PoolMigration[] = [auditLog, poolColumns, leaseColumns, poolIndexes];
+export const MIGRATIONS: readonly PoolMigration[] = [auditLog, poolColumns, leaseColumns, poolIndexes, eventCounts];

@@ -11,6 +11,14 @@ export type PoolMode = (typeof POOL_MODES)[number];
 export const MEETING_TYPES = ['DR', 'VIP', 'Weekly', 'General', 'Augent', 'Other'] as const;
 export type MeetingType = (typeof MEETING_TYPES)[number];
 
+/**
+ * What happens to entries, as the running totals in POOL_EVENT_COUNTS count it: added to the pool,
+ * claimed by a worker, completed (left the pool), failed by a worker (back to waiting or to
+ * failed), failed entries retried, entries taken out by an operator or a cleanup, leases reset.
+ */
+export const POOL_EVENTS = ['entered', 'claimed', 'completed', 'failed', 'retried', 'removed', 'reset'] as const;
+export type PoolEvent = (typeof POOL_EVENTS)[number];
+
 export const BOOKING_STATUSES = ['approve', 'cancel', 'waiting', 'complet'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 

@@ -206,20 +206,85 @@ describe('Overview page: live samples', () => {
     await waitFor(() => expect(axis()).toEqual(['11:00', '11:10', '11:20', '11:30', '11:40', '11:50', '12:00']));
   });
 
-  it('projects the time to drain the eligible entries from the falling count, and says when it is not draining', async () => {
+  it('plots entered / claimed / completed / failed per minute from the event totals, and drains at the claim rate', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    const totals = (entered: number, claimed: number, completed: number, failed: number) => ({ entered, claimed, completed, failed, retried: 40, removed: 7, reset: 2 });
+    push(fake, okSample(fake, NOON - 5 * MINUTE, { eligibleNow: 120, eventTotals: totals(1_000, 2_000, 1_500, 100) }));
+    push(fake, okSample(fake, NOON - MINUTE, { eligibleNow: 100, eventTotals: totals(1_100, 2_120, 1_600, 105) }));
+    push(fake, okSample(fake, NOON, { eligibleNow: 90, eventTotals: totals(1_112, 2_150, 1_625, 108) }));
+
+    const chart = document.querySelector('figure[data-chart="throughput"]')!;
+    expect(within(chart as HTMLElement).getByText('Throughput per minute')).toBeTruthy();
+    expect([...chart.querySelectorAll('.chart-legend li')].map((item) => item.textContent)).toEqual(['entered', 'claimed', 'completed', 'failed']);
+    // The newest sample against the one a minute before: 12 entered, 30 claimed, 25 completed, 3 failed.
+    const hover = await waitFor(() => chart.querySelector('[data-testid="chart-hover"]')!);
+    fireEvent.mouseMove(hover, { clientX: 787, clientY: 50 });
+    const readout = chart.querySelector('.live-readout')!.textContent;
+    expect(readout).toContain('12:00:00');
+    expect(readout).toContain('entered: 12 / min');
+    expect(readout).toContain('claimed: 30 / min');
+    expect(readout).toContain('completed: 25 / min');
+    expect(readout).toContain('failed: 3 / min');
+
+    // 150 claimed in 5 minutes: 30 a minute, 90 eligible: 3 minutes.
+    expect(screen.getByTestId('drain-projection').textContent).toBe('3 m at 30 / min');
+    expect(screen.getByTestId('drain-basis').textContent).toMatch(/^At the claim rate of the last 5 minutes/);
+  });
+
+  it('skips the pair across a reset of the counters, then measures from the first sample after it', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    const claimed = (n: number) => ({ entered: n, claimed: n, completed: n, failed: 0, retried: 0, removed: 0, reset: 0 });
+    push(fake, okSample(fake, NOON - 2 * MINUTE, { eligibleNow: 50, eventTotals: claimed(5_000) }));
+    push(fake, okSample(fake, NOON - MINUTE, { eligibleNow: 50, eventTotals: claimed(5_060) }));
+    expect(screen.getByTestId('drain-projection').textContent).toBe('50 s at 60 / min');
+
+    // The counters' table was dropped and created anew: every total starts again from 0.
+    push(fake, okSample(fake, NOON, { eligibleNow: 50, eventTotals: claimed(0) }));
+    expect(screen.getByTestId('drain-projection').textContent).toContain('measuring');
+    const chart = document.querySelector('figure[data-chart="throughput"]')!;
+    const hover = await waitFor(() => chart.querySelector('[data-testid="chart-hover"]')!);
+    fireEvent.mouseMove(hover, { clientX: 787, clientY: 50 });
+    const afterReset = chart.querySelector('.live-readout')!.textContent;
+    expect(afterReset).toContain('claimed: —');
+    expect(afterReset).not.toContain('/ min');
+
+    push(fake, okSample(fake, NOON + 30_000, { eligibleNow: 50, eventTotals: claimed(10) }));
+    // 10 claims in the 30 s since the reset: 20 a minute, 50 eligible: 2 m 30 s.
+    expect(screen.getByTestId('drain-projection').textContent).toBe('2 m 30 s at 20 / min');
+  });
+
+  it('without event counters (an older schema), shows the net flow and drains at the net fall of the eligible count', async () => {
+    const fake = createInMemoryApi({ liveTimer: false, eventCounts: false });
     renderPage(fake);
     await subscribed();
     push(fake, okSample(fake, NOON - 5 * MINUTE, { eligibleNow: 100, deadlineWithin: { hour1: 4, hours6: 9, hours24: 30 } }));
     push(fake, okSample(fake, NOON, { eligibleNow: 70, deadlineWithin: { hour1: 5, hours6: 11, hours24: 31 } }));
+    const chart = document.querySelector('figure[data-chart="throughput"]') as HTMLElement;
+    expect(within(chart).getByText('Net flow per minute')).toBeTruthy();
+    expect(within(chart).getByText(/migration 0005-pool-event-counts is pending/)).toBeTruthy();
     // 30 fewer in 5 minutes: 6 a minute, 70 left: 11 m 40 s.
     expect(screen.getByTestId('drain-projection').textContent).toBe('11 m at 6 / min');
+    expect(screen.getByTestId('drain-basis').textContent).toMatch(/no event counters yet/);
     expect(screen.getByTestId('deadline-within-1-h').textContent).toBe('5');
     expect(screen.getByTestId('deadline-within-6-h').textContent).toBe('11');
     expect(screen.getByTestId('deadline-within-24-h').textContent).toBe('31');
 
     push(fake, okSample(fake, NOON + 5 * MINUTE, { eligibleNow: 95 }));
     expect(screen.getByTestId('drain-projection').textContent).toContain('not draining');
+  });
+
+  it('says "not draining" when nothing was claimed while entries are eligible', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON - 5 * MINUTE, { eligibleNow: 40 }));
+    push(fake, okSample(fake, NOON, { eligibleNow: 30 }));
+    // The fake's totals did not move: no claims, whatever the eligible count did.
+    expect(screen.getByTestId('drain-projection').textContent).toBe('not draining (no claims)');
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type StreamName,
 } from '../../src/shared/contract.js';
 import { PoolError, type ErrorCode } from '../../src/shared/errors.js';
-import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolMode } from '../../src/shared/pool-types.js';
+import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
 import type { ProfileSummary, SavedProfile } from '../../src/shared/profile.js';
 import type { AuditEntry } from '../../src/shared/results/audit.js';
 import type { IndexHealth } from '../../src/shared/results/health.js';
@@ -57,6 +57,12 @@ export interface FakeModel {
   entries: PoolEntry[];
   /** Bookings outside the pool that still carry pool leftovers (cleanup rule null-status-leftovers). */
   leftovers: number[];
+  /**
+   * Running event totals (POOL_EVENT_COUNTS), moved by the fake's writes; null: the counters'
+   * table is missing (a schema of an older console). Workers' claims and completions are not
+   * operations of the console: a test moves those totals itself.
+   */
+  eventTotals: Record<PoolEvent, number> | null;
   audit: AuditEntry[];
   migrations: FakeMigration[];
   lockHolder: LockHolder | null;
@@ -74,6 +80,8 @@ export interface InMemoryApiOptions {
   passwordEncryption?: boolean;
   /** Default true: stats.live subscriptions get a sample from a timer at their interval. Tests pushing samples set false. */
   liveTimer?: boolean;
+  /** Default true; false: the schema has no event counters, so the stats' eventTotals are null. */
+  eventCounts?: boolean;
   now?: () => Date;
 }
 
@@ -101,6 +109,9 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
   };
   const log = (level: string, message: string) => model.logs.push({ time: now(), level, message });
   const entry = (bookingId: number) => model.entries.find((candidate) => candidate.bookingId === bookingId);
+  const countEvent = (event: PoolEvent, n: number) => {
+    if (model.eventTotals) model.eventTotals[event] += n;
+  };
   const database = () => model.connection.database ?? '';
   const copyOfPool = (): CleanupPool => ({ entries: structuredClone(model.entries), leftovers: [...model.leftovers] });
 
@@ -206,6 +217,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       const found = entry(bookingId);
       const changed = found?.status === 'failed';
       if (found && changed) found.status = 'waiting';
+      countEvent('retried', changed ? 1 : 0);
       record('entry.retry', { bookingId }, changed ? 1 : 0, reason, bookingId);
       return { changed };
     },
@@ -213,12 +225,14 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       const found = entry(bookingId);
       const changed = found?.status === 'processing';
       if (found && changed) Object.assign(found, { status: 'waiting', claimedBy: null, claimedAt: null });
+      countEvent('reset', changed ? 1 : 0);
       record('entry.reset', { bookingId }, changed ? 1 : 0, reason, bookingId);
       return { changed };
     },
     'entries.remove': async ({ bookingId, reason }) => {
       const changed = Boolean(entry(bookingId));
       model.entries = model.entries.filter((candidate) => candidate.bookingId !== bookingId);
+      countEvent('removed', changed ? 1 : 0);
       record('pool.remove', { bookingId }, changed ? 1 : 0, reason, bookingId);
       return { changed };
     },
@@ -234,6 +248,11 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       const pool = { entries: model.entries, leftovers: model.leftovers };
       const findings = runCleanup(pool, now(), rules, leaseTimeoutSeconds ?? 3600);
       Object.assign(model, pool);
+      // As the real rules count them: rows taken out of the pool are removed, stuck leases reset.
+      for (const finding of findings) {
+        if (finding.id === 'booking-finished' || finding.id === 'interpreter-assigned') countEvent('removed', finding.count);
+        if (finding.id === 'stuck-processing') countEvent('reset', finding.count);
+      }
       for (const finding of findings) emitProgress({ operation: 'cleanup', message: `${finding.id}: ${finding.count} fixed`, done: finding.count });
       const total = findings.reduce((sum, finding) => sum + finding.count, 0);
       record('maintenance.cleanup', { rules: rules ?? 'all', leaseTimeoutSeconds: leaseTimeoutSeconds ?? 3600 }, total, reason);
@@ -248,6 +267,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       await checkpoint('maintenance.retryFailed');
       const chosen = model.entries.filter((e) => e.status === 'failed' && e.attempts < maxAttempts).slice(0, limit ?? Infinity);
       chosen.forEach((e) => (e.status = 'waiting'));
+      countEvent('retried', chosen.length);
       emitProgress({ operation: 'retry', message: `${chosen.length} entries retried`, done: chosen.length });
       record('pool.retry-failed', { maxAttempts, limit: limit ?? null }, chosen.length, reason);
       return { retried: chosen.length };
@@ -257,6 +277,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       await checkpoint('maintenance.resetStuck');
       const chosen = model.entries.filter((e) => isStuck(e, now(), olderThanSeconds));
       chosen.forEach((e) => Object.assign(e, { status: 'waiting', claimedBy: null, claimedAt: null }));
+      countEvent('reset', chosen.length);
       emitProgress({ operation: 'reset', message: `${chosen.length} leases reset`, done: chosen.length });
       record('pool.reset-stuck', { olderThanSeconds, limit: null }, chosen.length, reason);
       return { reset: chosen.length };
@@ -304,6 +325,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
         const booking = model.bookings.find((b) => b.bookingId === line.bookingId)!;
         model.entries.push(toEntry(booking, { status: 'waiting', mode: line.mode ?? null, entryTime: now(), deadlineTime: line.deadline ?? null }));
       }
+      countEvent('entered', adding.length);
       emitProgress({ operation: 'import', message: 'batch 1 of 1', done: preview.total, total: preview.total });
       record('import.memory-pool', {}, adding.length, reason);
       const { counts } = preview;
@@ -510,6 +532,8 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     now, actor: 'ops@workstation', passwordEncryption: options.passwordEncryption ?? true, sandboxAvailable: true,
     profiles: options.noProfiles ? [] : structuredClone(PROFILES), unreachableHosts: new Set(['db-old.example.internal']),
     connection: { ...DISCONNECTED }, bookings, entries, leftovers: [100_205, 100_206], audit,
+    // A pool that has been running for a while: totals since the counters' table was created.
+    eventTotals: options.eventCounts === false ? null : { entered: 12_480, claimed: 11_905, completed: 10_870, failed: 912, retried: 240, removed: 130, reset: 64 },
     migrations: MIGRATIONS.map(([name, description], i) => ({ name, description, appliedAt: i < 4 - pending ? new Date(t - (40 - i) * DAY) : null })),
     lockHolder: null,
     latency: ['pool.stats', 'pool.entries', 'pool.claim', 'pool.ready'].map((name, i) => ({ name, count: 120, p50: 1.2 + i, p95: 3.5 + i, p99: 6 + i, last: [1.1 + i, 1.4 + i, 1.3 + i] })),
@@ -556,6 +580,7 @@ export function computeStats(model: FakeModel, leaseSeconds: number, maxAttempts
     oldestEntryAgeSeconds: Number.isFinite(oldest) ? Math.round((t - oldest) / 1000) : null,
     byMode: { ...byMode, none: count((e) => e.mode === null) },
     deadlineWithin: { hour1: within(1), hours6: within(6), hours24: within(24) },
+    eventTotals: model.eventTotals && { ...model.eventTotals },
   };
 }
 

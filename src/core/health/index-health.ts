@@ -3,6 +3,7 @@ import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { isLeadingPrefix, listColumns, listIndexes, tableExists, type IndexInfo } from '../schema/introspect.js';
 import type { IndexSpec } from '../schema/migration-kit.js';
+import { EVENT_COUNTS_TABLE } from '../pool/event-counts.js';
 import { explainHotQuery, hotQueries } from './hot-queries.js';
 import type { ExpectedIndexHealth, HotQueryPlan, IndexHealth, PresentIndexHealth } from '../../shared/results/health.js';
 
@@ -122,7 +123,9 @@ export async function indexHealth(db: Database, options: IndexHealthOptions = {}
 }
 
 async function explainAll(db: Database, present: IndexInfo[], specs: IndexSpec[], now: Date, options: IndexHealthOptions): Promise<HotQueryPlan[]> {
-  const queries = hotQueries({ now, leaseSeconds: options.leaseSeconds ?? 3600, maxAttempts: options.maxAttempts });
+  // Explained as the stats run it: with the event counters only where their table exists (0005 applied).
+  const eventTotals = await tableExists(db, EVENT_COUNTS_TABLE);
+  const queries = hotQueries({ now, leaseSeconds: options.leaseSeconds ?? 3600, maxAttempts: options.maxAttempts, eventTotals });
   const columns = new Set((await listColumns(db, TABLE)).map((column) => column.name.toUpperCase()));
   const missingColumns = [...new Set(MIGRATIONS.flatMap((m) => (m.expects.table === TABLE ? m.expects.columns ?? [] : [])).map((c) => c.name))].filter(
     (name) => !columns.has(name.toUpperCase()),

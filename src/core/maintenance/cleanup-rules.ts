@@ -1,5 +1,6 @@
 import { deadlineSql, type Thresholds } from '../pool/deadline.js';
 import { LEAVE_POOL_ASSIGNMENTS } from '../pool/entry-columns.js';
+import type { PoolEvent } from '../pool/event-counts.js';
 import { MEETING_TYPES, type MeetingType } from '../pool/pool-types.js';
 import type { CleanupRuleId } from '../../shared/results/maintenance.js';
 
@@ -42,6 +43,8 @@ export interface CleanupRule {
   condition: string;
   /** SET list of the fix: `UPDATE BOOKING_PLAN SET <assignments> WHERE <condition> LIMIT :batch`. */
   assignments: string;
+  /** The pool event each fixed row is counted as (POOL_EVENT_COUNTS); none for fixes that only repair fields. */
+  event?: PoolEvent;
 }
 
 const POOLED = 'POOL_STATUS IS NOT NULL';
@@ -73,6 +76,7 @@ export const CLEANUP_RULES: readonly CleanupRule[] = [
     fix: 'Takes the entry out of the pool: all pool columns back to NULL, attempts 0.',
     condition: `${POOLED} AND ${FINISHED} AND NOT ${HELD}`,
     assignments: LEAVE_POOL_ASSIGNMENTS,
+    event: 'removed',
   },
   {
     id: 'interpreter-assigned',
@@ -81,6 +85,7 @@ export const CLEANUP_RULES: readonly CleanupRule[] = [
     fix: 'Takes the entry out of the pool: all pool columns back to NULL, attempts 0.',
     condition: `${POOLED} AND INTERPRETER_EMP_CODE IS NOT NULL AND NOT ${FINISHED} AND NOT ${HELD}`,
     assignments: LEAVE_POOL_ASSIGNMENTS,
+    event: 'removed',
   },
   {
     id: 'meeting-started',
@@ -98,6 +103,7 @@ export const CLEANUP_RULES: readonly CleanupRule[] = [
     fix: 'Puts the entry back to waiting and clears the lease (owner and claim time); attempts and last error unchanged.',
     condition: `${STUCK} AND ${STAYS} AND TIME_START > :now`,
     assignments: `POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL`,
+    event: 'reset',
   },
   {
     id: 'missing-entry-or-deadline',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { updateInBatches } from '../pool/batches.js';
+import { countEvent } from '../pool/event-counts.js';
 import { loadThresholds } from '../pool/deadline.js';
 import {
   CLEANUP_RULE_IDS,
@@ -122,6 +123,9 @@ export async function applyCleanup(db: Database, options: ApplyCleanupOptions = 
         onBatch: (ruleTotal) => {
           progress.affectedRows = total + ruleTotal;
           options.onProgress?.({ rule: rule.id, fixed: ruleTotal });
+        },
+        afterBatch: async (changed) => {
+          if (rule.event) await countEvent(db, rule.event, changed);
         },
       },
     );

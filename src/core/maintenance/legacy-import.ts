@@ -3,6 +3,7 @@ import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { BATCH_SIZE } from '../pool/batches.js';
 import { computeDeadline, DEFAULT_THRESHOLDS, deadlineLeadDays, loadThresholds, type Thresholds } from '../pool/deadline.js';
+import { countEvent } from '../pool/event-counts.js';
 import type { BookingStatus, MeetingType, PoolMode, PoolStatus } from '../pool/pool-types.js';
 import {
   LEGACY_OUTCOMES,
@@ -98,6 +99,7 @@ export async function applyLegacyImport(db: Database, snapshot: unknown, options
         // The rows are locked, so this cannot happen unless something else is wrong: undo the batch.
         throw new PoolError('INTERNAL', `Legacy import: a batch changed ${rows} of the ${toAdd.length} locked bookings it should have pooled; the batch was rolled back.`);
       }
+      await countEvent(db, 'entered', rows, transaction);
       return { lines: judged, changed: rows };
     });
     const counts = countOutcomes(lines);

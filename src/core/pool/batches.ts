@@ -6,6 +6,11 @@ interface BatchOptions {
   limit?: number;
   progress?: { affectedRows: number };
   onBatch?: (total: number) => void;
+  /**
+   * Awaited after each batch with the rows that batch changed (its statement has committed and
+   * `progress` already counts them): countEvent, so that the event totals follow every batch.
+   */
+  afterBatch?: (changed: number) => Promise<void>;
 }
 
 /**
@@ -24,6 +29,7 @@ async function inBatches(step: (batch: number) => Promise<{ changed: number; ful
     total += changed;
     progress.affectedRows = total;
     options.onBatch?.(total);
+    await options.afterBatch?.(changed);
     if (!full) return total;
   }
 }

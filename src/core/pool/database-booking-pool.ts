@@ -4,6 +4,7 @@ import { AuditLog, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { updateByIdInBatches, updateInBatches } from './batches.js';
 import { claimOrder, ELIGIBLE, ENTRY_COLUMNS, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
+import { countEvent } from './event-counts.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
 import { entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage } from '../../shared/results/pool.js';
@@ -91,6 +92,7 @@ export class DatabaseBookingPool {
         WHERE BOOKING_ID = :id AND POOL_STATUS IS NULL AND BOOKING_STATUS = 'waiting' AND INTERPRETER_EMP_CODE IS NULL`,
       { replacements: { id, deadline, mode } },
     );
+    await countEvent(this.db, 'entered', changed);
     const entry = await this.getPoolEntry(id);
     if (changed === 1 && entry) return { outcome: 'added', entry };
     if (entry) return { outcome: 'already-pooled', entry };
@@ -126,6 +128,7 @@ export class DatabaseBookingPool {
         WHERE BOOKING_ID = :id AND ${ELIGIBLE}`,
       { replacements: { id, owner } },
     );
+    await countEvent(this.db, 'claimed', changed);
     return changed === 1;
   }
 
@@ -146,13 +149,15 @@ export class DatabaseBookingPool {
       }
       const claimed = locked.map(toEntry).sort(claimOrder).slice(0, limit);
       if (claimed.length === 0) return [];
-      await this.db.execute(
+      const changed = await this.db.execute(
         'pool.claim.update',
         `UPDATE BOOKING_PLAN SET POOL_STATUS = 'processing', POOL_CLAIMED_BY = :owner, POOL_CLAIMED_AT = :now,
                 POOL_PROCESSING_ATTEMPTS = COALESCE(POOL_PROCESSING_ATTEMPTS, 0) + 1
           WHERE BOOKING_ID IN (:ids)`,
         { replacements: { owner, now, ids: claimed.map((entry) => entry.bookingId) }, transaction },
       );
+      // Last in the transaction: it commits (or rolls back) with the claim.
+      await countEvent(this.db, 'claimed', changed, transaction);
       return claimed.map((entry) => ({ ...entry, status: 'processing', claimedBy: owner, claimedAt: now, attempts: entry.attempts + 1 }));
     });
   }
@@ -161,7 +166,7 @@ export class DatabaseBookingPool {
   async completeProcessing(bookingId: number, options: { owner: string }): Promise<void> {
     const id = parse(bookingIdSchema, bookingId, 'bookingId');
     const owner = parse(ownerSchema, options?.owner, 'owner');
-    await this.finishLease(id, owner, 'pool.complete', `SET ${LEAVE_POOL_ASSIGNMENTS}`, {});
+    await this.finishLease(id, owner, 'pool.complete', `SET ${LEAVE_POOL_ASSIGNMENTS}`, {}, 'completed');
   }
 
   /** The lease holder's failure: back to waiting, or to failed once attempts reach `maxAttempts`. */
@@ -177,6 +182,8 @@ export class DatabaseBookingPool {
       `SET POOL_STATUS = IF(COALESCE(POOL_PROCESSING_ATTEMPTS, 0) >= :maxAttempts, 'failed', 'waiting'),
            POOL_LAST_ERROR = LEFT(:error, 1000), POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL`,
       { maxAttempts, error },
+      // Every failure counts, whether the entry goes back to waiting or stays failed.
+      'failed',
     );
     return { status: attempts >= maxAttempts ? 'failed' : 'waiting' };
   }
@@ -184,12 +191,15 @@ export class DatabaseBookingPool {
   /** Takes a booking out of the pool whatever its state; says whether it was pooled. */
   async removeFromPool(bookingId: number, options: { audit?: AuditContext } = {}): Promise<{ removed: boolean }> {
     const id = parse(bookingIdSchema, bookingId, 'bookingId');
-    const remove = async () => {
+    const remove = async (progress = { affectedRows: 0 }) => {
       const affectedRows = await this.db.execute(
         'pool.remove',
         `UPDATE BOOKING_PLAN SET ${LEAVE_POOL_ASSIGNMENTS} WHERE BOOKING_ID = :id AND POOL_STATUS IS NOT NULL`,
         { replacements: { id } },
       );
+      // Should counting fail, the audit row still says the entry was removed.
+      progress.affectedRows = affectedRows;
+      await countEvent(this.db, 'removed', affectedRows);
       return { affectedRows, removed: affectedRows === 1 };
     };
     const { removed } = options.audit
@@ -268,7 +278,7 @@ export class DatabaseBookingPool {
         `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
           WHERE POOL_STATUS = 'failed' AND COALESCE(POOL_PROCESSING_ATTEMPTS, 0) < :maxAttempts LIMIT :batch`,
         { maxAttempts },
-        { limit, progress },
+        { limit, progress, afterBatch: (changed) => countEvent(this.db, 'retried', changed) },
       ),
     }));
     return { retried: affectedRows };
@@ -284,7 +294,7 @@ export class DatabaseBookingPool {
         'pool.reset-stuck',
         { selectIds: STUCK_IDS_SQL, updateIds: RESET_STUCK_BY_ID_SQL },
         { olderThanSeconds },
-        { limit, progress, onBatch: options.onBatch },
+        { limit, progress, onBatch: options.onBatch, afterBatch: (changed) => countEvent(this.db, 'reset', changed) },
       ),
     }));
     return { reset: affectedRows };
@@ -302,14 +312,24 @@ export class DatabaseBookingPool {
         'pool.clear',
         `UPDATE BOOKING_PLAN SET ${LEAVE_POOL_ASSIGNMENTS} WHERE POOL_STATUS IS NOT NULL LIMIT :batch`,
         {},
-        { progress },
+        { progress, afterBatch: (changed) => countEvent(this.db, 'removed', changed) },
       ),
     }));
     return { cleared: affectedRows };
   }
 
-  /** Locks the entry, checks the caller holds its lease, applies `assignments`; returns attempts. */
-  private async finishLease(id: number, owner: string, queryName: string, assignments: string, replacements: Record<string, unknown>): Promise<number> {
+  /**
+   * Locks the entry, checks the caller holds its lease, applies `assignments` and counts `event`
+   * in the same transaction; returns attempts.
+   */
+  private async finishLease(
+    id: number,
+    owner: string,
+    queryName: string,
+    assignments: string,
+    replacements: Record<string, unknown>,
+    event: 'completed' | 'failed',
+  ): Promise<number> {
     return this.db.transaction(async (transaction) => {
       const [row] = await this.db.select<{ status: string | null; claimedBy: string | null; attempts: number }>(
         `${queryName}.lock`,
@@ -325,7 +345,8 @@ export class DatabaseBookingPool {
           claimedBy: row?.claimedBy ?? null,
         });
       }
-      await this.db.execute(queryName, `UPDATE BOOKING_PLAN ${assignments} WHERE BOOKING_ID = :id`, { replacements: { ...replacements, id }, transaction });
+      const changed = await this.db.execute(queryName, `UPDATE BOOKING_PLAN ${assignments} WHERE BOOKING_ID = :id`, { replacements: { ...replacements, id }, transaction });
+      await countEvent(this.db, event, changed, transaction);
       return Number(row.attempts);
     });
   }

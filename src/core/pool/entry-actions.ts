@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import type { EntryDetail } from '../../shared/contract.js';
 import { bookingIdSchema } from './pool-types.js';
 import type { DatabaseBookingPool } from './database-booking-pool.js';
+import { countEvent, type PoolEvent } from './event-counts.js';
 
 /** One-row actions an operator takes from the entries table, each conditional and audited. */
 export class EntryActions {
@@ -14,13 +15,14 @@ export class EntryActions {
 
   /** A failed entry back to waiting (its attempts stay, so the limit still means something). */
   async retry(bookingId: number, context: AuditContext): Promise<{ changed: boolean }> {
-    return this.change('entry.retry', bookingId, context, `SET POOL_STATUS = 'waiting' WHERE BOOKING_ID = :id AND POOL_STATUS = 'failed'`);
+    return this.change('entry.retry', 'retried', bookingId, context, `SET POOL_STATUS = 'waiting' WHERE BOOKING_ID = :id AND POOL_STATUS = 'failed'`);
   }
 
   /** A processing entry's lease released, whoever holds it: back to waiting. */
   async reset(bookingId: number, context: AuditContext): Promise<{ changed: boolean }> {
     return this.change(
       'entry.reset',
+      'reset',
       bookingId,
       context,
       `SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL WHERE BOOKING_ID = :id AND POOL_STATUS = 'processing'`,
@@ -51,11 +53,13 @@ export class EntryActions {
     return { booking: found ? { ...found, bookingId: Number(found.bookingId) } : null, entry, audit };
   }
 
-  private async change(action: string, bookingId: number, context: AuditContext, assignment: string): Promise<{ changed: boolean }> {
+  private async change(action: string, event: PoolEvent, bookingId: number, context: AuditContext, assignment: string): Promise<{ changed: boolean }> {
     const id = bookingIdSchema.parse(bookingId);
-    const { affectedRows } = await this.audit.audited(action, { context, bookingId: id, parameters: { bookingId: id } }, async () => ({
-      affectedRows: await this.db.execute(action, `UPDATE BOOKING_PLAN ${assignment}`, { replacements: { id } }),
-    }));
+    const { affectedRows } = await this.audit.audited(action, { context, bookingId: id, parameters: { bookingId: id } }, async (progress) => {
+      progress.affectedRows = await this.db.execute(action, `UPDATE BOOKING_PLAN ${assignment}`, { replacements: { id } });
+      await countEvent(this.db, event, progress.affectedRows);
+      return { affectedRows: progress.affectedRows };
+    });
     return { changed: affectedRows === 1 };
   }
 }

@@ -2,6 +2,7 @@ import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { updateInBatches } from '../pool/batches.js';
 import { DatabaseBookingPool } from '../pool/database-booking-pool.js';
+import { countEvent } from '../pool/event-counts.js';
 import { abortableSleep } from '../simulator/abortable-sleep.js';
 import { SEED_LEASE_OWNER, seedDemoData } from '../simulator/index.js';
 
@@ -61,16 +62,21 @@ export async function balancePool(db: Database, options: Omit<PoolKeeperOptions,
   const stats = await new DatabaseBookingPool(db).getPoolStats();
   if (stats.inPool < options.floor) {
     const count = Math.min(options.target - stats.inPool, TOP_UP_MAX);
-    await seedDemoData(db, { bookings: count, pooled: count, seed: Math.floor(options.random() * 2_147_483_647), statusWeights: TOP_UP_STATUS_WEIGHTS });
+    const seeded = await seedDemoData(db, { bookings: count, pooled: count, seed: Math.floor(options.random() * 2_147_483_647), statusWeights: TOP_UP_STATUS_WEIGHTS });
     counters.toppedUp += count;
+    // New bookings put straight into the pool: entries, as far as the throughput chart can tell.
+    await countEvent(db, 'entered', seeded.pooled);
   } else if (stats.inPool > options.ceiling && stats.eligibleNow < SHORT_OF_WORK) {
     const count = Math.min(stats.inPool - options.target, PROMOTE_MAX);
     counters.promoted += await db.execute('sandbox.keeper.promote', PROMOTE_SQL, { replacements: { count } });
   }
-  counters.leasesReset += await updateInBatches(db, 'sandbox.keeper.reset-dead-workers', RESET_DEAD_WORKERS_SQL, {
-    olderThanSeconds: DEAD_WORKER_LEASE_SECONDS,
-    seedOwner: SEED_LEASE_OWNER,
-  });
+  counters.leasesReset += await updateInBatches(
+    db,
+    'sandbox.keeper.reset-dead-workers',
+    RESET_DEAD_WORKERS_SQL,
+    { olderThanSeconds: DEAD_WORKER_LEASE_SECONDS, seedOwner: SEED_LEASE_OWNER },
+    { afterBatch: (changed) => countEvent(db, 'reset', changed) },
+  );
   counters.rounds += 1;
 }
 

@@ -107,27 +107,48 @@ export function addIndexesMigration(name: string, description: string, table: st
   };
 }
 
+export interface TableOptions {
+  /**
+   * Rows the table starts with, run right after the CREATE (and on an adopted table too): write
+   * it so that rows already there are kept (e.g. ON DUPLICATE KEY UPDATE col = col).
+   */
+  seed?: { summary: string; sql: string };
+  /**
+   * Set when the table's rows are worth nothing once the table is reverted (counters, caches):
+   * down then drops it whatever it holds, and says why. Without it, down refuses while the table
+   * holds rows, as an audit history must not be thrown away by a revert.
+   */
+  dropWithRows?: { because: string };
+}
+
 /** Creates a table of the console's own, adopting one that exists. */
-export function createTableMigration(name: string, description: string, table: string, body: string): PoolMigration {
+export function createTableMigration(name: string, description: string, table: string, body: string, options: TableOptions = {}): PoolMigration {
   return {
     name,
     description,
     expects: { table, isTable: true },
     async planUp(db) {
-      if (await tableExists(db, table)) return [{ summary: `table ${table} exists: adopted`, sql: null }];
-      return [{
-        summary: `create table ${table}`,
-        sql: `CREATE TABLE ${q(table)} (${body}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
-        creates: [{ kind: 'table', table, name: table }],
-      }];
+      const steps: SchemaStep[] = (await tableExists(db, table))
+        ? [{ summary: `table ${table} exists: adopted`, sql: null }]
+        : [{
+            summary: `create table ${table}`,
+            sql: `CREATE TABLE ${q(table)} (${body}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+            creates: [{ kind: 'table', table, name: table }],
+          }];
+      if (options.seed) steps.push({ summary: options.seed.summary, sql: options.seed.sql });
+      return steps;
     },
     async planDown(db, created) {
       const mine = created.some((object) => object.kind === 'table' && object.name === table);
       if (!mine || !(await tableExists(db, table))) return [{ summary: `table ${table} was adopted: kept`, sql: null }];
       const [held] = await db.select<{ n: number }>('migrations.table-rows', `SELECT COUNT(*) AS n FROM ${q(table)}`);
-      if (Number(held?.n) > 0) {
+      const rows = Number(held?.n);
+      if (rows > 0 && options.dropWithRows) {
+        return [{ summary: `drop table ${table} with its ${rows} rows (${options.dropWithRows.because})`, sql: `DROP TABLE ${q(table)}` }];
+      }
+      if (rows > 0) {
         // A history is not ours to throw away: someone must decide to keep a copy first.
-        throw new PoolError('CONFLICT', `${table} holds ${Number(held?.n)} rows; reverting ${name} would delete them. Copy the table elsewhere and empty it, then revert again. Nothing was changed by this step.`);
+        throw new PoolError('CONFLICT', `${table} holds ${rows} rows; reverting ${name} would delete them. Copy the table elsewhere and empty it, then revert again. Nothing was changed by this step.`);
       }
       return [{ summary: `drop table ${table} (empty)`, sql: `DROP TABLE ${q(table)}` }];
     },

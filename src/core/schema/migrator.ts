@@ -7,6 +7,7 @@ import { CONSOLE_VERSION } from '../version.js';
 import { tableExists } from './introspect.js';
 import type { PoolMigration } from './migration-kit.js';
 import { MigrationStore, type AppliedMigration } from './migration-store.js';
+import { forgetTablePresence } from './table-presence.js';
 import type { Direction, LockHolder, MigrationPlan, MigrationProgress, MigrationStatus, SchemaStep } from '../../shared/results/schema.js';
 
 export type { Direction, MigrationPlan, MigrationProgress, MigrationStatus } from '../../shared/results/schema.js';
@@ -95,6 +96,9 @@ export class PoolMigrator {
       } catch (error) {
         // umzug wraps the step's own (already classified) error; the UI needs that one.
         throw error instanceof MigrationError ? error.cause : error;
+      } finally {
+        // Tables came or went (even when a later step failed): what this Database remembered is stale.
+        forgetTablePresence(this.db);
       }
       return done;
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bookingIdSchema, modeSchema, statusSchema, type PoolEntry, type PoolMode, type PoolStatus } from '../pool-types.js';
+import { bookingIdSchema, modeSchema, statusSchema, type PoolEntry, type PoolEvent, type PoolMode, type PoolStatus } from '../pool-types.js';
 
 /* What the pool repository returns, and the entry list's filter: the contract names them. */
 
@@ -42,4 +42,10 @@ export interface PoolStats {
   byMode: Record<PoolMode | 'none', number>;
   /** Waiting entries whose deadline passes within the next 1 h, 6 h, 24 h. */
   deadlineWithin: { hour1: number; hours6: number; hours24: number };
+  /**
+   * Every event counted since POOL_EVENT_COUNTS was created (running totals: rates are the
+   * differences between two snapshots). Null when the table is missing: a schema migrated by an
+   * older console (migration 0005 pending).
+   */
+  eventTotals: Record<PoolEvent, number> | null;
 }

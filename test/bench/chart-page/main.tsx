@@ -17,10 +17,14 @@ import '../../../src/renderer/styles.css';
 
 const QUERIES = ['pool.stats', 'pool.ready', 'pool.claim.lock', 'pool.claim.update', 'pool.entries', 'pool.add', 'pool.complete'];
 
-/** A pool that drifts: a random walk per status, with an outage of 20 samples somewhere in the hour. */
+/**
+ * A pool that drifts: a random walk per status, running event totals that grow by a few a second
+ * (the throughput chart plots their rates), and an outage of 20 samples somewhere in the hour.
+ */
 class SampleSource {
   private seed = 7;
   private counts = { waiting: 40_000, ready: 1_200, processing: 300, failed: 150 };
+  private totals = { entered: 500_000, claimed: 480_000, completed: 450_000, failed: 20_000, retried: 4_000, removed: 1_000, reset: 300 };
   private index = 0;
 
   constructor(private t: number) {}
@@ -47,6 +51,11 @@ class SampleSource {
     c.processing = this.walk(c.processing, 30);
     c.failed = this.walk(c.failed, 6);
     const inPool = c.waiting + c.ready + c.processing + c.failed;
+    const e = this.totals;
+    e.entered += Math.round(this.random() * 12);
+    e.claimed += Math.round(this.random() * 12);
+    e.completed += Math.round(this.random() * 10);
+    e.failed += Math.round(this.random() * 2);
     return {
       kind: 'ok',
       at,
@@ -62,6 +71,7 @@ class SampleSource {
         oldestEntryAgeSeconds: 11_520 + this.index,
         byMode: { BALANCE: inPool - 100, URGENT: 50, NORMAL: 30, CUSTOM: 20, none: 0 },
         deadlineWithin: { hour1: 120, hours6: 900, hours24: 4_000 },
+        eventTotals: { ...e },
       },
       latency: QUERIES.map((name, i) => {
         const p50 = 0.8 + i * 0.4 + this.random();

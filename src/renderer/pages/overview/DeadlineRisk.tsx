@@ -11,7 +11,10 @@ function Projection({ projection }: { projection: DrainProjection }) {
     case 'not-draining':
       return (
         <span className="verdict-bad">
-          not draining <span className="muted">({projection.ratePerMinute === 0 ? 'flat' : `growing ${formatRate(-projection.ratePerMinute)} / min`})</span>
+          not draining{' '}
+          <span className="muted">
+            ({projection.basis === 'claims' ? 'no claims' : projection.ratePerMinute === 0 ? 'flat' : `growing ${formatRate(-projection.ratePerMinute)} / min`})
+          </span>
         </span>
       );
     case 'draining':
@@ -50,9 +53,10 @@ export function DeadlineRisk({ stats, projection }: { stats: PoolStats | null; p
       <p data-testid="drain-projection">
         <Projection projection={projection} />
       </p>
-      <p className="muted small">
-        At the net rate the eligible count fell over the last 5 minutes (claims minus newly eligible entries); the stats carry no
-        claim counter.
+      <p className="muted small" data-testid="drain-basis">
+        {projection.basis === 'claims'
+          ? 'At the claim rate of the last 5 minutes (entries claimed per minute); entries that become eligible meanwhile are not foreseen.'
+          : 'At the net rate the eligible count fell over the last 5 minutes (claims minus newly eligible entries): this database has no event counters yet (migration 0005-pool-event-counts is pending).'}
       </p>
     </section>
   );

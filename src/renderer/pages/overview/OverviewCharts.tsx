@@ -1,12 +1,14 @@
 import { memo, useMemo } from 'react';
 import type { ChartColors } from './chart-colors';
-import { KEY_QUERIES, NET_FLOWS, type LatencyKey } from './live-points';
+import { latestOk } from './live-series';
+import { EVENT_FLOWS, KEY_QUERIES, NET_FLOWS, type LatencyKey } from './live-points';
 import type { WindowView } from './overview-model';
 import { TimeSeriesChart, type SeriesSpec } from './TimeSeriesChart';
 
-const THROUGHPUT_NOTE =
-  'Change per minute over the last 60 s; removals count as leaving. The stats carry counts, not events: ' +
-  'entered, claimed and completed cannot be told apart yet.';
+const THROUGHPUT_NOTE = "Events per minute over the last 60 s, from the pool's running event totals.";
+const NET_FLOW_NOTE =
+  'Change per minute over the last 60 s; removals count as leaving. This database has no event counters yet ' +
+  '(migration 0005-pool-event-counts is pending): entered, claimed and completed cannot be told apart.';
 
 function seriesFor(colors: ChartColors) {
   const status: SeriesSpec[] = [
@@ -16,19 +18,24 @@ function seriesFor(colors: ChartColors) {
     { key: 'failed', label: 'failed', color: colors.failed },
   ];
   const flowColors = [colors.accent, colors.ok, colors.failed];
-  const throughput: SeriesSpec[] = NET_FLOWS.map((flow, index) => ({ key: flow.key, label: flow.label, color: flowColors[index]! }));
+  const netFlow: SeriesSpec[] = NET_FLOWS.map((flow, index) => ({ key: flow.key, label: flow.label, color: flowColors[index]! }));
+  const eventColors = [colors.accent, colors.processing, colors.ok, colors.failed];
+  const throughput: SeriesSpec[] = EVENT_FLOWS.map((flow, index) => ({ key: flow.key, label: flow.label, color: eventColors[index]! }));
   const queryColors = [colors.waiting, colors.ready, colors.processing, colors.ok];
   const latency: SeriesSpec[] = KEY_QUERIES.flatMap((query, index) => [
     { key: `lat_${query.id}_p95` as LatencyKey, label: query.label, name: `${query.label} p95`, color: queryColors[index]! },
     { key: `lat_${query.id}_p50` as LatencyKey, label: `${query.label} p50`, color: queryColors[index]!, dashed: true, legend: false },
   ]);
-  return { status, throughput, latency };
+  return { status, throughput, netFlow, latency };
 }
 
 /** The three live charts of the Overview; the page lays them out, the chart benchmark mounts them alone. */
 export const OverviewCharts = memo(function OverviewCharts({ view, colors }: { view: WindowView; colors: ChartColors }) {
   const series = useMemo(() => seriesFor(colors), [colors]);
   const { points, domain, errorRuns } = view;
+  // Event rates, unless the newest sample says the database has no event counters: then net flows.
+  const newest = latestOk(points);
+  const events = !newest || newest.sample.stats.eventTotals != null;
   return (
     <>
       <div className="overview-status">
@@ -48,16 +55,16 @@ export const OverviewCharts = memo(function OverviewCharts({ view, colors }: { v
       <div className="overview-throughput">
         <TimeSeriesChart
           id="throughput"
-          title="Net flow per minute"
-          note={THROUGHPUT_NOTE}
+          title={events ? 'Throughput per minute' : 'Net flow per minute'}
+          note={events ? THROUGHPUT_NOTE : NET_FLOW_NOTE}
           kind="line"
           data={points}
           domain={domain}
           errorRuns={errorRuns}
-          series={series.throughput}
+          series={events ? series.throughput : series.netFlow}
           unit="/ min"
           colors={colors}
-          zeroLine
+          zeroLine={!events}
         />
       </div>
       <div className="overview-latency">

@@ -1,5 +1,7 @@
 import type { StatsSample } from '../../../shared/contract';
+import { POOL_EVENTS, type PoolEvent } from '../../../shared/pool-types';
 import type { LatencySummary } from '../../../shared/results/latency';
+import type { PoolStats } from '../../../shared/results/pool';
 
 /*
  * One chart point per live sample, built once when the sample arrives and never copied, so that
@@ -16,7 +18,7 @@ export const KEY_QUERIES = [
 export type KeyQueryId = (typeof KEY_QUERIES)[number]['id'];
 export type LatencyKey = `lat_${KeyQueryId}_${'p50' | 'p95'}`;
 
-/** Net flows: what consecutive counts allow (the stats carry counts, not events). */
+/** Net flows: what consecutive counts allow, for a database without event counters (eventTotals null). */
 export const NET_FLOWS = [
   { key: 'netInPool', label: 'in pool (entered − left)' },
   { key: 'netEligible', label: 'eligible (newly eligible − claimed)' },
@@ -24,9 +26,18 @@ export const NET_FLOWS = [
 ] as const;
 export type NetFlowKey = (typeof NET_FLOWS)[number]['key'];
 
+/** Event rates: the rise of the running event totals (PoolStats.eventTotals), per minute. */
+export const EVENT_FLOWS = [
+  { key: 'enteredPerMinute', event: 'entered', label: 'entered' },
+  { key: 'claimedPerMinute', event: 'claimed', label: 'claimed' },
+  { key: 'completedPerMinute', event: 'completed', label: 'completed' },
+  { key: 'failedPerMinute', event: 'failed', label: 'failed' },
+] as const satisfies readonly { key: string; event: PoolEvent; label: string }[];
+export type EventFlowKey = (typeof EVENT_FLOWS)[number]['key'];
+
 export type StatusKey = 'waiting' | 'ready' | 'processing' | 'failed';
 /** The plotted values of a point. */
-export type SeriesKey = StatusKey | NetFlowKey | LatencyKey;
+export type SeriesKey = StatusKey | NetFlowKey | EventFlowKey | LatencyKey;
 
 export type LivePoint = {
   /** The sampler's clock (ms) when the sample started: the time axis. */
@@ -52,6 +63,10 @@ const EMPTY: Record<SeriesKey, null> = {
   netInPool: null,
   netEligible: null,
   netFailed: null,
+  enteredPerMinute: null,
+  claimedPerMinute: null,
+  completedPerMinute: null,
+  failedPerMinute: null,
   lat_stats_p50: null,
   lat_stats_p95: null,
   lat_ready_p50: null,
@@ -80,6 +95,12 @@ function latencyFields(latency: LatencySummary[]): Record<LatencyKey, number | n
   return fields as Record<LatencyKey, number | null>;
 }
 
+function eventFields(rates: Record<PoolEvent, number> | null): Record<EventFlowKey, number | null> {
+  const fields: Record<string, number | null> = {};
+  for (const flow of EVENT_FLOWS) fields[flow.key] = rates ? rates[flow.event] : null;
+  return fields as Record<EventFlowKey, number | null>;
+}
+
 /** Change per minute of `value` between `reference` and now, or null when the span says nothing. */
 export function perMinute(
   now: number,
@@ -92,6 +113,30 @@ export function perMinute(
   const span = now - reference.t;
   if (span < MIN_RATE_SPAN_MS || span > maxSpanMs) return null;
   return ((value - read(reference.sample)) * 60_000) / span;
+}
+
+type EventTotals = PoolStats['eventTotals'];
+
+/**
+ * True when `after` can be compared with `before`: both have totals and none went down. A total
+ * that went down means the counters started again (their table was dropped and created anew).
+ */
+export function totalsComparable(before: EventTotals | undefined, after: EventTotals | undefined): boolean {
+  return Boolean(before && after && POOL_EVENTS.every((event) => after[event] >= before[event]));
+}
+
+/**
+ * Events per minute between `reference` and now, or null when the pair says nothing: no totals on
+ * either side (a database without the counters, or a back too old to send them), a total that
+ * went down, or a span too short or too long.
+ */
+export function eventRates(now: number, totals: EventTotals | undefined, reference: LivePoint | undefined, maxSpanMs = MAX_RATE_SPAN_MS): Record<PoolEvent, number> | null {
+  if (!isOk(reference) || !totals) return null;
+  const before = reference.sample.stats.eventTotals;
+  if (!before || !totalsComparable(before, totals)) return null;
+  const span = now - reference.t;
+  if (span < MIN_RATE_SPAN_MS || span > maxSpanMs) return null;
+  return Object.fromEntries(POOL_EVENTS.map((event) => [event, ((totals[event] - before[event]) * 60_000) / span])) as Record<PoolEvent, number>;
 }
 
 /**
@@ -109,6 +154,7 @@ export function toPoint(sample: StatsSample, rateReference: LivePoint | undefine
     netInPool: perMinute(t, stats.inPool, rateReference, (s) => s.stats.inPool),
     netEligible: perMinute(t, stats.eligibleNow, rateReference, (s) => s.stats.eligibleNow),
     netFailed: perMinute(t, stats.byStatus.failed, rateReference, (s) => s.stats.byStatus.failed),
+    ...eventFields(eventRates(t, stats.eventTotals, rateReference)),
     ...latencyFields(sample.latency),
   };
 }

@@ -1,6 +1,6 @@
 import type { PoolStats } from '../../../shared/results/pool';
 import type { PageId } from '../../app/pages';
-import { isOk, perMinute, type LivePoint, type OkSample } from './live-points';
+import { eventRates, isOk, perMinute, totalsComparable, type LivePoint, type OkSample } from './live-points';
 import { firstIndexFrom, HOUR_MS, latestOk, okAtOrBefore, REQUESTED_INTERVAL_MS } from './live-series';
 
 /* What the Overview shows, derived from the kept points: the window, the tiles, the deadline risk. */
@@ -124,26 +124,56 @@ export function tileValues(all: readonly LivePoint[]): { latest: OkSample | null
   };
 }
 
-export type DrainProjection =
+/**
+ * What the drain time is measured by: the claim rate from the event counters, or — on a database
+ * without them (eventTotals null) — the net fall of the eligible count.
+ */
+export type DrainBasis = 'claims' | 'net';
+
+export type DrainProjection = { basis: DrainBasis } & (
   | { kind: 'empty' }
   | { kind: 'measuring' }
   | { kind: 'not-draining'; ratePerMinute: number }
-  | { kind: 'draining'; ratePerMinute: number; seconds: number };
+  | { kind: 'draining'; ratePerMinute: number; seconds: number }
+);
 
 /**
- * When the eligible entries run out at the current net drain rate (the fall of `eligibleNow` over
- * the last five minutes: claims minus newly eligible entries). The stats carry no claim counter,
- * so the net rate is the one the samples allow.
+ * The sample to measure the claim rate against: the one about five minutes back, or — when the
+ * counters started again since (a total went down) or had no totals then — the oldest sample of
+ * the last five minutes whose totals compare.
+ */
+function claimsReference(all: readonly LivePoint[], latest: LivePoint & { sample: OkSample }): LivePoint | undefined {
+  const totals = latest.sample.stats.eventTotals;
+  const comparable = (point: LivePoint | undefined) => isOk(point) && totalsComparable(point.sample.stats.eventTotals, totals);
+  const back = okAtOrBefore(all, latest.t - DELTA_SPAN_MS);
+  if (comparable(back)) return back;
+  for (let index = firstIndexFrom(all, latest.t - DELTA_SPAN_MS); index < all.length; index += 1) {
+    if (comparable(all[index])) return all[index];
+  }
+  return undefined;
+}
+
+/**
+ * When the eligible entries run out at the current claim rate: entries claimed per minute over the
+ * last five minutes (from the event counters), against the eligible count now. Entries that become
+ * eligible meanwhile are not foreseen. Without event counters, the net rate the eligible count fell
+ * over those five minutes (claims minus newly eligible entries) is the one the samples allow.
  */
 export function drainProjection(all: readonly LivePoint[]): DrainProjection {
   const latest = latestOk(all);
-  if (!latest) return { kind: 'measuring' };
-  const eligible = latest.sample.stats.eligibleNow;
-  if (eligible === 0) return { kind: 'empty' };
-  const reference = okAtOrBefore(all, latest.t - DELTA_SPAN_MS) ?? all.find(isOk);
-  const growth = perMinute(latest.t, eligible, reference, (s) => s.stats.eligibleNow, 2 * DELTA_SPAN_MS);
-  if (growth === null) return { kind: 'measuring' };
-  const drain = -growth;
-  if (drain <= 0) return { kind: 'not-draining', ratePerMinute: drain };
-  return { kind: 'draining', ratePerMinute: drain, seconds: (eligible / drain) * 60 };
+  if (!latest) return { basis: 'claims', kind: 'measuring' };
+  const { eligibleNow: eligible, eventTotals } = latest.sample.stats;
+  const basis: DrainBasis = eventTotals ? 'claims' : 'net';
+  if (eligible === 0) return { basis, kind: 'empty' };
+  let rate: number | null;
+  if (eventTotals) {
+    rate = eventRates(latest.t, eventTotals, claimsReference(all, latest), 2 * DELTA_SPAN_MS)?.claimed ?? null;
+  } else {
+    const reference = okAtOrBefore(all, latest.t - DELTA_SPAN_MS) ?? all.find(isOk);
+    const growth = perMinute(latest.t, eligible, reference, (s) => s.stats.eligibleNow, 2 * DELTA_SPAN_MS);
+    rate = growth === null ? null : -growth;
+  }
+  if (rate === null) return { basis, kind: 'measuring' };
+  if (rate <= 0) return { basis, kind: 'not-draining', ratePerMinute: rate };
+  return { basis, kind: 'draining', ratePerMinute: rate, seconds: (eligible / rate) * 60 };
 }
