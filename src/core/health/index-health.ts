@@ -27,7 +27,8 @@ function judgeExpected(spec: IndexSpec, present: IndexInfo[]): ExpectedIndexHeal
   if (named && isLeadingPrefix(spec.columns, named.columns)) return { ...base, state: 'present', servedBy: named.name, note: null };
   const serving = present.filter((index) => isLeadingPrefix(spec.columns, index.columns));
   // An exact copy is the natural stand-in; otherwise the first by name, as the schema report and migrator choose.
-  const servedBy = serving.find((index) => sameColumns(index.columns, spec.columns)) ?? serving[0];
+  // The widest serving index: a narrower one may itself be redundant, and dropping it must not look like a loss.
+  const servedBy = [...serving].sort((a, b) => b.columns.length - a.columns.length)[0];
   const clash = named ? `an index named ${named.name} exists on (${named.columns.join(', ')}), which does not serve it` : null;
   if (servedBy) return { ...base, state: 'served', servedBy: servedBy.name, note: clash };
   return { ...base, state: 'missing', servedBy: null, note: clash ?? 'run `pool-console migrate up` to create it' };

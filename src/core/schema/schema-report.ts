@@ -19,7 +19,10 @@ export async function schemaReport(db: Database): Promise<SchemaReport> {
   const indexes = expected.flatMap((e) => e.indexes ?? []).map(({ name, columns: indexColumns }) => ({
     name,
     columns: indexColumns,
-    servedBy: presentIndexes.find((index) => isLeadingPrefix(indexColumns, index.columns))?.name ?? null,
+    servedBy:
+      presentIndexes
+        .filter((index) => isLeadingPrefix(indexColumns, index.columns))
+        .sort((a, b) => b.columns.length - a.columns.length)[0]?.name ?? null,
   }));
   const tables = [];
   for (const e of expected.filter((candidate) => candidate.isTable)) tables.push({ name: e.table, present: await tableExists(db, e.table) });
