@@ -8,13 +8,13 @@ import { Database } from '../../src/core/db/database.js';
 import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import { createWebClient, type SocketConstructor, type SocketState } from '../../src/renderer/api/web-client.js';
 import { startServeMode, type ServeMode } from '../../src/server/serve-mode.js';
-import { OPERATIONS, type OperationName, type StatsSample } from '../../src/shared/contract.js';
+import type { StatsSample } from '../../src/shared/contract.js';
 import { PoolError } from '../../src/shared/errors.js';
 import { MAX_FRAME_BYTES } from '../../src/shared/socket-protocol.js';
-import type { Reply } from '../../src/shared/wire.js';
 import { hostSchemaSql } from '../fixtures/host-schema.js';
 import { privateServer } from '../helpers/database.js';
 import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-database.js';
+import { callEverySample, expectEveryReadSampled, okResult, type ReadSample } from '../helpers/read-samples.js';
 import { consoleService, savedFor, staticSite } from '../helpers/serve-fixture.js';
 import { httpGet, ProtocolSocket, socketUrlOf, tokenOf, upgradeOutcome } from '../helpers/serve-socket.js';
 
@@ -46,18 +46,12 @@ afterAll(async () => {
   await service?.close();
 });
 
-/** The ok result of a reply, or a failure naming the operation and the error envelope. */
-function okResult(name: string, reply: Reply<unknown>): unknown {
-  if (!reply.ok) throw new Error(`${name} answered ${reply.error.code}: ${reply.error.message}`);
-  return reply.result;
-}
-
 describe('serve mode: the contract over the socket', () => {
   it('answers every read operation of the contract with real data', async () => {
     const snapshot = await fs.readFile(path.join(FIXTURES, 'legacy/valid-map.json'), 'utf8');
     const scratch = { name: 'serve scratch', host: data.profile.host, port: data.profile.port, user: data.profile.user, database: data.name, environment: 'staging' };
     // in this order: the connection operations switch away and back at the end
-    const samples: [OperationName, unknown, (result: never) => void][] = [
+    const samples: ReadSample[] = [
       ['app.info', {}, (info: { shell: string }) => expect(info.shell).toBe('serve')],
       ['app.logs', { limit: 10 }, (lines: unknown[]) => expect(Array.isArray(lines)).toBe(true)],
       ['profiles.save', { profile: scratch, password: data.profile.password }, (saved: { name: string; passwordStorage: string }) => expect(saved.name).toBe('serve scratch')],
@@ -105,15 +99,11 @@ describe('serve mode: the contract over the socket', () => {
     ];
 
     // a new read operation without a sample fails here, so none is forgotten
-    const reads = Object.entries(OPERATIONS).filter(([, spec]) => !spec.writes).map(([name]) => name);
-    expect(samples.map(([name]) => name).sort()).toEqual([...reads].sort());
+    expectEveryReadSampled(samples);
 
     const socket = await ProtocolSocket.open(socketUrlOf(serve.url));
     try {
-      for (const [name, input, check] of samples) {
-        const result = okResult(name, await socket.call(name, input));
-        check(result as never);
-      }
+      await callEverySample(socket, samples);
     } finally {
       socket.close();
     }

@@ -3,10 +3,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../migrations/index.js';
 import { LocalDatabaseServer } from '../../src/core/sandbox/local-server.js';
+import { SANDBOX_DATABASE } from '../../src/core/sandbox/sandbox.js';
 import type { ConnectionState } from '../../src/shared/contract.js';
+import { POOL_STATUSES } from '../../src/shared/pool-types.js';
+import { CLEANUP_RULE_IDS } from '../../src/shared/results/maintenance.js';
 import type { Reply } from '../../src/shared/wire.js';
+import { writeLegacyExport } from '../e2e/helpers/legacy-export.js';
 import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-database.js';
+import { callEverySample, expectEveryReadSampled, readSample, type ReadSample } from '../helpers/read-samples.js';
 import { staticSite } from '../helpers/serve-fixture.js';
 import { ProtocolSocket, socketUrlOf } from '../helpers/serve-socket.js';
 import { makeTempDir } from '../helpers/temp-dirs.js';
@@ -60,6 +66,120 @@ function ok<T>(reply: Reply<unknown>): T {
   return reply.result as T;
 }
 
+/**
+ * Every read operation of the contract, with what it must show on the sandbox: its demo data
+ * (thousands of pooled bookings, every migration applied, every index there) and the bookings a
+ * legacy export built from it names. The sandbox's workers, feeder and keeper run meanwhile, so
+ * the checks hold whatever they do. The connection operations come last: they switch away from
+ * the sandbox and back.
+ */
+async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
+  const { port } = JSON.parse(await fs.readFile(path.join(home, 'sandbox.json'), 'utf8')) as { port: number };
+  const exportDir = await makeTempDir();
+  const legacy = await writeLegacyExport(port, exportDir, 3);
+  const snapshot = await fs.readFile(legacy.file, 'utf8');
+  await fs.rm(exportDir, { recursive: true, force: true });
+  const byHand = { name: 'sandbox by hand', host: '127.0.0.1', port, user: 'root', database: SANDBOX_DATABASE, environment: 'sandbox' as const };
+  let lastApplied: string | undefined;
+
+  return [
+    readSample('app.info', {}, (info) => expect(info).toMatchObject({ shell: 'serve', dataDir: home })),
+    readSample('app.logs', { limit: 1000 }, (lines) => {
+      const messages = lines.map((line) => line.message);
+      expect(messages).toContainEqual(expect.stringMatching(/^serving on http:\/\/127\.0\.0\.1:\d+\/$/));
+      expect(messages).toContainEqual(expect.stringMatching(/^seeding [\d,]+ bookings/));
+    }),
+    readSample('connection.current', {}, (state) => {
+      expect(state).toMatchObject({ connected: true, status: 'connected', sandbox: true, environment: 'sandbox', database: SANDBOX_DATABASE });
+      expect(state.serverVersion).toMatch(/^\d+\.\d+/);
+    }),
+    readSample('pool.stats', {}, (stats) => {
+      expect(stats.inPool).toBeGreaterThan(1000);
+      // one consistent snapshot: the statuses add up to the pool
+      expect(Object.values(stats.byStatus).reduce((sum, n) => sum + n, 0)).toBe(stats.inPool);
+      expect(stats.byStatus.waiting).toBeGreaterThan(0);
+      expect(stats.measuredAt).toBeInstanceOf(Date);
+      expect(stats.eventTotals).not.toBeNull();
+    }),
+    readSample('pool.latency', {}, (latency) => expect(latency.map((summary) => summary.name)).toContain('pool.stats')),
+    readSample('entries.list', { limit: 25 }, (page) => {
+      expect(page.entries).toHaveLength(25);
+      expect(page.next).not.toBeNull();
+      for (const entry of page.entries) expect(POOL_STATUSES).toContain(entry.status);
+    }),
+    readSample('entries.detail', { bookingId: legacy.pooledId }, (detail) => {
+      expect(detail.booking).toMatchObject({ bookingId: legacy.pooledId });
+      expect(detail.entry).toMatchObject({ bookingId: legacy.pooledId });
+      expect(POOL_STATUSES).toContain(detail.entry?.status);
+    }),
+    readSample('maintenance.cleanup.preview', {}, (preview) => {
+      expect(preview.rules.map((rule) => rule.id)).toEqual([...CLEANUP_RULE_IDS]);
+      for (const rule of preview.rules) expect(rule.count).toBeGreaterThanOrEqual(0);
+      expect(preview.measuredAt).toBeInstanceOf(Date);
+    }),
+    readSample('maintenance.validate', {}, (report) => {
+      expect(report.rules.map((rule) => rule.id)).toEqual([...CLEANUP_RULE_IDS]);
+      expect(report.passed).toBe(report.rules.every((rule) => rule.count === 0));
+    }),
+    readSample('migrations.status', {}, (status) => {
+      expect(status.applied.map((migration) => migration.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
+      expect(status.pending).toEqual([]);
+      expect(status.drift).toMatchObject({ missingColumns: [], missingIndexes: [], missingTables: [] });
+      expect(status.countsByStatus?.waiting).toBeGreaterThan(0);
+      lastApplied = status.applied.at(-1)?.name;
+    }),
+    // a dry run: what reverting the last migration would run
+    readSample('migrations.plan', { direction: 'down' }, (plans) => {
+      expect(plans.map((plan) => plan.name)).toEqual([lastApplied]);
+      expect(plans[0]!.steps.length).toBeGreaterThan(0);
+    }),
+    readSample('migrations.lockHolder', {}, (holder) => expect(holder).toBeNull()),
+    readSample('indexes.health', {}, (health) => {
+      expect(health.table).toBe('BOOKING_PLAN');
+      expect(health.missing).toEqual([]);
+      expect(health.expected.length).toBeGreaterThan(0);
+      expect(health.expected.filter((index) => index.state === 'missing')).toEqual([]);
+      expect(health.queries.length).toBeGreaterThan(0);
+    }),
+    // every index is there, so there is nothing to create
+    readSample('indexes.ensure.preview', {}, (plans) => expect(plans).toEqual([])),
+    readSample('import.preview', { snapshot }, (preview) => {
+      expect(preview.total).toBe(legacy.addIds.length + 2);
+      const outcomes = new Map(preview.entries.map((line) => [line.bookingId, line.outcome]));
+      for (const id of legacy.addIds) expect(['will-add', 'already-pooled']).toContain(outcomes.get(id));
+      expect(outcomes.get(legacy.pooledId)).toBe('already-pooled');
+      expect(outcomes.get(legacy.missingId)).toBe('booking-missing');
+    }),
+    readSample('audit.list', { limit: 5 }, (entries) => {
+      expect(entries.length).toBeLessThanOrEqual(5);
+      for (const entry of entries) expect(entry.auditId).toBeGreaterThan(0);
+    }),
+    readSample('system.status', {}, (status) => {
+      expect(status.state).not.toBe('down');
+      expect(status.stats?.inPool).toBeGreaterThan(1000);
+    }),
+    readSample('system.validate', {}, (checks) => {
+      expect(checks[0]).toMatchObject({ check: 'database.reachable', ok: true });
+      const schema = checks.filter((check) => check.check.startsWith('schema.'));
+      expect(schema.length).toBeGreaterThan(0);
+      expect(schema.filter((check) => !check.ok)).toEqual([]);
+      expect(checks.some((check) => check.check.startsWith('query.'))).toBe(true);
+    }),
+
+    readSample('profiles.save', { profile: byHand }, (saved) => expect(saved).toMatchObject({ name: byHand.name, port, passwordStorage: 'none' })),
+    readSample('profiles.list', {}, (profiles) => expect(profiles.map((profile) => profile.name)).toEqual([byHand.name])),
+    readSample('connection.test', { profile: byHand.name }, (test) => {
+      expect(test.bookingPlan).toBe(true);
+      expect(['mariadb', 'mysql']).toContain(test.flavour);
+    }),
+    readSample('connection.disconnect', {}, (state) => expect(state).toMatchObject({ connected: false, sandbox: false })),
+    readSample('connection.connect', { sandbox: true }, (state) => {
+      expect(state).toMatchObject({ connected: true, sandbox: true, environment: 'sandbox', database: SANDBOX_DATABASE });
+    }),
+    readSample('profiles.delete', { name: byHand.name }, (result) => expect(result.deleted).toBe(true)),
+  ];
+}
+
 afterEach(async () => {
   for (const running of started.splice(0)) {
     if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
@@ -72,7 +192,7 @@ afterAll(async () => {
 });
 
 describe('npm start and pool-console serve', () => {
-  it('without the Electron binary, says so in one line and serves the sandbox; Ctrl-C stops it and its server', async () => {
+  it('without the Electron binary, says so in one line and serves the sandbox, every read operation with real data; Ctrl-C stops it and its server', async () => {
     const home = await makeTempDir();
     sandboxHomes.push(home);
     const noElectron = await makeTempDir();
@@ -96,8 +216,14 @@ describe('npm start and pool-console serve', () => {
         return current.connected ? current : undefined;
       }, 180_000, 'the sandbox to connect', run);
       expect(state).toMatchObject({ sandbox: true, environment: 'sandbox', database: 'pool_sandbox', readOnly: false });
-      expect(ok<{ inPool: number }>(await socket.call('pool.stats', {})).inPool).toBeGreaterThan(0);
-      expect(ok<{ entries: unknown[] }>(await socket.call('entries.list', { limit: 10 })).entries).toHaveLength(10);
+
+      const samples = await sandboxReadSamples(home);
+      // a new read operation without a sample fails here, so none is forgotten
+      expectEveryReadSampled(samples);
+      await callEverySample(socket, samples);
+      // connected to the sandbox again, with its data
+      expect(ok<ConnectionState>(await socket.call('connection.current', {}))).toMatchObject({ connected: true, sandbox: true, database: SANDBOX_DATABASE });
+      expect(ok<{ inPool: number }>(await socket.call('pool.stats', {})).inPool).toBeGreaterThan(1000);
     } finally {
       socket.close();
     }
@@ -105,7 +231,7 @@ describe('npm start and pool-console serve', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(new LocalDatabaseServer({ dataDir: path.join(home, 'sandbox-db') }).running).toBe(false);
-  }, 240_000);
+  }, 360_000);
 
   it('serve --url serves that database as the in-memory profile "command line", until SIGTERM', async () => {
     const ids = await insertBookings(data.admin, { count: 7 });
