@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { EVENT_FLOWS, KEY_QUERIES } from '../../src/renderer/pages/overview/live-points.js';
 import { distribution, type Distribution } from './measure.js';
 import { ms, table } from './report.js';
 
@@ -29,6 +30,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const PAGE = path.join(ROOT, 'test/bench/chart-page');
 const DOCS = path.join(ROOT, 'docs/BENCHMARKS.md');
 const TARGET_MS = 16;
+/** What the page draws, read from the chart definitions so that the report follows them. */
+const CHART_SERIES = (() => {
+  const latencyLines = KEY_QUERIES.length * 2;
+  const total = 4 + EVENT_FLOWS.length + latencyLines;
+  return (
+    `entries by status (4 stacked areas), throughput per minute from the running event totals (${EVENT_FLOWS.length} lines: ${EVENT_FLOWS.map((flow) => flow.label).join(', ')}), ` +
+    `query latency (${latencyLines} lines: p95 and p50 of ${KEY_QUERIES.map((query) => query.label).join(', ')}): ${total} series`
+  );
+})();
 const HOUR = 3_600_000;
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -210,7 +220,7 @@ function formatReport(input: {
   return [
     '## Chart rendering',
     '',
-    `The Overview's three live charts — entries by status (4 stacked areas), net flow (3 lines), query latency (8 lines): 15 series — rendered by their own components (test/bench/chart-page) in headless Chromium ${version} (${CHROMIUM_ARGS.join(' ')}), viewport 1280×800, React production build, on ${cpus[0]?.model ?? 'unknown CPU'} (${cpus.length} cores), ${os.type()} ${os.release()}; load average ${load.start.toFixed(1)} at the start, ${load.end.toFixed(1)} at the end.`,
+    `The Overview's three live charts — ${CHART_SERIES} — rendered by their own components (test/bench/chart-page) in headless Chromium ${version} (${CHROMIUM_ARGS.join(' ')}), viewport 1280×800, React production build, on ${cpus[0]?.model ?? 'unknown CPU'} (${cpus.length} cores), ${os.type()} ${os.release()}; load average ${load.start.toFixed(1)} at the start, ${load.end.toFixed(1)} at the end.`,
     '',
     `An update = one new sample into the kept series (3,600 samples a second apart, with a 20-sample outage drawn as a red band), the React commit (flushSync), and the rest of that frame up to the next task: what React and recharts queue behind the commit, and the browser's style, layout and paint of the frame (the update runs in a requestAnimationFrame callback). Timed with performance.now() in the page, one update per frame, ${options.updates} timed after ${options.warmup} untimed. Rasterising and compositing run off the main thread and are not in the figure.`,
     '',
