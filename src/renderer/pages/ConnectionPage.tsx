@@ -25,6 +25,8 @@ export function ConnectionPage({ navigate }: PageProps) {
   const encryption = info.data?.passwordEncryption !== false;
   const list = profiles.data ?? [];
   const noProfiles = profiles.data !== undefined && list.length === 0;
+  // The sandbox is the first thing to offer only while nothing is open yet.
+  const offerSandboxFirst = noProfiles && !state?.sandbox;
 
   // Once connected, every page's connection state must know at once; then the incident view.
   const connected = async () => {
@@ -69,7 +71,7 @@ export function ConnectionPage({ navigate }: PageProps) {
           {message}
         </div>
       ) : null}
-      {noProfiles ? <SandboxPanel prominent onOpened={() => void connected()} /> : null}
+      {offerSandboxFirst ? <SandboxPanel prominent onOpened={() => void connected()} /> : null}
       {editing ? (
         <ProfileForm
           key={editing === 'new' ? 'new' : editing.name}
@@ -100,7 +102,7 @@ export function ConnectionPage({ navigate }: PageProps) {
           />
         ) : null}
       </section>
-      {!noProfiles && profiles.data ? <SandboxPanel prominent={false} onOpened={() => void connected()} /> : null}
+      {!offerSandboxFirst && profiles.data ? <SandboxPanel prominent={false} onOpened={() => void connected()} /> : null}
       {deleting ? (
         <ConfirmDialog
           request={{

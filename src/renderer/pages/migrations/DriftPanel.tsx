@@ -4,12 +4,17 @@ import type { MigrationOverview } from '../../../shared/results/schema';
 /** How the live schema differs from what the applied migrations expect, and the pool's size by status. */
 export function DriftPanel({ overview }: { overview: MigrationOverview }) {
   const { drift, countsByStatus } = overview;
-  const findings: { label: string; items: string[] }[] = [
-    { label: 'Missing tables', items: drift.missingTables },
-    { label: 'Missing columns', items: drift.missingColumns },
-    { label: 'Missing indexes', items: drift.missingIndexes },
-    { label: 'Unexpected columns', items: drift.unexpectedColumns },
-    { label: 'Unexpected indexes', items: drift.unexpectedIndexes.map((index) => `${index.name} (${index.columns.join(', ')})`) },
+  // Missing objects break queries; unexpected ones (e.g. the host ORM's own pool indexes) are only noted.
+  const findings: { label: string; items: string[]; severity: 'warn' | 'note' }[] = [
+    { label: 'Missing tables', items: drift.missingTables, severity: 'warn' },
+    { label: 'Missing columns', items: drift.missingColumns, severity: 'warn' },
+    { label: 'Missing indexes', items: drift.missingIndexes, severity: 'warn' },
+    { label: 'Not created by the console (adopted or extra)', items: drift.unexpectedColumns, severity: 'note' },
+    {
+      label: 'Indexes not created by the console (adopted or extra; see Indexes for redundancy)',
+      items: drift.unexpectedIndexes.map((index) => `${index.name} (${index.columns.join(', ')})`),
+      severity: 'note',
+    },
   ];
   const drifted = findings.filter((finding) => finding.items.length > 0);
   return (
@@ -21,7 +26,7 @@ export function DriftPanel({ overview }: { overview: MigrationOverview }) {
         <dl className="drift-list">
           {drifted.map((finding) => (
             <div key={finding.label} className="drift-item">
-              <dt className="verdict-warn">
+              <dt className={finding.severity === 'warn' ? 'verdict-warn' : 'muted'}>
                 {finding.label} ({finding.items.length})
               </dt>
               <dd>
