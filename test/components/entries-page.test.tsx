@@ -1,9 +1,7 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProvider } from '../../src/renderer/api/api-context';
-import { ConnectionProvider } from '../../src/renderer/app/connection-context';
 import { EntriesPage } from '../../src/renderer/pages/EntriesPage';
+import { renderInConsole } from './render-in-console';
 import { createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
 
 const DATABASE = 'booking_staging';
@@ -28,15 +26,7 @@ afterAll(() => {
 });
 
 function renderPage(fake: InMemoryApi, state?: Record<string, unknown>) {
-  const user = userEvent.setup();
-  render(
-    <ApiProvider api={fake.api}>
-      <ConnectionProvider>
-        <EntriesPage navigate={() => {}} state={state} />
-      </ConnectionProvider>
-    </ApiProvider>,
-  );
-  return user;
+  return renderInConsole(fake.api, <EntriesPage navigate={() => {}} state={state} />);
 }
 
 /** The table's data rows in view (spacer rows are hidden from the accessibility tree). */
@@ -44,7 +34,7 @@ const shownRows = () => within(screen.getByTestId('entries-scroll')).queryAllByR
 const rowOf = (bookingId: number) => within(screen.getByTestId('entries-scroll')).getByRole('row', { name: new RegExp(`^${bookingId} `) });
 const lastListCall = (fake: InMemoryApi) => fake.callsOf('entries.list').at(-1);
 
-async function openDrawer(user: ReturnType<typeof userEvent.setup>, bookingId: number) {
+async function openDrawer(user: ReturnType<typeof renderPage>, bookingId: number) {
   await user.click(await waitFor(() => rowOf(bookingId)));
   const drawer = await screen.findByRole('complementary', { name: `Booking ${bookingId}` });
   await within(drawer).findByRole('region', { name: 'Pool entry' });

@@ -1,24 +1,14 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { PoolConsoleApi } from '../../src/shared/contract';
-import { ApiProvider } from '../../src/renderer/api/api-context';
-import { ConnectionProvider } from '../../src/renderer/app/connection-context';
 import { IndexesPage } from '../../src/renderer/pages/IndexesPage';
+import { renderInConsole } from './render-in-console';
 import { createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
 
 const DATABASE = 'booking_staging';
 
 function renderPage(api: PoolConsoleApi) {
-  const user = userEvent.setup();
-  render(
-    <ApiProvider api={api}>
-      <ConnectionProvider>
-        <IndexesPage navigate={() => {}} />
-      </ConnectionProvider>
-    </ApiProvider>,
-  );
-  return user;
+  return renderInConsole(api, <IndexesPage navigate={() => {}} />);
 }
 
 const plansTable = () => screen.getByRole('region', { name: 'Hot query plans' });

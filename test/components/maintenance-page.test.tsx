@@ -1,23 +1,13 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ApiProvider } from '../../src/renderer/api/api-context';
-import { ConnectionProvider } from '../../src/renderer/app/connection-context';
+import { renderInConsole } from './render-in-console';
 import { MaintenancePage } from '../../src/renderer/pages/MaintenancePage';
 import { computeStats, createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
 
 const DATABASE = 'booking_staging';
 
 function renderPage(fake: InMemoryApi) {
-  const user = userEvent.setup();
-  render(
-    <ApiProvider api={fake.api}>
-      <ConnectionProvider>
-        <MaintenancePage navigate={() => {}} />
-      </ConnectionProvider>
-    </ApiProvider>,
-  );
-  return user;
+  return renderInConsole(fake.api, <MaintenancePage navigate={() => {}} />);
 }
 
 /** What the fake's rules find now, read before the page so that the page's own calls are the only ones counted after. */

@@ -1,11 +1,9 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { renderInConsole } from './render-in-console';
 import type { StatsSample } from '../../src/shared/contract';
 import type { PoolStats } from '../../src/shared/results/pool';
-import { ApiProvider } from '../../src/renderer/api/api-context';
 import { WHAT_TO_DO } from '../../src/renderer/api/call-error';
-import { ConnectionProvider } from '../../src/renderer/app/connection-context';
 import type { PageProps } from '../../src/renderer/app/pages';
 import { OverviewPage } from '../../src/renderer/pages/OverviewPage';
 import { createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
@@ -20,15 +18,8 @@ const MINUTE = 60_000;
 const WAITING_COLOUR = '#4ea1ff';
 
 function renderPage(fake: Fake) {
-  const user = userEvent.setup();
   const navigate = vi.fn<PageProps['navigate']>();
-  render(
-    <ApiProvider api={fake.api}>
-      <ConnectionProvider>
-        <OverviewPage navigate={navigate} />
-      </ConnectionProvider>
-    </ApiProvider>,
-  );
+  const user = renderInConsole(fake.api, <OverviewPage navigate={navigate} />);
   return { user, navigate };
 }
 
