@@ -4,7 +4,7 @@ import { Database } from '../../src/core/db/database.js';
 import { DatabaseBookingPool } from '../../src/core/pool/database-booking-pool.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
 import { Claimers, tally, type ClaimCall, type ClaimerFactory, type ClaimTally } from './claimers.js';
-import { importCandidates, makeStuckLeases, resetPool, type Dataset } from './dataset.js';
+import { importCandidates, makeStuckLeases, resetPool, type Dataset, type ImportCandidate } from './dataset.js';
 import { distribution, timeOnce, timeSerial, type Distribution } from './measure.js';
 import { ReferencePool } from './reference-pool.js';
 
@@ -219,14 +219,7 @@ export interface ImportResult {
   outcome: string;
 }
 
-export interface LegacyEntry {
-  bookingId: number;
-  meetingType: string;
-  startTime: string;
-  endTime: string;
-  priorityValue: number;
-  urgentThresholdDays: number;
-  generalThresholdDays: number;
+export interface LegacyEntry extends ImportCandidate {
   poolEntryTime: string;
   decisionWindowTime: string;
 }

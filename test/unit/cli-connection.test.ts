@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { profileFromFlags } from '../../src/cli/connection.js';
-import { PoolError } from '../../src/shared/errors.js';
+import { thrown as refusal } from '../helpers/thrown.js';
 
-function refusal(run: () => unknown): PoolError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PoolError);
-    return error as PoolError;
-  }
-  throw new Error('expected a PoolError');
-}
 
 const URL_ENV = { POOL_DATABASE_URL: 'mysql://ops:from-url@db.example:3307/booking' };
 

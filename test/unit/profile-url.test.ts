@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { partsFromUrl, profileFromUrl } from '../../src/core/db/profile-url.js';
-import { PoolError } from '../../src/shared/errors.js';
+import { thrown } from '../helpers/thrown.js';
 
-/** The PoolError `run` throws; fails the test if it does not throw one. */
-function thrown(run: () => unknown): PoolError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PoolError);
-    return error as PoolError;
-  }
-  throw new Error('expected a PoolError');
-}
 
 describe('profileFromUrl', () => {
   it('reads every part of a mysql:// URL', () => {
