@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // `npm run check:package` (after `npm run build`): what can be checked of the installers without
 // Electron's binary, which cannot be downloaded on the build machines.
 //  1. electron-builder.yml passes electron-builder's own schema check, and the issue's policy

@@ -1,3 +1,4 @@
+/* global structuredClone */
 // The checks behind `npm run check:package`, as functions so tests can feed them bad input.
 // They use electron-builder's own code: getConfig reads electron-builder.yml the way `electron-builder`
 // does, validateConfiguration checks it against app-builder-lib/scheme.json (ajv) exactly as a
