@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console */
+/* global console */
 // Regenerates the icon set in resources/ from resources/icon.svg (the one source):
 //   resources/icons/<N>x<N>.png  16…1024, the Linux set electron-builder puts in deb/AppImage
 //   resources/icon.png           512×512: the window, the About dialog
