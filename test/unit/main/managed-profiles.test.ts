@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleService } from '../../../src/core/console/console-service.js';
 import { MANAGED_PROFILES_ENV, managedProfilesPath } from '../../../src/core/console/managed-profiles.js';
+import { ProfileStore } from '../../../src/core/console/profile-store.js';
 import { createDesktopConsole } from '../../../src/main/desktop-console.js';
 import { RecentLogLines } from '../../../src/main/recent-log-lines.js';
 import { safeStorageBox } from '../../../src/main/secret-box.js';
@@ -78,6 +79,13 @@ describe('managed profiles in the desktop app', () => {
         { ...mine, managed: false, hasPassword: true, passwordStorage: 'encrypted' },
       ],
     });
+  });
+
+  it('are what a connection to that name uses, with no stored password', async () => {
+    await ship({ version: 1, profiles: [corp] });
+    const store = new ProfileStore(join(dir, 'userData', 'profiles.json'), keychain, managedFile);
+    expect(await store.get('corp-prod')).toEqual(corp);
+    expect(await store.connectionProfile('corp-prod')).toMatchObject({ saved: corp, connection: { host: 'db-prod.corp.internal', user: 'ops', password: '' } });
   });
 
   it('are none when the file does not exist', async () => {
