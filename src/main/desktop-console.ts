@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { ConsoleService } from '../core/console/console-service.js';
-import { managedProfilesPath } from '../core/console/managed-profiles.js';
 import { ProfileStore, type SecretBox } from '../core/console/profile-store.js';
 import type { SandboxLauncher } from '../core/console/sandbox-launcher.js';
 import { CONSOLE_VERSION } from '../core/version.js';
@@ -15,8 +14,11 @@ export interface DesktopConsoleOptions {
   sandbox: SandboxLauncher | null;
   logs: { recent(limit: number): LogLine[] };
   log: LogSink;
-  /** The organisation's read-only profiles; the OS's place (managedProfilesPath) when not given. */
-  managedProfiles?: string;
+  /**
+   * The organisation's read-only profiles file (index.ts passes managedProfilesPath()); null:
+   * none. Required, so no test reads the machine's own /etc/pool-console by accident.
+   */
+  managedProfiles: string | null;
 }
 
 /** Every password a connection uses this session is remembered, so no log line can show it. */
@@ -44,7 +46,7 @@ export const PROFILES_FILE = 'profiles.json';
 /** The console's back as the desktop app runs it: profiles in userData, passwords in the OS keychain. */
 export function createDesktopConsole(options: DesktopConsoleOptions): ConsoleService {
   return new ConsoleService({
-    profiles: new RememberingProfileStore(join(options.userData, PROFILES_FILE), options.box, options.managedProfiles ?? managedProfilesPath()),
+    profiles: new RememberingProfileStore(join(options.userData, PROFILES_FILE), options.box, options.managedProfiles),
     sandbox: options.sandbox ? rememberingSandbox(options.sandbox) : null,
     info: { version: CONSOLE_VERSION, shell: 'desktop', platform: process.platform, node: process.version, dataDir: options.userData },
     logs: options.logs,

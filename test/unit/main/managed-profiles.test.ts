@@ -52,18 +52,12 @@ describe('where the managed profiles file is looked for', () => {
     expect(managedProfilesPath('linux', { [MANAGED_PROFILES_ENV]: '/srv/test/profiles.json' })).toBe('/srv/test/profiles.json');
   });
 
-  it('is read by the desktop console from the environment override when no file is passed in', async () => {
+  it('is where the desktop console reads them, as index.ts wires it (the environment override here)', async () => {
     await ship({ version: 1, profiles: [corp] });
-    const previous = process.env[MANAGED_PROFILES_ENV];
-    process.env[MANAGED_PROFILES_ENV] = managedFile;
-    try {
-      const service = createDesktopConsole({ userData: join(dir, 'userData'), box: keychain, sandbox: null, logs: new RecentLogLines(), log: noLog });
-      services.push(service);
-      expect(await service.dispatch('profiles.list', {})).toMatchObject({ ok: true, result: [{ name: 'corp-prod', managed: true }] });
-    } finally {
-      if (previous === undefined) delete process.env[MANAGED_PROFILES_ENV];
-      else process.env[MANAGED_PROFILES_ENV] = previous;
-    }
+    const file = managedProfilesPath(process.platform, { [MANAGED_PROFILES_ENV]: managedFile });
+    const service = createDesktopConsole({ userData: join(dir, 'userData'), box: keychain, sandbox: null, logs: new RecentLogLines(), log: noLog, managedProfiles: file });
+    services.push(service);
+    expect(await service.dispatch('profiles.list', {})).toMatchObject({ ok: true, result: [{ name: 'corp-prod', managed: true }] });
   });
 });
 
