@@ -14,6 +14,11 @@ export interface DesktopConsoleOptions {
   sandbox: SandboxLauncher | null;
   logs: { recent(limit: number): LogLine[] };
   log: LogSink;
+  /**
+   * The organisation's read-only profiles file (index.ts passes managedProfilesPath()); null:
+   * none. Required, so no test reads the machine's own /etc/pool-console by accident.
+   */
+  managedProfiles: string | null;
 }
 
 /** Every password a connection uses this session is remembered, so no log line can show it. */
@@ -41,7 +46,7 @@ export const PROFILES_FILE = 'profiles.json';
 /** The console's back as the desktop app runs it: profiles in userData, passwords in the OS keychain. */
 export function createDesktopConsole(options: DesktopConsoleOptions): ConsoleService {
   return new ConsoleService({
-    profiles: new RememberingProfileStore(join(options.userData, PROFILES_FILE), options.box),
+    profiles: new RememberingProfileStore(join(options.userData, PROFILES_FILE), options.box, options.managedProfiles),
     sandbox: options.sandbox ? rememberingSandbox(options.sandbox) : null,
     info: { version: CONSOLE_VERSION, shell: 'desktop', platform: process.platform, node: process.version, dataDir: options.userData },
     logs: options.logs,

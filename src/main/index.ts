@@ -1,14 +1,19 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
 import log from 'electron-log/main';
+import { dirname, join } from 'node:path';
 import type { ConsoleService } from '../core/console/console-service.js';
+import { managedProfilesPath } from '../core/console/managed-profiles.js';
 import { createSandboxLauncher } from '../core/console/sandbox-launcher.js';
+import { appIconPath } from './app-icon';
 import { appPageUrl } from './app-page';
+import { desktopActions } from './desktop-actions';
 import { createDesktopConsole } from './desktop-console';
 import { bindContractToIpc, type ContractBinding } from './ipc';
 import { configureLogging } from './logging';
 import { installApplicationMenu } from './menu';
 import { safeStorageBox } from './secret-box';
 import { hardenSession } from './session-security';
+import { bringToFront, claimSingleInstance } from './single-instance';
 import { createMainWindow, lockDownWebContents } from './window';
 
 /** A console still closing its connection and sandbox after this long is left to the OS. */
@@ -21,33 +26,53 @@ log.errorHandler.startCatching();
 
 const dev = !app.isPackaged;
 const appUrl = appPageUrl();
+const iconPath = appIconPath(app.getAppPath());
+const managedProfiles = managedProfilesPath();
 let mainWindow: BrowserWindow | null = null;
 let service: ConsoleService | null = null;
 let binding: ContractBinding | null = null;
 
 function showMainWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow({ appUrl, dev, log });
+    const stateFile = join(app.getPath('userData'), 'window-state.json');
+    mainWindow = createMainWindow({ appUrl, dev, log, icon: iconPath, stateFile });
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
     return;
   }
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.show();
-  mainWindow.focus();
+  bringToFront(mainWindow);
 }
 
-function startConsole(): void {
+/** Starts the console's back; says whether passwords can be encrypted (for diagnostics). */
+function startConsole(): boolean {
   const userData = app.getPath('userData');
   // The local sandbox: a private server kept in userData, started when the UI asks for it
   // (connection.connect {sandbox: true}; with no saved profile the UI offers it), stopped on quit.
   const sandbox = createSandboxLauncher(userData, (error) => log.warn(`sandbox: ${error.code} ${error.message}`));
   const box = safeStorageBox(safeStorage);
-  service = createDesktopConsole({ userData, box, sandbox, logs: recent, log });
+  service = createDesktopConsole({ userData, box, sandbox, logs: recent, log, managedProfiles });
   binding = bindContractToIpc({ service, appUrl, log });
   const passwords = box.available ? 'encrypted with the OS keychain' : 'kept for this session only (no OS encryption available)';
-  log.info(`Pool Console ${app.getVersion()} started; data in ${userData}; passwords ${passwords}`);
+  log.info(`Pool Console ${app.getVersion()} started; data in ${userData}; passwords ${passwords}; managed profiles from ${managedProfiles}`);
+  return box.available;
+}
+
+function installMenu(passwordEncryption: boolean): void {
+  const version = app.getVersion();
+  app.setAboutPanelOptions({ applicationName: 'Pool Console', applicationVersion: version, iconPath });
+  const actions = desktopActions({
+    version,
+    iconPath,
+    userData: app.getPath('userData'),
+    logsFolder: dirname(log.transports.file.getFile().path),
+    managedProfilesFile: managedProfiles,
+    passwordEncryption,
+    logs: recent,
+    log,
+    window: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null),
+  });
+  installApplicationMenu({ dev, platform: process.platform, version, actions });
 }
 
 /** Closes the database connection and stops the sandbox's server before the app exits. */
@@ -77,12 +102,13 @@ function closeConsoleOnQuit(): void {
 // Every renderer runs sandboxed, whatever a window asks for.
 app.enableSandbox();
 
-if (!app.requestSingleInstanceLock()) {
+// A second launch focuses this one's window and exits.
+const focusRunningWindow = (): void => {
+  if (app.isReady()) showMainWindow();
+};
+if (!claimSingleInstance(app, focusRunningWindow)) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (app.isReady()) showMainWindow();
-  });
 
   // Every web contents, the main window's and any other, stays on the app's page.
   app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, appUrl, log));
@@ -97,8 +123,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(() => {
       hardenSession(session.defaultSession, appUrl);
-      installApplicationMenu({ dev, platform: process.platform });
-      startConsole();
+      installMenu(startConsole());
       showMainWindow();
 
       app.on('activate', () => {

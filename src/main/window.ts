@@ -1,8 +1,9 @@
-import { BrowserWindow, type WebContents } from 'electron';
+import { BrowserWindow, screen, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { isAppPage } from './app-page';
 import { openExternalSafely } from './external-links';
 import type { LogSink } from './log-sink';
+import { DEFAULT_SIZE, loadWindowState, saveWindowState, visibleBounds } from './window-state';
 
 export interface MainWindowOptions {
   /** The app's one page (see app-page.ts). */
@@ -11,6 +12,10 @@ export interface MainWindowOptions {
   dev: boolean;
   log: LogSink;
   preloadPath?: string;
+  /** The app's icon (resources/icon.png) for the title bar and task switcher on Linux and Windows. */
+  icon?: string;
+  /** Where the window's size and position are kept between runs (<userData>/window-state.json). */
+  stateFile?: string;
 }
 
 /** The renderer is untrusted: isolated, sandboxed, no Node, same-origin rules on. */
@@ -61,17 +66,37 @@ export function lockDownWebContents(contents: WebContents, appUrl: URL, log: Log
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const saved = options.stateFile ? loadWindowState(options.stateFile) : null;
+  // Restored only where a display still shows it; otherwise the default size, centred.
+  const bounds = visibleBounds(saved, screen.getAllDisplays().map((display) => display.workArea));
   const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...(bounds ?? DEFAULT_SIZE),
+    minWidth: 800,
+    minHeight: 500,
     show: false,
     title: 'Pool Console',
+    ...(options.icon ? { icon: options.icon } : {}),
     webPreferences: secureWebPreferences(options.preloadPath ?? join(import.meta.dirname, '../preload/index.cjs'), options.dev),
   });
 
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (bounds && saved?.maximized) win.maximize();
+    win.show();
+  });
+  if (options.stateFile) rememberWindowState(win, options.stateFile, options.log);
   lockDownWebContents(win.webContents, options.appUrl, options.log);
   win.loadURL(options.appUrl.href).catch((error: unknown) => options.log.error(`Could not load the console page ${options.appUrl.href}:`, error));
 
   return win;
+}
+
+/** Saves the window's normal (un-maximised) bounds and whether it was maximised, as it closes. */
+function rememberWindowState(win: BrowserWindow, file: string, log: LogSink): void {
+  win.on('close', () => {
+    try {
+      saveWindowState(file, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+    } catch (error) {
+      log.warn(`Could not save the window's position to ${file}:`, error);
+    }
+  });
 }

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, SOCKET_PATH, TOKEN_PARAM } from '../shared/socket-protocol.js';
 import { AccessToken } from './access-token.js';
 import { isAllowedHost, isAllowedOrigin, securityHeaders } from './origins.js';
 import { SocketSession, type ContractService } from './socket-session.js';
-import { lookupStatic, openStatic } from './static-files.js';
+import { lookupStatic, openStatic, type StaticLookup } from './static-files.js';
 
 export interface ServeModeOptions {
   service: ContractService;
@@ -15,6 +16,8 @@ export interface ServeModeOptions {
   staticDir: string;
   /** Loopback only: the console is never reachable from another machine. */
   host: '127.0.0.1';
+  /** The app's icon (resources/icon.ico), answered at /favicon.ico; absent: 404 as for any missing file. */
+  favicon?: string;
 }
 
 export interface ServeMode {
@@ -23,6 +26,8 @@ export interface ServeMode {
   port: number;
   close(): Promise<void>;
 }
+
+const FAVICON_PATH = '/favicon.ico';
 
 /** Seconds between keep-alive pings; a socket that misses one is dropped (its subscriptions end). */
 const HEARTBEAT_MS = 30_000;
@@ -66,6 +71,8 @@ export async function startServeMode(options: ServeModeOptions): Promise<ServeMo
     }
     const url = requestUrl(request);
     if (!url) return plain(response, 400, 'Bad request.');
+    // The icon is public and the browser asks for it even on the 401 page: no token needed.
+    if (url.pathname === FAVICON_PATH && options.favicon) return sendFavicon(request, response, options.favicon);
     const access = token.presented(request, url);
     if (!access.valid) {
       return access.source === 'none'
@@ -85,17 +92,13 @@ export async function startServeMode(options: ServeModeOptions): Promise<ServeMo
     const pathname = url.pathname === '/' ? '/index.html' : url.pathname;
     const found = await lookupStatic(options.staticDir, pathname);
     if (!found.found) return plain(response, found.status, found.status === 404 ? 'Not found.' : 'Refused.');
-    response.statusCode = 200;
-    response.setHeader('Content-Type', found.contentType);
-    response.setHeader('Content-Length', String(found.size));
-    response.setHeader('Cache-Control', found.contentType.startsWith('text/html') ? 'no-store' : 'private, no-cache');
-    if (request.method === 'HEAD') {
-      response.end();
-      return;
-    }
-    const stream = openStatic(found.file);
-    stream.on('error', () => response.destroy());
-    stream.pipe(response);
+    sendFile(request, response, found, found.contentType.startsWith('text/html') ? 'no-store' : 'private, no-cache');
+  }
+
+  async function sendFavicon(request: IncomingMessage, response: ServerResponse, file: string): Promise<void> {
+    const found = await lookupStatic(path.dirname(file), `/${path.basename(file)}`);
+    if (!found.found) return plain(response, 404, 'Not found.');
+    sendFile(request, response, found, 'public, max-age=86400');
   }
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -155,6 +158,21 @@ function requestUrl(request: IncomingMessage): URL | null {
   } catch {
     return null;
   }
+}
+
+/** A file found by lookupStatic: its bytes (none for HEAD) with its type, length and caching. */
+function sendFile(request: IncomingMessage, response: ServerResponse, found: Extract<StaticLookup, { found: true }>, cacheControl: string): void {
+  response.statusCode = 200;
+  response.setHeader('Content-Type', found.contentType);
+  response.setHeader('Content-Length', String(found.size));
+  response.setHeader('Cache-Control', cacheControl);
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  const stream = openStatic(found.file);
+  stream.on('error', () => response.destroy());
+  stream.pipe(response);
 }
 
 function plain(response: ServerResponse, status: number, message: string): void {

@@ -55,4 +55,6 @@ export interface ProfileSummary extends SavedProfile {
   hasPassword: boolean;
   /** Where its password lives: encrypted on disk, or only for this session (no OS encryption). */
   passwordStorage: 'encrypted' | 'session-only' | 'none';
+  /** Shipped by the organisation in a read-only file: shown, connected to, never edited or deleted here. */
+  managed: boolean;
 }

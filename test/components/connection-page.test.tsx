@@ -98,7 +98,7 @@ describe('Connection page', () => {
 
   it('tests a profile: the server, round trip and BOOKING_PLAN — or the error and what to do', async () => {
     const { user, fake } = start({}, (f) => {
-      f.model.profiles.push({ name: 'legacy', host: 'db-old.example.internal', port: 3306, user: 'ops', database: 'booking', environment: 'staging', readOnly: false, hasPassword: false, passwordStorage: 'none' });
+      f.model.profiles.push({ name: 'legacy', host: 'db-old.example.internal', port: 3306, user: 'ops', database: 'booking', environment: 'staging', readOnly: false, hasPassword: false, passwordStorage: 'none', managed: false });
     });
     await user.click(within(await row('staging')).getByRole('button', { name: 'Test staging' }));
     const result = await screen.findByRole('status', { name: 'Test result for staging' });

@@ -159,11 +159,13 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       const previous = model.profiles.find((candidate) => candidate.name === profile.name);
       let storage = previous?.passwordStorage ?? 'none';
       if (password !== undefined) storage = password === '' ? 'none' : model.passwordEncryption ? 'encrypted' : 'session-only';
-      const saved: ProfileSummary = { ...profile, hasPassword: storage !== 'none', passwordStorage: storage };
+      if (previous?.managed) throw new PoolError('NO_PRIVILEGE', `'${profile.name}' is a managed profile: it cannot be changed here.`);
+      const saved: ProfileSummary = { ...profile, hasPassword: storage !== 'none', passwordStorage: storage, managed: false };
       model.profiles = [...model.profiles.filter((candidate) => candidate.name !== profile.name), saved];
       return saved;
     },
     'profiles.delete': async ({ name }) => {
+      if (model.profiles.some((profile) => profile.name === name && profile.managed)) throw new PoolError('NO_PRIVILEGE', `'${name}' is a managed profile: it cannot be deleted here.`);
       const before = model.profiles.length;
       model.profiles = model.profiles.filter((profile) => profile.name !== name);
       return { deleted: model.profiles.length < before };
@@ -455,8 +457,8 @@ const DISCONNECTED: ConnectionState = {
 };
 const SANDBOX_PROFILE: SavedProfile = { name: 'Local sandbox', host: '127.0.0.1', port: 33306, user: 'pool', database: 'pool_sandbox', environment: 'sandbox', readOnly: false };
 const PROFILES: ProfileSummary[] = [
-  { name: 'production', host: 'db-prod.example.internal', port: 3306, user: 'pool_ro', database: 'booking', environment: 'production', readOnly: true, hasPassword: true, passwordStorage: 'encrypted' },
-  { name: 'staging', host: 'db-staging.example.internal', port: 3306, user: 'pool_ops', database: 'booking_staging', environment: 'staging', readOnly: false, hasPassword: true, passwordStorage: 'encrypted' },
+  { name: 'production', host: 'db-prod.example.internal', port: 3306, user: 'pool_ro', database: 'booking', environment: 'production', readOnly: true, hasPassword: true, passwordStorage: 'encrypted', managed: false },
+  { name: 'staging', host: 'db-staging.example.internal', port: 3306, user: 'pool_ops', database: 'booking_staging', environment: 'staging', readOnly: false, hasPassword: true, passwordStorage: 'encrypted', managed: false },
 ];
 const MIGRATIONS: [string, string][] = [
   ['0001-audit-log', 'Audit table POOL_AUDIT_LOG'],

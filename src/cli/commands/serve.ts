@@ -93,7 +93,7 @@ export async function serve(flags: Record<string, unknown>, positionals: string[
     return out.error(classifyError(error));
   }
 
-  const server = await startServeMode({ service, port: args.port, staticDir, host: '127.0.0.1' });
+  const server = await startServeMode({ service, port: args.port, staticDir, host: '127.0.0.1', favicon: path.join(ROOT, 'resources', 'icon.ico') });
   if (out.json) process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   else process.stdout.write(`Pool Console: ${server.url}  (open it in a browser on this machine; Ctrl-C stops it)\n`);
   log.add('info', `serving on http://127.0.0.1:${server.port}/`);

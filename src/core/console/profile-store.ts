@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { PoolError } from '../../shared/errors.js';
+import { readManagedProfiles } from './managed-profiles.js';
 import { savedProfileSchema, type ConnectionProfile, type ProfileSummary, type SavedProfile, type SavedProfileInput } from '../../shared/profile.js';
 
 /** The OS's encryption (Electron's safeStorage in the desktop app); unavailable in plain Node. */
@@ -31,24 +32,41 @@ type Stored = z.infer<typeof storedSchema>;
 /**
  * Connection profiles as JSON in the user-data folder. Passwords are sealed with the OS's
  * encryption; where there is none they are kept in memory for this session only, never on disk.
+ *
+ * With `managedFile`, the organisation's managed profiles (see managed-profiles.ts) are listed
+ * too, marked managed, and cannot be saved over or deleted. A name clash is settled for the
+ * managed profile: a user's profile of the same name (saved before the organisation shipped
+ * theirs) is hidden and left untouched in the user's file, and no new one can take the name.
  */
 export class ProfileStore {
   private readonly sessionPasswords = new Map<string, string>();
   /** Saves and deletes run one at a time: each reads, changes and rewrites the whole file. */
   private changes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly file: string, private readonly box: SecretBox) {}
+  constructor(
+    private readonly file: string,
+    private readonly box: SecretBox,
+    /** The read-only managed profiles file; null: none (serve mode, the CLI, tests). */
+    private readonly managedFile: string | null = null,
+  ) {}
 
   get encryptionAvailable(): boolean {
     return this.box.available;
   }
 
   async list(): Promise<ProfileSummary[]> {
+    const managed = await this.managed();
     const stored = await this.read();
-    return stored.profiles.map(({ sealedPassword, ...profile }) => this.summary(profile, sealedPassword));
+    const own = stored.profiles.filter((profile) => !managed.some((candidate) => candidate.name === profile.name));
+    return [
+      ...managed.map((profile) => ({ ...this.summary(profile, undefined), managed: true })),
+      ...own.map(({ sealedPassword, ...profile }) => this.summary(profile, sealedPassword)),
+    ].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async get(name: string): Promise<SavedProfile> {
+    const managed = (await this.managed()).find((profile) => profile.name === name);
+    if (managed) return managed;
     const found = (await this.read()).profiles.find((profile) => profile.name === name);
     if (!found) throw new PoolError('INVALID_INPUT', `There is no saved profile named '${name}'.`);
     const { sealedPassword: _sealed, ...profile } = found;
@@ -62,6 +80,7 @@ export class ProfileStore {
 
   private async saveNow(input: SavedProfileInput, password?: string): Promise<ProfileSummary> {
     const profile = savedProfileSchema.parse(input);
+    await this.refuseManaged(profile.name, 'changed', 'To use other settings, add your own profile under another name.');
     const stored = await this.read();
     const previous = stored.profiles.find((candidate) => candidate.name === profile.name);
     let sealedPassword = previous?.sealedPassword;
@@ -85,6 +104,7 @@ export class ProfileStore {
   }
 
   private async deleteNow(name: string): Promise<boolean> {
+    await this.refuseManaged(name, 'deleted', 'Only whoever manages this workstation can remove it.');
     const stored = await this.read();
     const profiles = stored.profiles.filter((profile) => profile.name !== name);
     this.sessionPasswords.delete(name);
@@ -95,6 +115,9 @@ export class ProfileStore {
 
   /** The profile with its password, for connecting; stays in main/server, never sent to the UI. */
   async connectionProfile(name: string): Promise<{ saved: SavedProfile; connection: ConnectionProfile }> {
+    // A managed profile has no stored password (an account without one, or socket authentication).
+    const managed = (await this.managed()).find((profile) => profile.name === name);
+    if (managed) return { saved: managed, connection: toConnectionProfile(managed, '') };
     const found = (await this.read()).profiles.find((profile) => profile.name === name);
     if (!found) throw new PoolError('INVALID_INPUT', `There is no saved profile named '${name}'.`);
     const { sealedPassword, ...saved } = found;
@@ -113,10 +136,20 @@ export class ProfileStore {
     }
   }
 
+  private managed(): Promise<SavedProfile[]> {
+    return this.managedFile ? readManagedProfiles(this.managedFile) : Promise.resolve([]);
+  }
+
+  private async refuseManaged(name: string, what: 'changed' | 'deleted', hint: string): Promise<void> {
+    if (!(await this.managed()).some((profile) => profile.name === name)) return;
+    throw new PoolError('NO_PRIVILEGE', `'${name}' is a managed profile (from ${this.managedFile}): it cannot be ${what} here. ${hint}`);
+  }
+
   private summary(profile: SavedProfile, sealedPassword: string | undefined): ProfileSummary {
     const inSession = this.sessionPasswords.has(profile.name);
     return {
       ...profile,
+      managed: false,
       hasPassword: Boolean(sealedPassword) || inSession,
       passwordStorage: sealedPassword ? 'encrypted' : inSession ? 'session-only' : 'none',
     };

@@ -77,21 +77,86 @@ export function navigationEvent(url: string) {
 export class BrowserWindow extends EventEmitter {
   static created: BrowserWindow[] = [];
   readonly webContents: FakeWebContents;
+  /** What the user did to it: moved, resized, maximised, minimised; and what main asked of it. */
+  bounds: { x: number; y: number; width: number; height: number };
+  maximized = false;
+  minimized = false;
+  destroyed = false;
+  readonly calls: string[] = [];
   constructor(readonly options: Record<string, unknown>) {
     super();
     this.webContents = new FakeWebContents('about:blank');
+    this.bounds = { x: Number(options['x'] ?? 100), y: Number(options['y'] ?? 100), width: Number(options['width']), height: Number(options['height']) };
     BrowserWindow.created.push(this);
   }
   async loadURL(url: string): Promise<void> {
     await this.webContents.loadURL(url);
   }
-  show(): void {}
+  show(): void {
+    this.calls.push('show');
+  }
+  focus(): void {
+    this.calls.push('focus');
+  }
+  restore(): void {
+    this.calls.push('restore');
+    this.minimized = false;
+  }
+  maximize(): void {
+    this.calls.push('maximize');
+    this.maximized = true;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  getNormalBounds() {
+    return { ...this.bounds };
+  }
 }
+
+/** The displays' work areas (the screen minus task bars); tests set them. */
+export const screen = {
+  displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }] as { workArea: { x: number; y: number; width: number; height: number } }[],
+  getAllDisplays() {
+    return screen.displays;
+  },
+};
+
+export const dialog = {
+  shown: [] as { parent: unknown; options: Record<string, unknown> }[],
+  async showMessageBox(parentOrOptions: unknown, maybeOptions?: Record<string, unknown>) {
+    const [parent, options] = maybeOptions ? [parentOrOptions, maybeOptions] : [null, parentOrOptions as Record<string, unknown>];
+    dialog.shown.push({ parent, options });
+    return { response: 0, checkboxChecked: false };
+  },
+};
+
+export const clipboard = {
+  text: '',
+  writeText(text: string): void {
+    clipboard.text = text;
+  },
+};
+
+export const nativeImage = {
+  createFromPath: (path: string) => ({ fromPath: path }),
+};
 
 export const shell = {
   opened: [] as string[],
+  openedPaths: [] as string[],
   async openExternal(url: string): Promise<void> {
     shell.opened.push(url);
+  },
+  async openPath(path: string): Promise<string> {
+    shell.openedPaths.push(path);
+    return '';
   },
 };
 

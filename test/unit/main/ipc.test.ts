@@ -40,7 +40,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pool-console-ipc-'));
   warnings = [];
   const log = { warn: (...data: unknown[]) => warnings.push(format(...data)), error: (...data: unknown[]) => warnings.push(format(...data)) };
-  service = createDesktopConsole({ userData: dir, box: safeStorageBox(reversing), sandbox: missingSandbox, logs: new RecentLogLines(), log });
+  service = createDesktopConsole({ userData: dir, box: safeStorageBox(reversing), sandbox: missingSandbox, logs: new RecentLogLines(), log, managedProfiles: null });
   binding = bindContractToIpc({ service, appUrl: APP, log });
   page = new FakeWebContents(`${APP.href}#/connection`);
 });

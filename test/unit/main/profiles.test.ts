@@ -31,7 +31,7 @@ let dir: string;
 const services: ConsoleService[] = [];
 
 function open(storage: ReturnType<typeof fakeSafeStorage>, platform: NodeJS.Platform = 'linux') {
-  const service = createDesktopConsole({ userData: dir, box: safeStorageBox(storage, platform), sandbox: null, logs: new RecentLogLines(), log: noLog });
+  const service = createDesktopConsole({ userData: dir, box: safeStorageBox(storage, platform), sandbox: null, logs: new RecentLogLines(), log: noLog, managedProfiles: null });
   services.push(service);
   return service;
 }

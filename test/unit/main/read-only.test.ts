@@ -65,7 +65,7 @@ beforeAll(async () => {
     encryptString: (plain) => Buffer.from(plain).reverse(),
     decryptString: (sealed) => Buffer.from(sealed).reverse().toString(),
   });
-  service = createDesktopConsole({ userData: dir, box, sandbox: null, logs: new RecentLogLines(), log: noLog });
+  service = createDesktopConsole({ userData: dir, box, sandbox: null, logs: new RecentLogLines(), log: noLog, managedProfiles: null });
   binding = bindContractToIpc({ service, appUrl: APP, log: noLog });
   failedIds = await insertBookings(target.admin, { count: 6 });
   await poolDirectly(target.admin, failedIds, { status: 'failed', attempts: 1 });

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { appPageUrl, isAppPage } from '../../../src/main/app-page.js';
 import { openExternalSafely } from '../../../src/main/external-links.js';
-import { applicationMenuTemplate } from '../../../src/main/menu.js';
 import { CONTENT_SECURITY_POLICY, hardenSession } from '../../../src/main/session-security.js';
 import { createMainWindow } from '../../../src/main/window.js';
 import { BrowserWindow, FakeSession, navigationEvent, shell } from './fake-electron.js';
@@ -144,28 +143,5 @@ describe("the app's page", () => {
     expect(isAppPage('http://localhost:5174/', dev)).toBe(false);
     expect(isAppPage('http://localhost:5173/elsewhere', dev)).toBe(false);
     expect(isAppPage('not a url', dev)).toBe(false);
-  });
-});
-
-describe('the application menu', () => {
-  type Item = { role?: string; type?: string; label?: string; submenu?: Item[]; click?: unknown; accelerator?: string };
-  const flatten = (items: Item[]): Item[] => items.flatMap((item) => [item, ...flatten(item.submenu ?? [])]);
-
-  it('has reload and developer tools only in development', () => {
-    const production = flatten(applicationMenuTemplate({ dev: false, platform: 'linux' }) as Item[]);
-    expect(production.map((item) => item.role)).not.toContain('reload');
-    expect(production.map((item) => item.role)).not.toContain('toggleDevTools');
-    const development = flatten(applicationMenuTemplate({ dev: true, platform: 'linux' }) as Item[]);
-    expect(development.find((item) => item.role === 'reload')?.accelerator).toBe('CmdOrCtrl+R');
-    expect(development.find((item) => item.role === 'toggleDevTools')?.accelerator).toBe('Ctrl+Shift+I');
-  });
-
-  it('is built-in roles only: nothing that could open remote content', () => {
-    for (const platform of ['linux', 'darwin', 'win32'] as const) {
-      for (const item of flatten(applicationMenuTemplate({ dev: true, platform }) as Item[])) {
-        expect(item.click).toBeUndefined();
-        expect(Boolean(item.role || item.submenu || item.type === 'separator')).toBe(true);
-      }
-    }
   });
 });

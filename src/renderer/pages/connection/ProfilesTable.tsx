@@ -63,6 +63,11 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
                 <tr className={isCurrent ? 'profile-row current' : 'profile-row'} data-testid={`profile-${profile.name}`}>
                   <td>
                     <strong>{profile.name}</strong>
+                    {profile.managed ? (
+                      <span className="badge badge-managed" title="Shipped by your organisation: it cannot be edited or deleted here">
+                        managed
+                      </span>
+                    ) : null}
                     {isCurrent ? <span className="muted"> · connected</span> : null}
                   </td>
                   <td>
@@ -78,7 +83,7 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
                     <input
                       type="checkbox"
                       checked={profile.readOnly}
-                      disabled={toggle.running}
+                      disabled={toggle.running || profile.managed}
                       aria-label={`Read-only: ${profile.name}`}
                       onChange={(event) => void setReadOnly(profile, event.target.checked)}
                     />
@@ -97,12 +102,17 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
                     >
                       {connecting === profile.name ? 'Connecting…' : isCurrent ? 'Connected' : 'Connect'}
                     </button>
-                    <button type="button" onClick={() => onEdit(profile)} aria-label={`Edit ${profile.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" onClick={() => onDelete(profile)} aria-label={`Delete ${profile.name}`}>
-                      Delete
-                    </button>
+                    {/* A managed profile is the organisation's: no edit or delete (the back refuses them too). */}
+                    {profile.managed ? null : (
+                      <>
+                        <button type="button" onClick={() => onEdit(profile)} aria-label={`Edit ${profile.name}`}>
+                          Edit
+                        </button>
+                        <button type="button" onClick={() => onDelete(profile)} aria-label={`Delete ${profile.name}`}>
+                          Delete
+                        </button>
+                      </>
+                    )}
                   </td>
                 </tr>
                 {tested === profile.name && !test.running && (test.result || test.error) ? (

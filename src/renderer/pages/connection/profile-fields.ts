@@ -2,7 +2,7 @@ import type { ProfileSummary, SavedProfileInput } from '../../../shared/profile'
 import type { CallError } from '../../api/call-error';
 
 /** A saved profile as profiles.save takes it back: the summary without what the back derives. */
-export function toSavedInput({ hasPassword: _has, passwordStorage: _storage, ...profile }: ProfileSummary): SavedProfileInput {
+export function toSavedInput({ hasPassword: _has, passwordStorage: _storage, managed: _managed, ...profile }: ProfileSummary): SavedProfileInput {
   return profile;
 }
 
