@@ -16,6 +16,7 @@ import {
   type StreamName,
 } from '../../src/shared/contract.js';
 import { PoolError, type ErrorCode } from '../../src/shared/errors.js';
+import { plural } from '../../src/shared/plural.js';
 import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
 import type { ProfileSummary, SavedProfile } from '../../src/shared/profile.js';
 import type { AuditEntry } from '../../src/shared/results/audit.js';
@@ -345,8 +346,8 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     'system.status': async () => {
       const stats = computeStats(model, 3600, 3);
       const reasons = [
-        ...(stats.overdue ? [`${stats.overdue} entries are past their deadline`] : []),
-        ...(stats.expiredLeases ? [`${stats.expiredLeases} processing entries have an expired lease`] : []),
+        ...(stats.overdue ? [`${plural(stats.overdue, 'entry is', 'entries are')} past their deadline`] : []),
+        ...(stats.expiredLeases ? [`${plural(stats.expiredLeases, 'processing entry has', 'processing entries have')} an expired lease`] : []),
         ...(model.migrations.some((m) => !m.appliedAt) ? ['migrations are pending'] : []),
       ];
       return { state: reasons.length ? 'degraded' : 'healthy', reasons, checkedAt: now(), stats };

@@ -46,7 +46,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
           <p>{one.fix}</p>
         ) : (
           <p>
-            Runs all {rules.length} rules in order. A row fixed under two rules counts twice, so fewer rows may change than the count.
+            Runs the {plural(rules.length, 'rule')} in order. A row fixed under two rules counts twice, so fewer rows may change than the count.
           </p>
         ),
       },

@@ -7,6 +7,7 @@ import { ProgressNotice } from '../../components/ProgressNotice';
 import { formatBytes, plural } from './format';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { readSnapshot } from './read-snapshot';
+import { WizardSteps } from './WizardSteps';
 
 /**
  * The legacy memory-pool import: choose the export → the back judges every entry (a dry run) →
@@ -53,15 +54,13 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
 
   const willAdd = preview.result?.counts['will-add'] ?? 0;
   const result = apply.result;
+  // The back refused the file itself (not JSON, not an export): choosing a file is still the step to do.
+  const rejected = preview.error?.code === 'INVALID_INPUT' ? preview.error : null;
+  const step = !file || rejected ? 0 : !preview.result ? 1 : !result ? 2 : 3;
   return (
     <section className="panel" aria-labelledby="import-wizard">
       <h2 id="import-wizard">Import a legacy pool export</h2>
-      <ol className="wizard-steps">
-        <li className={file ? 'done' : 'current'}>Choose file</li>
-        <li className={preview.result ? 'done' : file ? 'current' : ''}>Preview each entry</li>
-        <li className={result ? 'done' : preview.result ? 'current' : ''}>Apply</li>
-        <li className={result ? 'current' : ''}>Result</li>
-      </ol>
+      <WizardSteps current={step} />
       <div className="row">
         <label>
           Legacy export (.json)
@@ -79,7 +78,15 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
         </div>
       ) : null}
       {preview.running ? <p className="muted">Checking every entry against the database…</p> : null}
-      <ErrorNotice error={preview.error} title="The file cannot be imported" />
+      {rejected && file ? (
+        <div className="notice notice-error" role="alert" aria-label="File rejected">
+          <strong>{file.name} cannot be imported</strong>
+          <p>{rejected.message}</p>
+          <p className="muted">Choose the JSON file the legacy pool exported; nothing was changed.</p>
+        </div>
+      ) : (
+        <ErrorNotice error={preview.error} title="The file could not be checked" />
+      )}
       {preview.result ? (
         <>
           <ImportPreviewTable preview={preview.result} />
@@ -101,7 +108,7 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
         <div className="notice notice-ok" role="status" aria-label="Import result">
           <p>
             Imported into <strong>{database}</strong>: <strong>{result.added.toLocaleString()}</strong> added,{' '}
-            <strong>{result.alreadyPooled.toLocaleString()}</strong> already pooled (kept as they were), of {result.total.toLocaleString()} entries in{' '}
+            <strong>{result.alreadyPooled.toLocaleString()}</strong> already pooled (kept as they were), of {plural(result.total, 'entry', 'entries')} in{' '}
             {plural(result.batches, 'batch', 'batches')}.
           </p>
           <p>
