@@ -135,6 +135,22 @@ describe('Migrations page: status, preview, run', () => {
     expect(fake.callsOf('migrations.lockHolder').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('defaults to Up even with nothing pending: no red Run down until Down is chosen', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 0 });
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    expect((screen.getByLabelText('Direction') as HTMLSelectElement).value).toBe('up');
+    expect(screen.queryByRole('button', { name: /^Run down/ })).toBeNull();
+    expect(runUp().disabled).toBe(true);
+    expect(runUp().className).not.toContain('danger');
+    expect(screen.getByRole('status', { name: 'Nothing pending' }).textContent).toContain('Nothing is pending');
+
+    await user.selectOptions(screen.getByLabelText('Direction'), 'down');
+    expect(runDown().className).toContain('danger');
+    expect(screen.queryByRole('status', { name: 'Nothing pending' })).toBeNull();
+  });
+
   it('refuses running on a read-only profile, saying why', async () => {
     const fake = createInMemoryApi({ connection: 'read-only', pendingMigrations: 1 });
     const user = renderPage(fake);
