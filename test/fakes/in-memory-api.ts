@@ -338,7 +338,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
 
     'audit.list': async ({ action, actor, bookingId, from, to, beforeId, limit }) =>
       model.audit
-        .filter((row) => (!action || row.action === action) && (!actor || row.actor === actor) && (bookingId === undefined || row.bookingId === bookingId))
+        .filter((row) => (!action || row.action.toLowerCase().includes(action.toLowerCase())) && (!actor || row.actor === actor) && (bookingId === undefined || row.bookingId === bookingId))
         .filter((row) => (!from || row.time >= from) && (!to || row.time < to) && (beforeId === undefined || row.auditId < beforeId))
         .sort((a, b) => b.auditId - a.auditId)
         .slice(0, limit),
