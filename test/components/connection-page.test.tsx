@@ -59,7 +59,7 @@ describe('Connection page', () => {
 
     expect(await within(form).findByText('letters, digits, _, $ or - only')).toBeTruthy();
     expect(within(form).getByLabelText('Database').getAttribute('aria-invalid')).toBe('true');
-    expect(within(form).getByRole('alert').textContent).toContain(WHAT_TO_DO.INVALID_INPUT);
+    expect(within(form).getByRole('alert').textContent).toContain('Correct the highlighted field (Database) and try again.');
     expect(fake.model.profiles.map((p) => p.name)).not.toContain('reporting');
 
     await user.clear(within(form).getByLabelText('Database'));
@@ -75,6 +75,29 @@ describe('Connection page', () => {
       profile: expect.objectContaining({ name: 'reporting', host: 'db-report.example.internal', port: 3306, user: 'reader', database: 'booking_report', environment: 'staging', readOnly: false }),
       password: 's3cret',
     });
+  });
+
+  it('words a refused field as a person would, at the field, without the contract path or zod phrasing', async () => {
+    const { user, fake } = start();
+    await row('staging');
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    const form = screen.getByRole('form', { name: 'New profile' });
+    await user.type(within(form).getByLabelText('Name'), 'reporting');
+    await user.type(within(form).getByLabelText('Host'), 'db-report.example.internal');
+    await user.clear(within(form).getByLabelText('Port'));
+    await user.type(within(form).getByLabelText('Port'), '70000');
+    await user.type(within(form).getByLabelText('User'), 'reader');
+    await user.type(within(form).getByLabelText('Database'), 'booking_report');
+
+    for (const button of ['Test these settings', 'Save profile']) {
+      await user.click(within(form).getByRole('button', { name: button }));
+      const port = within(form).getByLabelText('Port');
+      await waitFor(() => expect(port.getAttribute('aria-invalid')).toBe('true'));
+      expect(document.getElementById(port.getAttribute('aria-describedby')!)!.textContent).toBe('Port must be a whole number between 1 and 65535');
+      expect(within(form).getByRole('alert').textContent).toContain('Correct the highlighted field (Port) and try again.');
+      expect(form.textContent).not.toMatch(/draft\.port|profile\.port|Too big|<=65535/);
+    }
+    expect(fake.model.profiles.map((p) => p.name)).not.toContain('reporting');
   });
 
   it('edits a profile without showing its password; left empty, the stored password is kept', async () => {

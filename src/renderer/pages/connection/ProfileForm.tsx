@@ -2,7 +2,7 @@ import { cloneElement, isValidElement, useId, useState, type FormEvent, type Rea
 import type { InputOf } from '../../../shared/contract';
 import { ENVIRONMENTS, type Environment, type ProfileSummary, type SavedProfileInput } from '../../../shared/profile';
 import { useAction } from '../../api/hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { FormErrorNotice } from './FormErrorNotice';
 import { fieldErrors, PASSWORD_STORAGE_TEXT, toSavedInput } from './profile-fields';
 import { TestResult } from './TestResult';
 
@@ -107,7 +107,7 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
           </label>
         ) : null}
       </div>
-      <ErrorNotice error={save.error ?? test.error} title={save.error ? 'The profile was not saved' : 'The test failed'} />
+      <FormErrorNotice error={save.error ?? test.error} fields={errors} title={save.error ? 'The profile was not saved' : 'The test failed'} />
       <TestResult name={name || 'draft'} result={test.error ? undefined : test.result} error={null} />
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>
