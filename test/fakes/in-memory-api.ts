@@ -23,7 +23,7 @@ import type { AuditEntry } from '../../src/shared/results/audit.js';
 import type { IndexHealth } from '../../src/shared/results/health.js';
 import type { LatencySummary } from '../../src/shared/results/latency.js';
 import { CLEANUP_RULE_IDS, type CleanupRuleId, type LegacyImportLine, type RuleFinding } from '../../src/shared/results/maintenance.js';
-import type { PoolStats } from '../../src/shared/results/pool.js';
+import { ENTRY_COUNT_BOUND, type PoolStats } from '../../src/shared/results/pool.js';
 import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.js';
 
 /**
@@ -84,6 +84,8 @@ export interface InMemoryApiOptions {
   /** Default true; false: the schema has no event counters, so the stats' eventTotals are null. */
   eventCounts?: boolean;
   now?: () => Date;
+  /** Where entries.list stops counting (default: the back's ENTRY_COUNT_BOUND), so a test can reach "at least". */
+  entryCountBound?: number;
 }
 
 type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
@@ -200,14 +202,17 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     'pool.latency': async () => model.latency,
 
     'entries.list': async ({ status, mode, overdue, bookingId, after, limit }) => {
-      const rows = model.entries
+      const matching = model.entries
         .filter((e) => e.entryTime && (!status || e.status === status) && (!mode || e.mode === mode) && (bookingId === undefined || e.bookingId === bookingId))
-        .filter((e) => !overdue || isOverdue(e, now()))
+        .filter((e) => !overdue || isOverdue(e, now()));
+      const bound = options.entryCountBound ?? ENTRY_COUNT_BOUND;
+      const total = matching.length > bound ? { count: bound, exact: false } : { count: matching.length, exact: true };
+      const rows = matching
         .filter((e) => !after || e.entryTime!.getTime() > after.entryTime.getTime() || (e.entryTime!.getTime() === after.entryTime.getTime() && e.bookingId > after.bookingId))
         .sort((a, b) => a.entryTime!.getTime() - b.entryTime!.getTime() || a.bookingId - b.bookingId);
       const entries = rows.slice(0, limit);
       const last = entries.at(-1);
-      return { entries, next: rows.length > limit && last ? { entryTime: last.entryTime!, bookingId: last.bookingId } : null };
+      return { entries, next: rows.length > limit && last ? { entryTime: last.entryTime!, bookingId: last.bookingId } : null, total };
     },
     'entries.detail': async ({ bookingId }) => ({
       entry: entry(bookingId) ?? null,
