@@ -135,7 +135,7 @@ export function RunMigrations({ overview, database, blockedBy, onFinished }: { o
       </div>
       {blockedBy ? <p className="verdict-warn">Running is disabled while another migration holds the lock.</p> : null}
       {nothingPending ? (
-        <p className="muted" role="status" aria-label="Nothing pending">
+        <p className="muted" data-testid="nothing-pending">
           Nothing is pending: the schema is up to date. Reverting is a separate choice (Direction: Down).
         </p>
       ) : !current && !plan.running ? (
