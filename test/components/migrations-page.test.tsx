@@ -264,6 +264,22 @@ describe('Migrations page: the legacy import wizard', () => {
     expect(result.textContent).toContain('of 1 entry in 1 batch.');
   });
 
+  it('reports the entries the import added, and says when the confirmed preview counted otherwise', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile(LEGACY_EXPORT));
+    await user.click(await screen.findByRole('button', { name: 'Import 2 entries' }));
+    const dialog = screen.getByRole('dialog', { name: 'Import legacy pool entries' });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'retire the memory pool');
+    // Between the preview and the confirmation, the host pools one of them itself.
+    fake.model.entries.push({ ...fake.model.entries[0]!, bookingId: 100_205 });
+    await user.click(within(dialog).getByRole('button', { name: 'Import 2 entries' }));
+
+    const result = await screen.findByRole('status', { name: 'Import result' });
+    expect(result.textContent).toContain('1 added (the preview counted 2; the pool changed in between)');
+  });
+
   it('refuses a file over the size limit before reading it', async () => {
     const fake = createInMemoryApi();
     const user = renderPage(fake);

@@ -18,6 +18,8 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
   const [file, setFile] = useState<{ name: string; size: number; text: string } | null>(null);
   const [readProblem, setReadProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // What the confirmed preview said would be added, set against what the import then added.
+  const [confirmedAdd, setConfirmedAdd] = useState<number | null>(null);
   const preview = useAction('import.preview');
   const apply = useAction('import.apply');
 
@@ -46,6 +48,7 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
   const confirmed = async (reason: string) => {
     setConfirming(false);
     if (!file) return;
+    setConfirmedAdd(preview.result?.counts['will-add'] ?? null);
     const result = await apply.run({ snapshot: file.text, ...(reason ? { reason } : {}) });
     // The preview no longer describes the database: entries it would add are pooled now.
     if (result) preview.reset();
@@ -107,7 +110,8 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
       {result ? (
         <div className="notice notice-ok" role="status" aria-label="Import result">
           <p>
-            Imported into <strong>{database}</strong>: <strong>{result.added.toLocaleString()}</strong> added,{' '}
+            Imported into <strong>{database}</strong>: <strong>{result.added.toLocaleString()}</strong> added
+            {confirmedAdd !== null && confirmedAdd !== result.added ? ` (the preview counted ${confirmedAdd.toLocaleString('en-GB')}; the pool changed in between)` : ''},{' '}
             <strong>{result.alreadyPooled.toLocaleString()}</strong> already pooled (kept as they were), of {plural(result.total, 'entry', 'entries')} in{' '}
             {plural(result.batches, 'batch', 'batches')}.
           </p>
