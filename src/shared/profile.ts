@@ -32,19 +32,25 @@ export type ConnectionProfileInput = z.input<typeof connectionProfileSchema>;
 export const ENVIRONMENTS = ['production', 'staging', 'sandbox'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+/** A TCP port, refused in words a person uses (the form shows the message at its field). */
+const PORT_RANGE = 'Port must be a whole number between 1 and 65535';
+const portSchema = z.number({ error: PORT_RANGE }).int({ error: PORT_RANGE }).min(1, { error: PORT_RANGE }).max(65535, { error: PORT_RANGE });
+const hostSchema = (what: string) =>
+  z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} is required: a server name or IP address` }).max(255, { error: `${what} must be at most 255 characters` });
+
 /** A saved connection as ops staff edit it; the password is kept apart, encrypted or in memory only. */
 export const savedProfileSchema = z.object({
-  name: z.string().trim().min(1).max(64),
-  host: z.string().trim().min(1).max(255),
-  port: z.number().int().min(1).max(65535).default(3306),
-  user: z.string().min(1).max(128),
+  name: z.string({ error: 'Name is required' }).trim().min(1, { error: 'Name is required' }).max(64, { error: 'Name must be at most 64 characters' }),
+  host: hostSchema('Host'),
+  port: portSchema.default(3306),
+  user: z.string({ error: 'User is required' }).min(1, { error: 'User is required' }).max(128, { error: 'User must be at most 128 characters' }),
   database: connectionProfileSchema.shape.database,
   socketPath: socketPathSchema.optional(),
   tls: connectionProfileSchema.shape.tls,
   environment: z.enum(ENVIRONMENTS).default('staging'),
   readOnly: z.boolean().default(false),
   /** A read replica for stats and charts, so watching the pool does not load the primary. */
-  replica: z.object({ host: z.string().trim().min(1).max(255), port: z.number().int().min(1).max(65535).default(3306) }).optional(),
+  replica: z.object({ host: hostSchema('Replica host'), port: portSchema.default(3306) }).optional(),
 });
 
 export type SavedProfile = z.infer<typeof savedProfileSchema>;

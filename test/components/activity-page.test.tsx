@@ -55,6 +55,24 @@ describe('Activity page', () => {
     expect(fake.callsOf('audit.list').at(-1)).toEqual({ limit: 50 });
   });
 
+  it('finds actions by part of their name, and labels the page with its ids low to high', async () => {
+    const { user } = start();
+    await screen.findByTestId('audit-30');
+    const label = () => within(auditRegion()).getByTestId('page-label').textContent;
+    expect(label()).toBe('Page 1 · 30 rows, audit ids 1 to 30 (newest first)');
+    const filters = screen.getByRole('form', { name: 'Audit filters' });
+    await user.type(within(filters).getByLabelText('Action'), 'cleanup');
+    await user.click(within(filters).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(shownIds()).toEqual([26, 20, 14, 8, 2]));
+    expect(label()).toBe('Page 1 · 5 rows, audit ids 2 to 26 (newest first)');
+
+    await user.clear(within(filters).getByLabelText('Action'));
+    await user.type(within(filters).getByLabelText('Action'), 'no-such-action');
+    await user.click(within(filters).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(shownIds()).toEqual([]));
+    expect(label()).toBe('Page 1 · no rows');
+  });
+
   it('refuses a time range that ends before it starts, without querying', async () => {
     const { user, fake } = start();
     await screen.findByTestId('audit-30');

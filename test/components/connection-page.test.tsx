@@ -59,7 +59,7 @@ describe('Connection page', () => {
 
     expect(await within(form).findByText('letters, digits, _, $ or - only')).toBeTruthy();
     expect(within(form).getByLabelText('Database').getAttribute('aria-invalid')).toBe('true');
-    expect(within(form).getByRole('alert').textContent).toContain(WHAT_TO_DO.INVALID_INPUT);
+    expect(within(form).getByRole('alert').textContent).toContain('Correct the highlighted field (Database) and try again.');
     expect(fake.model.profiles.map((p) => p.name)).not.toContain('reporting');
 
     await user.clear(within(form).getByLabelText('Database'));
@@ -75,6 +75,71 @@ describe('Connection page', () => {
       profile: expect.objectContaining({ name: 'reporting', host: 'db-report.example.internal', port: 3306, user: 'reader', database: 'booking_report', environment: 'staging', readOnly: false }),
       password: 's3cret',
     });
+  });
+
+  it('words a refused field as a person would, at the field, without the contract path or zod phrasing', async () => {
+    const { user, fake } = start();
+    await row('staging');
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    const form = screen.getByRole('form', { name: 'New profile' });
+    await user.type(within(form).getByLabelText('Name'), 'reporting');
+    await user.type(within(form).getByLabelText('Host'), 'db-report.example.internal');
+    await user.clear(within(form).getByLabelText('Port'));
+    await user.type(within(form).getByLabelText('Port'), '70000');
+    await user.type(within(form).getByLabelText('User'), 'reader');
+    await user.type(within(form).getByLabelText('Database'), 'booking_report');
+
+    for (const button of ['Test these settings', 'Save profile']) {
+      await user.click(within(form).getByRole('button', { name: button }));
+      const port = within(form).getByLabelText('Port');
+      await waitFor(() => expect(port.getAttribute('aria-invalid')).toBe('true'));
+      expect(document.getElementById(port.getAttribute('aria-describedby')!)!.textContent).toBe('Port must be a whole number between 1 and 65535');
+      expect(within(form).getByRole('alert').textContent).toContain('Correct the highlighted field (Port) and try again.');
+      expect(form.textContent).not.toMatch(/draft\.port|profile\.port|Too big|<=65535/);
+    }
+    expect(fake.model.profiles.map((p) => p.name)).not.toContain('reporting');
+  });
+
+  it('fills host, port, user, database and password from a mysql:// URL pasted into Host, never showing the password', async () => {
+    const { user, fake } = start();
+    await row('staging');
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    const form = screen.getByRole('form', { name: 'New profile' });
+    const value = (label: string) => (within(form).getByLabelText(label) as HTMLInputElement).value;
+    await user.type(within(form).getByLabelText('Name'), 'reporting');
+    await user.click(within(form).getByLabelText('Host'));
+    await user.paste('mysql://reader:s3cr%40t@db-report.example.internal:3307/booking_report');
+
+    expect(value('Host')).toBe('db-report.example.internal');
+    expect(value('Port')).toBe('3307');
+    expect(value('User')).toBe('reader');
+    expect(value('Database')).toBe('booking_report');
+    expect(value('Password')).toBe('s3cr@t');
+    expect(form.textContent).toContain('Filled from the URL: host, port, user, database, password.');
+    expect(form.textContent).not.toMatch(/s3cr/);
+
+    await user.click(within(form).getByRole('button', { name: 'Save profile' }));
+    expect(await screen.findByText("Profile 'reporting' saved.")).toBeTruthy();
+    expect(fake.callsOf('profiles.save').at(-1)).toEqual({
+      profile: expect.objectContaining({ name: 'reporting', host: 'db-report.example.internal', port: 3307, user: 'reader', database: 'booking_report' }),
+      password: 's3cr@t',
+    });
+  });
+
+  it('says at Host why a pasted URL cannot be read, without echoing it', async () => {
+    const { user, fake } = start();
+    await row('staging');
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    const form = screen.getByRole('form', { name: 'New profile' });
+    await user.click(within(form).getByLabelText('Host'));
+    await user.paste('mysql://reader:hunter2@db-report.example.internal:99999/booking');
+
+    const host = within(form).getByLabelText('Host') as HTMLInputElement;
+    expect(host.value).toBe('');
+    expect(host.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(host.getAttribute('aria-describedby')!)!.textContent).toContain('Expected mysql://user:password@host:port/database.');
+    expect(form.textContent).not.toMatch(/hunter2/);
+    expect(fake.callsOf('profiles.save')).toEqual([]);
   });
 
   it('edits a profile without showing its password; left empty, the stored password is kept', async () => {

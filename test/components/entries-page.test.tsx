@@ -85,7 +85,7 @@ describe('Entries page: table, filters, paging', () => {
     await screen.findByText(/^200 entries loaded/);
 
     await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'failed');
-    await screen.findByText(/^20 entries loaded · status failed/);
+    await screen.findByText(/^20 entries loaded of 20 matching · status failed/);
     expect(lastListCall(fake)).toEqual({ status: 'failed', limit: 200 });
     expect(shownRows().every((row) => within(row).queryByText('failed'))).toBe(true);
 
@@ -100,7 +100,7 @@ describe('Entries page: table, filters, paging', () => {
     expect(lastListCall(fake)).toEqual({ limit: 200 });
 
     await user.type(screen.getByRole('textbox', { name: 'Booking id' }), '100042{Enter}');
-    await screen.findByText(/^1 entry loaded · booking 100042/);
+    await screen.findByText(/^1 entry loaded of 1 matching · booking 100042/);
     expect(lastListCall(fake)).toEqual({ bookingId: 100_042, limit: 200 });
     expect(shownRows()).toHaveLength(1);
 
@@ -115,7 +115,7 @@ describe('Entries page: table, filters, paging', () => {
   it('applies the filters handed over by the Overview', async () => {
     const failed = createInMemoryApi();
     renderPage(failed, { status: 'failed' });
-    await screen.findByText(/^20 entries loaded · status failed/);
+    await screen.findByText(/^20 entries loaded of 20 matching · status failed/);
     expect(failed.callsOf('entries.list')).toEqual([{ status: 'failed', limit: 200 }]);
     expect((screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement).value).toBe('failed');
   });
@@ -123,10 +123,31 @@ describe('Entries page: table, filters, paging', () => {
   it('applies an overdue hand-over and drops what it does not know', async () => {
     const fake = createInMemoryApi();
     renderPage(fake, { overdue: true, status: 'nonsense', window: '5m' });
-    await screen.findByText(/entr(y|ies) loaded · overdue/);
+    await screen.findByText(/entr(y|ies) loaded of \d+ matching · overdue/);
     expect(fake.callsOf('entries.list')).toEqual([{ overdue: true, limit: 200 }]);
     expect((screen.getByRole('checkbox', { name: 'Overdue only' }) as HTMLInputElement).checked).toBe(true);
     for (const row of shownRows()) expect(within(row).getByText('overdue')).toBeTruthy();
+  });
+
+  it('says how many entries the filters match: exact, or "≥ N" where the back stopped counting', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await screen.findByText(/^200 entries loaded of 200 matching · in entry order/);
+    await user.selectOptions(screen.getByLabelText('Status'), 'failed');
+    await screen.findByText(/^20 entries loaded of 20 matching · status failed/);
+  });
+
+  it('says "≥" the bound when more entries match than the back counts', async () => {
+    const fake = createInMemoryApi({ entryCountBound: 220 });
+    const last = fake.model.entries.at(-1)!;
+    for (let i = 1; i <= 50; i += 1) {
+      fake.model.entries.push({ ...last, bookingId: 300_000 + i, entryTime: new Date(last.entryTime!.getTime() + i * 1000), status: 'waiting' });
+    }
+    const user = renderPage(fake);
+    await screen.findByText(/^200 entries loaded of ≥ 220 matching/);
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    // What is loaded is itself a lower bound.
+    await screen.findByText(/^250 entries loaded of ≥ 250 matching/);
   });
 
   it('loads more from the next cursor, appending the page, and scrolls to it', async () => {
@@ -136,10 +157,10 @@ describe('Entries page: table, filters, paging', () => {
       fake.model.entries.push({ ...last, bookingId: 300_000 + i, entryTime: new Date(last.entryTime!.getTime() + i * 1000), status: 'waiting' });
     }
     const user = renderPage(fake);
-    await screen.findByText(/^200 entries loaded, more available/);
+    await screen.findByText(/^200 entries loaded of 250 matching/);
 
     await user.click(screen.getByRole('button', { name: 'Load more' }));
-    await screen.findByText(/^250 entries loaded ·/);
+    await screen.findByText(/^250 entries loaded of 250 matching ·/);
     const calls = fake.callsOf('entries.list');
     expect(calls).toHaveLength(2);
     const lastOfFirstPage = fake.model.entries.find((entry) => entry.bookingId === 100_200)!;

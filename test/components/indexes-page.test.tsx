@@ -42,13 +42,24 @@ describe('Indexes page: health', () => {
     const cells = within(claim).getAllByRole('cell').map((cell) => cell.textContent);
     expect(cells[1]).toBe('idx_pool_claim');
     expect(cells[2]).toBe('range');
-    expect(cells[3]).toBe('100 / 100');
-    expect(cells[4]).toBe('none');
-    expect(cells[5]).toBe('good — reads the index in claim order and stops at the limit');
+    expect(cells[3]).toBe('≈100');
+    expect(cells[4]).toBe('100');
+    expect(cells[5]).toBe('none');
+    expect(cells[6]).toBe('good — reads the index in claim order and stops at the limit');
     expect(within(claim).getByText('good').closest('td')!.className).toContain('verdict-good');
     const stats = planRow('Stats snapshot');
     expect(within(stats).getByText('warn').closest('td')!.className).toContain('verdict-warn');
     expect(stats.textContent).toContain('reads every pooled row once per sample');
+  });
+
+  it('heads the row counts as what they are: the optimizer’s estimate of rows read, and the most the query returns', async () => {
+    const fake = createInMemoryApi();
+    renderPage(fake.api);
+    await screen.findByRole('region', { name: 'Hot query plans' });
+    const headers = within(plansTable()).getAllByRole('columnheader');
+    expect(headers.map((header) => header.textContent)).toEqual(['Query', 'Index used', 'Access', 'Rows read (estimate)', 'Returns at most', 'Sort / temp', 'Verdict']);
+    expect(headers[3]!.getAttribute('title')).toMatch(/optimizer's estimate .* not a limit/);
+    expect(headers[4]!.getAttribute('title')).toMatch(/LIMIT/);
   });
 
   it('names duplicates and redundant indexes with the index they copy or prefix, and sizes', async () => {

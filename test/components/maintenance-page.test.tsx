@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { renderInConsole } from './render-in-console';
 import { MaintenancePage } from '../../src/renderer/pages/MaintenancePage';
 import { computeStats, createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
@@ -71,6 +71,39 @@ describe('Maintenance page', () => {
     expect(fake.callsOf('maintenance.cleanup.preview').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('reports the rows the apply changed, says when the preview counted otherwise, and shows it above the rules in view', async () => {
+    const fake = createInMemoryApi();
+    const rules = await expectedRules(fake);
+    const finished = rules.find((rule) => rule.id === 'booking-finished')!;
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled;
+    onTestFinished(() => {
+      delete (Element.prototype as Partial<Element>).scrollIntoView;
+    });
+    const user = renderPage(fake);
+    await waitForRules();
+
+    await user.click(within(ruleRow('booking-finished')).getByRole('button', { name: 'Apply' }));
+    const dialog = screen.getByRole('dialog', { name: `Apply cleanup: ${finished.title}` });
+    expect(within(dialog).getByText(String(finished.count), { selector: 'strong' })).toBeTruthy();
+    await user.type(within(dialog).getByLabelText(/Reason/), 'INC-1234 finished bookings');
+    await user.type(within(dialog).getByLabelText('database name'), DATABASE);
+    const release = fake.hold('maintenance.cleanup.apply');
+    await user.click(within(dialog).getByRole('button', { name: 'Apply this rule' }));
+    // Meanwhile one more booking finishes: the apply fixes it too.
+    const another = fake.model.entries.find((entry) => entry.bookingStatus === 'waiting' && entry.status === 'waiting')!;
+    another.bookingStatus = 'cancel';
+    release();
+
+    const result = await screen.findByRole('status', { name: 'Cleanup result' });
+    expect(result.textContent).toContain(`${finished.count + 1} rows changed (the preview counted ${finished.count}; the pool changed in between)`);
+    // Where the operator is looking: above the rule table, and scrolled to.
+    const table = screen.getByRole('table', { name: 'Cleanup rules' });
+    expect(result.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(scrolled).toHaveBeenCalled();
+    expect(scrolled.mock.contexts.at(-1)).toBe(result);
+  });
+
   it('applies every rule at once', async () => {
     const fake = createInMemoryApi();
     const rules = await expectedRules(fake);
@@ -83,7 +116,7 @@ describe('Maintenance page', () => {
     await user.type(within(dialog).getByLabelText('database name'), DATABASE);
     await user.click(within(dialog).getByRole('button', { name: 'Apply all rules' }));
     const result = await screen.findByRole('status', { name: 'Cleanup result' });
-    expect(result.textContent).toContain(`${total} rows fixed`);
+    expect(result.textContent).toContain(`${total} rows changed.`);
     expect(fake.callsOf('maintenance.cleanup.apply')).toEqual([{ confirm: DATABASE }]);
   });
 

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { WHAT_TO_DO } from '../../src/renderer/api/call-error';
 import { MigrationsPage } from '../../src/renderer/pages/MigrationsPage';
 import { renderInConsole } from './render-in-console';
 import { createInMemoryApi, type InMemoryApi } from '../fakes/in-memory-api';
@@ -134,6 +135,22 @@ describe('Migrations page: status, preview, run', () => {
     expect(fake.callsOf('migrations.lockHolder').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('defaults to Up even with nothing pending: no red Run down until Down is chosen', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 0 });
+    const user = renderPage(fake);
+    await waitForStatus();
+
+    expect((screen.getByLabelText('Direction') as HTMLSelectElement).value).toBe('up');
+    expect(screen.queryByRole('button', { name: /^Run down/ })).toBeNull();
+    expect(runUp().disabled).toBe(true);
+    expect(runUp().className).not.toContain('danger');
+    expect(screen.getByTestId('nothing-pending').textContent).toContain('Nothing is pending: the schema is up to date.');
+
+    await user.selectOptions(screen.getByLabelText('Direction'), 'down');
+    expect(runDown().className).toContain('danger');
+    expect(screen.queryByTestId('nothing-pending')).toBeNull();
+  });
+
   it('refuses running on a read-only profile, saying why', async () => {
     const fake = createInMemoryApi({ connection: 'read-only', pendingMigrations: 1 });
     const user = renderPage(fake);
@@ -158,6 +175,7 @@ const LEGACY_EXPORT = JSON.stringify({
 });
 
 const exportFile = (text: string, name = 'legacy-pool.json') => new File([text], name, { type: 'application/json' });
+const currentStep = () => screen.getByRole('list', { name: 'Import steps' }).querySelector('[aria-current="step"]')?.textContent;
 const outcomeCount = (outcome: string) => screen.getByTestId(`outcome-${outcome}`).querySelector('.tile-value')?.textContent;
 
 describe('Migrations page: the legacy import wizard', () => {
@@ -202,18 +220,64 @@ describe('Migrations page: the legacy import wizard', () => {
     expect(fake.model.entries.some((entry) => entry.bookingId === 100205 && entry.mode === 'URGENT')).toBe(true);
   });
 
-  it('shows the INVALID_INPUT message for a malformed file and applies nothing', async () => {
+  it('keeps a rejected file on step 1 with a message naming what is wrong, and applies nothing', async () => {
     const fake = createInMemoryApi();
     const user = renderPage(fake);
     await waitForStatus();
 
-    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile('{"entries": [ {"bookingId": 1,'));
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('INVALID_INPUT');
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile('{"entries": [ {"bookingId": 1,', 'broken.json'));
+    const alert = await screen.findByRole('alert', { name: 'File rejected' });
+    expect(alert.textContent).toContain('broken.json cannot be imported');
     expect(alert.textContent).toContain('The legacy export is not JSON');
+    // Nothing on this page is highlighted, so nothing may ask to correct a highlighted value.
+    expect(alert.textContent).not.toContain(WHAT_TO_DO.INVALID_INPUT);
+    expect(currentStep()).toBe('1. Choose file');
     expect(screen.queryByRole('button', { name: /^Import/ })).toBeNull();
     expect(screen.queryByRole('table', { name: 'Import preview' })).toBeNull();
     expect(fake.callsOf('import.apply')).toEqual([]);
+  });
+
+  it('numbers its steps so their labels never run together, and moves the current one along', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+    const steps = within(screen.getByRole('list', { name: 'Import steps' })).getAllByRole('listitem').map((item) => item.textContent);
+    expect(steps).toEqual(['1. Choose file', '2. Preview each entry', '3. Apply', '4. Result']);
+    expect(currentStep()).toBe('1. Choose file');
+
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile(LEGACY_EXPORT));
+    await screen.findByRole('table', { name: 'Import preview' });
+    expect(currentStep()).toBe('3. Apply');
+  });
+
+  it('writes every count in its result with the right plural', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+    const one = JSON.stringify([{ bookingId: 100205, startTime: '2099-05-01T09:00:00Z' }]);
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile(one));
+    await user.click(await screen.findByRole('button', { name: 'Import 1 entry' }));
+    const dialog = screen.getByRole('dialog', { name: 'Import legacy pool entries' });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'one left behind');
+    await user.click(within(dialog).getByRole('button', { name: 'Import 1 entry' }));
+    const result = await screen.findByRole('status', { name: 'Import result' });
+    expect(result.textContent).toContain('of 1 entry in 1 batch.');
+  });
+
+  it('reports the entries the import added, and says when the confirmed preview counted otherwise', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForStatus();
+    await user.upload(screen.getByLabelText('Legacy export (.json)'), exportFile(LEGACY_EXPORT));
+    await user.click(await screen.findByRole('button', { name: 'Import 2 entries' }));
+    const dialog = screen.getByRole('dialog', { name: 'Import legacy pool entries' });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'retire the memory pool');
+    // Between the preview and the confirmation, the host pools one of them itself.
+    fake.model.entries.push({ ...fake.model.entries[0]!, bookingId: 100_205 });
+    await user.click(within(dialog).getByRole('button', { name: 'Import 2 entries' }));
+
+    const result = await screen.findByRole('status', { name: 'Import result' });
+    expect(result.textContent).toContain('1 added (the preview counted 2; the pool changed in between)');
   });
 
   it('refuses a file over the size limit before reading it', async () => {

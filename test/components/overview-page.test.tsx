@@ -80,6 +80,20 @@ describe('Overview page: tiles', () => {
     expect(screen.getByTestId('tile-processing').textContent).toContain('= 0 over 5 m');
   });
 
+  it('writes a change as two parts that wrap between them, so a narrow tile never clips it', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON - 65_000, { oldestEntryAgeSeconds: 1_000 }));
+    push(fake, okSample(fake, NOON, { oldestEntryAgeSeconds: 1_065 }));
+
+    const delta = screen.getByTestId('delta-oldestAge');
+    // "▲ +1 m 5 s over 1 m 5" was cut off: the window goes to its own line instead, and the whole text is the title.
+    const parts = [...delta.querySelectorAll('.tile-delta-part')].map((part) => part.textContent);
+    expect(parts).toEqual(['▲ +1 m 5 s', 'over 1 m 5 s']);
+    expect(delta.getAttribute('title')).toBe('▲ +1 m 5 s over 1 m 5 s');
+  });
+
   it('says when it has too little history for a change yet', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
     renderPage(fake);

@@ -144,8 +144,8 @@ describe('the console in Chromium, on the sandbox through serve mode', { timeout
     await dialog.getByLabel('database name').fill(SANDBOX_DATABASE);
     expect(await confirm.isEnabled()).toBe(true);
     await confirm.click();
-    const result = await textMatching(page.getByRole('status', { name: 'Cleanup result' }), new RegExp(`Cleanup applied on ${SANDBOX_DATABASE}: [\\d,]+ rows? fixed`), 60_000);
-    const fixed = Number(/: ([\d,]+) rows? fixed/.exec(result)![1]!.replace(/,/g, ''));
+    const result = await textMatching(page.getByRole('status', { name: 'Cleanup result' }), new RegExp(`Cleanup applied on ${SANDBOX_DATABASE}: [\\d,]+ rows? changed`), 60_000);
+    const fixed = Number(/: ([\d,]+) rows? changed/.exec(result)![1]!.replace(/,/g, ''));
     expect(fixed).toBeGreaterThan(0);
 
     await goTo(page, 'Activity');

@@ -16,13 +16,14 @@ import {
   type StreamName,
 } from '../../src/shared/contract.js';
 import { PoolError, type ErrorCode } from '../../src/shared/errors.js';
+import { plural } from '../../src/shared/plural.js';
 import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
 import type { ProfileSummary, SavedProfile } from '../../src/shared/profile.js';
 import type { AuditEntry } from '../../src/shared/results/audit.js';
 import type { IndexHealth } from '../../src/shared/results/health.js';
 import type { LatencySummary } from '../../src/shared/results/latency.js';
 import { CLEANUP_RULE_IDS, type CleanupRuleId, type LegacyImportLine, type RuleFinding } from '../../src/shared/results/maintenance.js';
-import type { PoolStats } from '../../src/shared/results/pool.js';
+import { ENTRY_COUNT_BOUND, type PoolStats } from '../../src/shared/results/pool.js';
 import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.js';
 
 /**
@@ -83,6 +84,8 @@ export interface InMemoryApiOptions {
   /** Default true; false: the schema has no event counters, so the stats' eventTotals are null. */
   eventCounts?: boolean;
   now?: () => Date;
+  /** Where entries.list stops counting (default: the back's ENTRY_COUNT_BOUND), so a test can reach "at least". */
+  entryCountBound?: number;
 }
 
 type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
@@ -201,14 +204,17 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     'pool.latency': async () => model.latency,
 
     'entries.list': async ({ status, mode, overdue, bookingId, after, limit }) => {
-      const rows = model.entries
+      const matching = model.entries
         .filter((e) => e.entryTime && (!status || e.status === status) && (!mode || e.mode === mode) && (bookingId === undefined || e.bookingId === bookingId))
-        .filter((e) => !overdue || isOverdue(e, now()))
+        .filter((e) => !overdue || isOverdue(e, now()));
+      const bound = options.entryCountBound ?? ENTRY_COUNT_BOUND;
+      const total = matching.length > bound ? { count: bound, exact: false } : { count: matching.length, exact: true };
+      const rows = matching
         .filter((e) => !after || e.entryTime!.getTime() > after.entryTime.getTime() || (e.entryTime!.getTime() === after.entryTime.getTime() && e.bookingId > after.bookingId))
         .sort((a, b) => a.entryTime!.getTime() - b.entryTime!.getTime() || a.bookingId - b.bookingId);
       const entries = rows.slice(0, limit);
       const last = entries.at(-1);
-      return { entries, next: rows.length > limit && last ? { entryTime: last.entryTime!, bookingId: last.bookingId } : null };
+      return { entries, next: rows.length > limit && last ? { entryTime: last.entryTime!, bookingId: last.bookingId } : null, total };
     },
     'entries.detail': async ({ bookingId }) => ({
       entry: entry(bookingId) ?? null,
@@ -339,7 +345,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
 
     'audit.list': async ({ action, actor, bookingId, from, to, beforeId, limit }) =>
       model.audit
-        .filter((row) => (!action || row.action === action) && (!actor || row.actor === actor) && (bookingId === undefined || row.bookingId === bookingId))
+        .filter((row) => (!action || row.action.toLowerCase().includes(action.toLowerCase())) && (!actor || row.actor === actor) && (bookingId === undefined || row.bookingId === bookingId))
         .filter((row) => (!from || row.time >= from) && (!to || row.time < to) && (beforeId === undefined || row.auditId < beforeId))
         .sort((a, b) => b.auditId - a.auditId)
         .slice(0, limit),
@@ -347,8 +353,8 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     'system.status': async () => {
       const stats = computeStats(model, 3600, 3);
       const reasons = [
-        ...(stats.overdue ? [`${stats.overdue} entries are past their deadline`] : []),
-        ...(stats.expiredLeases ? [`${stats.expiredLeases} processing entries have an expired lease`] : []),
+        ...(stats.overdue ? [`${plural(stats.overdue, 'entry is', 'entries are')} past their deadline`] : []),
+        ...(stats.expiredLeases ? [`${plural(stats.expiredLeases, 'processing entry has', 'processing entries have')} an expired lease`] : []),
         ...(model.migrations.some((m) => !m.appliedAt) ? ['migrations are pending'] : []),
       ];
       return { state: reasons.length ? 'degraded' : 'healthy', reasons, checkedAt: now(), stats };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatabaseBookingPool, type EntryPage } from '../../core/pool/database-booking-pool.js';
 import { POOL_MODES, POOL_STATUSES, type PoolEntry } from '../../core/pool/pool-types.js';
+import { plural } from '../../shared/plural.js';
 import { EXIT_OK } from '../output.js';
 import { defineCommand, enumFlag, intFlag, table } from './command.js';
 
@@ -68,7 +69,8 @@ export const entriesCommand = defineCommand({
       after: args.after,
     });
     const next = formatCursor(page.next);
-    out.result({ entries: page.entries, next }, () => renderEntries(page.entries, next));
+    const matching = `${page.total.exact ? '' : 'at least '}${plural(page.total.count, 'entry matches', 'entries match')} the filter`;
+    out.result({ entries: page.entries, next, total: page.total }, () => `${renderEntries(page.entries, next)}\n${matching}`);
     return EXIT_OK;
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatabaseBookingPool } from '../../core/pool/database-booking-pool.js';
+import { plural } from '../../shared/plural.js';
 import { EXIT_OK } from '../output.js';
 import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, intFlag } from './command.js';
 
@@ -21,7 +22,7 @@ export const resetStuckCommand = defineCommand({
       const stats = await pool.getPoolStats({ leaseSeconds: olderThanSeconds });
       const wouldReset = Math.min(stats.expiredLeases, args.limit ?? stats.expiredLeases);
       out.result({ dryRun: true, olderThanSeconds, wouldReset, processing: stats.byStatus.processing }, () =>
-        `dry run: would put ${wouldReset} processing entries with a lease older than ${olderThanSeconds} s (or none) back to waiting`,
+        `dry run: would put ${plural(wouldReset, 'processing entry', 'processing entries')} with a lease older than ${olderThanSeconds} s (or none) back to waiting`,
       );
       return EXIT_OK;
     }
@@ -31,7 +32,7 @@ export const resetStuckCommand = defineCommand({
       audit: auditContext(args),
       onBatch: (total) => out.progress(`reset ${total} so far`),
     });
-    out.result({ dryRun: false, olderThanSeconds, reset }, () => `put ${reset} stuck processing entries (lease older than ${olderThanSeconds} s) back to waiting`);
+    out.result({ dryRun: false, olderThanSeconds, reset }, () => `put ${plural(reset, 'stuck processing entry', 'stuck processing entries')} (lease older than ${olderThanSeconds} s) back to waiting`);
     return EXIT_OK;
   },
 });

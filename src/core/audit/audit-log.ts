@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import type { Database } from '../db/database.js';
+import { containsPattern, LIKE_ESCAPE } from '../db/like-pattern.js';
 import { CONSOLE_VERSION } from '../version.js';
 import type { AuditContext, AuditEntry, AuditFilter, AuditOutcome } from '../../shared/results/audit.js';
 
@@ -70,7 +71,8 @@ export class AuditLog {
 
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
     const where: string[] = [];
-    if (filter.action) where.push('ACTION = :action');
+    // Any action containing the text: 'cleanup' finds maintenance.cleanup.
+    if (filter.action) where.push(`ACTION LIKE :actionPattern ESCAPE '${LIKE_ESCAPE}'`);
     if (filter.actor) where.push('ACTOR = :actor');
     if (filter.bookingId !== undefined) where.push('BOOKING_ID = :bookingId');
     if (filter.from) where.push('AUDIT_TIME >= :from');
@@ -83,7 +85,13 @@ export class AuditLog {
               CONSOLE_VERSION AS consoleVersion
          FROM POOL_AUDIT_LOG ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY AUDIT_ID DESC LIMIT :limit`,
-      { replacements: { ...filter, limit: Math.min(Math.max(filter.limit ?? 100, 1), 1000) } },
+      {
+        replacements: {
+          ...filter,
+          actionPattern: filter.action ? containsPattern(filter.action, 64) /* ACTION is VARCHAR(64) */ : undefined,
+          limit: Math.min(Math.max(filter.limit ?? 100, 1), 1000),
+        },
+      },
     );
     return rows.map((row) => ({
       ...row,

@@ -7,7 +7,7 @@ import { claimOrder, ELIGIBLE, ENTRY_COLUMNS, LEAVE_POOL_ASSIGNMENTS, toEntry } 
 import { countEvent } from './event-counts.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
-import { entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage } from '../../shared/results/pool.js';
+import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage, type EntryTotal } from '../../shared/results/pool.js';
 
 export { entryFilterSchema } from '../../shared/results/pool.js';
 export type { AddOutcome, EntryFilter, EntryPage } from '../../shared/results/pool.js';
@@ -42,6 +42,14 @@ export function claimLockSql(half: string, byMode: boolean): string {
 export function entriesPageSql(where: readonly string[]): string {
   return `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
         ORDER BY POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`;
+}
+
+/**
+ * How many entries match `where`, reading at most :bound rows: a total that stays cheap however
+ * big the pool is (past the bound, the caller knows only "at least").
+ */
+export function entriesCountSql(where: readonly string[]): string {
+  return `SELECT COUNT(*) AS n FROM (SELECT 1 FROM BOOKING_PLAN WHERE ${where.join(' AND ')} LIMIT :bound) AS bounded`;
 }
 
 /** The conditions getAllPoolEntries always applies, before any filter. */
@@ -226,13 +234,15 @@ export class DatabaseBookingPool {
    * One page of pooled entries in entry order (keyset on entry time, booking id). Entries with no
    * entry time are invalid data: the integrity check reports them; lists cannot order them.
    */
-  async getAllPoolEntries(filter: EntryFilter = {}): Promise<EntryPage> {
+  async getAllPoolEntries(filter: EntryFilter = {}, options: { countBound?: number } = {}): Promise<EntryPage> {
     const f = parse(entryFilterSchema, filter, 'filter');
     const where: string[] = [...ENTRIES_BASE_WHERE];
     if (f.status) where.push('POOL_STATUS = :status');
     if (f.mode) where.push('POOL_MODE = :mode');
     if (f.bookingId !== undefined) where.push('BOOKING_ID = :bookingId');
     if (f.overdue) where.push(`POOL_STATUS IN ('waiting', 'ready', 'failed') AND POOL_DEADLINE_TIME < UTC_TIMESTAMP()`);
+    // The total counts the filter's matches, so it is taken before the keyset condition joins.
+    const total = await this.countEntries(where, f, options.countBound ?? ENTRY_COUNT_BOUND);
     if (f.after) where.push('(POOL_ENTRY_TIME > :afterTime OR (POOL_ENTRY_TIME = :afterTime AND BOOKING_ID > :afterId))');
     const rows = await this.db.select<PoolEntry>(
       'pool.entries',
@@ -244,7 +254,14 @@ export class DatabaseBookingPool {
     const entries = rows.slice(0, f.limit).map(toEntry);
     const last = entries[entries.length - 1];
     const next = rows.length > f.limit && last?.entryTime ? { entryTime: last.entryTime, bookingId: last.bookingId } : null;
-    return { entries, next };
+    return { entries, next, total };
+  }
+
+  /** Entries matching `where`, exact up to `bound`; one row more tells that there are more. */
+  private async countEntries(where: readonly string[], replacements: object, bound: number): Promise<EntryTotal> {
+    const [row] = await this.db.select<{ n: number | string }>('pool.entries.count', entriesCountSql(where), { replacements: { ...replacements, bound: bound + 1 } });
+    const n = Number(row?.n ?? 0);
+    return n > bound ? { count: bound, exact: false } : { count: n, exact: true };
   }
 
   async getEntriesByMode(mode: PoolMode, page: Omit<EntryFilter, 'mode'> = {}): Promise<EntryPage> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PoolError, type ErrorCode } from '../../shared/errors.js';
+import { plural } from '../../shared/plural.js';
 import { defaultActor, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { withNamedLock } from '../db/named-lock.js';
@@ -159,10 +160,10 @@ export class PoolStartupManager {
       if (missing.table.length === 0 && missing.columns.length === 0) {
         stats = await this.pool.getPoolStats({ leaseSeconds: this.leaseTimeoutSeconds, maxAttempts: this.maxAttempts });
         if (stats.expiredLeases > 0) {
-          reasons.push(`${stats.expiredLeases} processing entries hold a lease older than ${this.leaseTimeoutSeconds} s: their workers probably died (reset stuck leases)`);
+          reasons.push(`${plural(stats.expiredLeases, 'processing entry', 'processing entries')} ${stats.expiredLeases === 1 ? 'holds' : 'hold'} a lease older than ${this.leaseTimeoutSeconds} s: their workers probably died (reset stuck leases)`);
         }
         if (stats.failedAtMaxAttempts > 0) {
-          reasons.push(`${stats.failedAtMaxAttempts} entries failed ${this.maxAttempts} or more times and will not be retried automatically`);
+          reasons.push(`${plural(stats.failedAtMaxAttempts, 'entry', 'entries')} failed ${this.maxAttempts} or more times and will not be retried automatically`);
         }
         if (options.plans ?? true) reasons.push(...badPlans(await indexHealth(this.db, { leaseSeconds: this.leaseTimeoutSeconds, maxAttempts: this.maxAttempts })));
       }

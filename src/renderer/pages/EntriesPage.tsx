@@ -5,6 +5,7 @@ import { EntriesTable } from './entries/EntriesTable';
 import { EntryDrawer } from './entries/EntryDrawer';
 import { EntryFilterBar } from './entries/EntryFilterBar';
 import { compactFilters, filtersFromState, type EntryFilters } from './entries/filters';
+import { loadedText } from './entries/loaded-text';
 import { useEntryPages } from './entries/use-entry-pages';
 
 /** Pool entries: filter, page through (keyset), open one for its detail and one-row actions. */
@@ -44,7 +45,7 @@ export function EntriesPage({ state }: PageProps) {
       <p className="muted entries-summary" role="status">
         {pages.loading === 'first'
           ? 'Loading entries…'
-          : `${pages.rows.length.toLocaleString()} entr${pages.rows.length === 1 ? 'y' : 'ies'} loaded${pages.next ? ', more available' : ''}`}
+          : loadedText(pages.rows.length, pages.total, pages.next !== null)}
         {described.length > 0 ? ` · ${described.join(', ')}` : ''} · in entry order · times in UTC
       </p>
       {pages.rows.length === 0 && pages.loading === null && !pages.error ? (

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { StatsSample } from '../../shared/contract';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
+import { plural } from '../../shared/plural';
 import { useApi } from '../api/api-context';
 import { useCall, useStream } from '../api/hooks';
 import { useConnection } from '../app/connection-context';
@@ -69,7 +70,7 @@ export function OverviewPage({ navigate }: PageProps) {
     try {
       if (!chartsRef.current) throw new Error('the charts are not on screen');
       downloadBlob(await chartsPng(chartsRef.current, heading, colors), `${base}.png`);
-      setExportMessage({ ok: true, text: `Exported ${base}.json (${formatCount(snapshot.samples.length)} samples) and ${base}.png.` });
+      setExportMessage({ ok: true, text: `Exported ${base}.json (${plural(snapshot.samples.length, 'sample')}) and ${base}.png.` });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       setExportMessage({ ok: false, text: `Exported ${base}.json; the PNG of the charts failed: ${reason}.` });

@@ -19,10 +19,21 @@ export const entryFilterSchema = z.object({
 });
 export type EntryFilter = z.input<typeof entryFilterSchema>;
 
+/** The entry list counts matching entries exactly up to this many; beyond it, its total says "at least". */
+export const ENTRY_COUNT_BOUND = 10_000;
+
+/** How many entries match a filter (whatever the page): exact, or `count` is the bound and there are more. */
+export interface EntryTotal {
+  count: number;
+  exact: boolean;
+}
+
 export interface EntryPage {
   entries: PoolEntry[];
   /** Pass as `after` for the next page; null on the last page. */
   next: { entryTime: Date; bookingId: number } | null;
+  /** Every entry the filter matches, not only this page's; counted no further than ENTRY_COUNT_BOUND. */
+  total: EntryTotal;
 }
 
 export type AddOutcome = 'added' | 'already-pooled';

@@ -23,7 +23,7 @@ export function AuditFilters({ applied, onApply }: { applied: AuditFilterForm; o
     <form className="row audit-filters" onSubmit={submit} aria-label="Audit filters">
       <label>
         Action
-        <input value={form.action} onChange={set('action')} list="audit-actions" placeholder="any" />
+        <input value={form.action} onChange={set('action')} list="audit-actions" placeholder="any (part of a name: cleanup)" title="Matches any action containing this text" />
         <datalist id="audit-actions">
           {KNOWN_ACTIONS.map((action) => (
             <option key={action} value={action} />

@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { auditInput, EMPTY_FILTER, type AuditFilterForm } from './audit-filter';
 import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';
+import { pageLabel } from './page-label';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -48,9 +49,8 @@ export function AuditLog() {
         >
           Older
         </button>
-        <span className="muted">
-          Page {cursors.length + 1}
-          {rows.length ? ` · audit ids ${rows[0]!.auditId}–${oldest!.auditId}` : ''}
+        <span className="muted" data-testid="page-label">
+          {pageLabel(cursors.length + 1, rows.map((row) => row.auditId), page.data !== undefined)}
         </span>
       </div>
     </section>

@@ -2,9 +2,10 @@ import { cloneElement, isValidElement, useId, useState, type FormEvent, type Rea
 import type { InputOf } from '../../../shared/contract';
 import { ENVIRONMENTS, type Environment, type ProfileSummary, type SavedProfileInput } from '../../../shared/profile';
 import { useAction } from '../../api/hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { FormErrorNotice } from './FormErrorNotice';
 import { fieldErrors, PASSWORD_STORAGE_TEXT, toSavedInput } from './profile-fields';
 import { TestResult } from './TestResult';
+import { fillFromUrl, looksLikeDatabaseUrl } from './url-fill';
 
 interface Props {
   /** The profile being edited, or null for a new one. */
@@ -27,6 +28,7 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
   const [replicaHost, setReplicaHost] = useState(initial?.replica?.host ?? '');
   const [password, setPassword] = useState('');
   const [clearPassword, setClearPassword] = useState(false);
+  const [urlNote, setUrlNote] = useState<{ ok: boolean; text: string } | null>(null);
   const save = useAction('profiles.save');
   const test = useAction('connection.test');
   const errors = fieldErrors(save.error ?? test.error);
@@ -51,6 +53,28 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
     void test.run({ draft: draft(), ...(passwordInput ? { password: passwordInput } : {}) });
   };
 
+  // A mysql:// URL pasted (or typed) into Host fills the fields it names; the password goes only into the password field.
+  const takeUrl = (text: string): boolean => {
+    if (!looksLikeDatabaseUrl(text)) return false;
+    const fill = fillFromUrl(text);
+    if (!fill.ok) {
+      setHost('');
+      setUrlNote({ ok: false, text: fill.message });
+      return true;
+    }
+    const { parts } = fill;
+    setHost(parts.host ?? '');
+    if (parts.port !== undefined) setPort(String(parts.port));
+    if (parts.user !== undefined) setUser(parts.user);
+    if (parts.database !== undefined) setDatabase(parts.database);
+    if (parts.password !== undefined) {
+      setPassword(parts.password);
+      setClearPassword(false);
+    }
+    setUrlNote({ ok: true, text: `Filled from the URL: ${fill.filled.join(', ')}.` });
+    return true;
+  };
+
   const busy = save.running || test.running;
   return (
     <form className="panel profile-form" onSubmit={submit} aria-label={initial ? `Edit profile ${initial.name}` : 'New profile'}>
@@ -68,8 +92,22 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
             ))}
           </select>
         </Field>
-        <Field label="Host" error={errors.host}>
-          <input value={host} onChange={(e) => setHost(e.target.value)} />
+        <Field
+          label="Host"
+          error={errors.host ?? (urlNote && !urlNote.ok ? urlNote.text : undefined)}
+          hint={urlNote?.ok ? urlNote.text : 'A server name, or paste a mysql:// URL to fill the fields.'}
+        >
+          <input
+            value={host}
+            onChange={(e) => {
+              setHost(e.target.value);
+              setUrlNote(null);
+            }}
+            onPaste={(e) => {
+              if (takeUrl(e.clipboardData.getData('text'))) e.preventDefault();
+            }}
+            onBlur={() => takeUrl(host)}
+          />
         </Field>
         <Field label="Port" error={errors.port}>
           <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
@@ -107,7 +145,7 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
           </label>
         ) : null}
       </div>
-      <ErrorNotice error={save.error ?? test.error} title={save.error ? 'The profile was not saved' : 'The test failed'} />
+      <FormErrorNotice error={save.error ?? test.error} fields={errors} title={save.error ? 'The profile was not saved' : 'The test failed'} />
       <TestResult name={name || 'draft'} result={test.error ? undefined : test.result} error={null} />
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>

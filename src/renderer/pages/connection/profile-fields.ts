@@ -12,6 +12,11 @@ export const PASSWORD_STORAGE_TEXT: Record<ProfileSummary['passwordStorage'], st
   none: 'no password',
 };
 
+/** How the form labels each field, for a notice that names the fields at fault. */
+export const FIELD_LABELS: Record<string, string> = {
+  name: 'Name', environment: 'Environment', host: 'Host', port: 'Port', user: 'User', database: 'Database', password: 'Password', replica: 'Read replica host',
+};
+
 /**
  * An INVALID_INPUT envelope's issues by form field: `profile.database` → `database`. The back
  * names the field at fault; the form shows each message next to its field.

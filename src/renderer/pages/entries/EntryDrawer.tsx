@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import type { EntryDetail } from '../../../shared/contract';
+import { plural } from '../../../shared/plural';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { EntryActionBar } from './EntryActionBar';
@@ -123,7 +124,7 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
                     {row.actor}
                   </td>
                   <td className={row.outcome === 'ok' ? 'verdict-good' : 'verdict-bad'}>
-                    {row.outcome} · {row.affectedRows} row{row.affectedRows === 1 ? '' : 's'}
+                    {row.outcome} · {plural(row.affectedRows, 'row')}
                   </td>
                   <td className="wrap">{row.reason ?? '—'}</td>
                 </tr>

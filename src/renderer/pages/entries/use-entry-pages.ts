@@ -12,6 +12,8 @@ export interface EntryPages {
   rows: PoolEntry[];
   /** The cursor of the next page; null once the last page is loaded. */
   next: EntryPage['next'];
+  /** How many entries the filters match, from the newest page read; null until one is. */
+  total: EntryPage['total'] | null;
   /** 'first' while the first page (re)loads, 'more' while a further page loads. */
   loading: 'first' | 'more' | null;
   error: CallError | null;
@@ -30,6 +32,7 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
   const key = JSON.stringify(compactFilters(filters));
   const [rows, setRows] = useState<PoolEntry[]>([]);
   const [next, setNext] = useState<EntryPage['next']>(null);
+  const [total, setTotal] = useState<EntryPage['total'] | null>(null);
   const [loading, setLoading] = useState<EntryPages['loading']>('first');
   const [error, setError] = useState<CallError | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -42,6 +45,7 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
     if (shownKey.current !== key) {
       setRows([]);
       setNext(null);
+      setTotal(null);
     }
     setLoading('first');
     setError(null);
@@ -51,6 +55,7 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
         shownKey.current = key;
         setRows(page.entries);
         setNext(page.next);
+        setTotal(page.total);
         setLoading(null);
       },
       (failure: unknown) => {
@@ -71,6 +76,7 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
         if (request !== latest.current) return;
         setRows((previous) => [...previous, ...page.entries]);
         setNext(page.next);
+        setTotal(page.total);
         setLoading(null);
       },
       (failure: unknown) => {
@@ -82,5 +88,5 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
   }, [api, key, next, loading]);
 
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
-  return { rows, next, loading, error, loadMore, reload };
+  return { rows, next, total, loading, error, loadMore, reload };
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { MigrationPlan } from '../../../shared/results/schema';
+import { plural } from '../../../shared/plural';
 import { useAction } from '../../api/hooks';
 import { useConnection } from '../../app/connection-context';
 import { WriteButton } from '../../components/ActionButton';
@@ -69,7 +70,7 @@ export function CreateMissingIndexes({ missing, table, onApplied }: { missing: s
           ))}
           <div className="row">
             <WriteButton className="danger" disabled={apply.running || statements(plans) === 0} onClick={() => setConfirming(true)}>
-              Create {count} index{count === 1 ? '' : 'es'}
+              Create {plural(count, 'index', 'indexes')}
             </WriteButton>
             <button type="button" disabled={apply.running} onClick={() => setShown(false)}>
               Cancel
@@ -81,23 +82,22 @@ export function CreateMissingIndexes({ missing, table, onApplied }: { missing: s
       <ErrorNotice error={apply.error} title="Creating the indexes failed" />
       {apply.result ? (
         <div className="notice notice-ok" role="status">
-          Done: ran {statements(apply.result)} statement{statements(apply.result) === 1 ? '' : 's'} in {apply.result.length} migration
-          {apply.result.length === 1 ? '' : 's'} ({apply.result.map((plan) => plan.name).join(', ') || 'none'}). Index health refreshed.
+          Done: ran {plural(statements(apply.result), 'statement')} in {plural(apply.result.length, 'migration')} ({apply.result.map((plan) => plan.name).join(', ') || 'none'}). Index health refreshed.
         </div>
       ) : null}
       {confirming ? (
         <ConfirmDialog
           request={{
-            title: `Create ${count} missing index${count === 1 ? '' : 'es'}`,
+            title: `Create ${plural(count, 'missing index', 'missing indexes')}`,
             database,
             rows: null,
             body: (
               <p>
-                Creates {count} index{count === 1 ? '' : 'es'} on {table} ({missing.join(', ')}) through the migrations. Building an index on a large
+                Creates {plural(count, 'index', 'indexes')} on {table} ({missing.join(', ')}) through the migrations. Building an index on a large
                 table takes a while; the table stays readable.
               </p>
             ),
-            confirmLabel: `Create ${count} index${count === 1 ? '' : 'es'}`,
+            confirmLabel: `Create ${plural(count, 'index', 'indexes')}`,
             askReason: true,
           }}
           onConfirm={(reason) => void run(reason)}

@@ -1,7 +1,7 @@
 import type { HotQueryPlan } from '../../../shared/results/health';
 import { formatCount } from './format';
 
-/** Each hot query's plan: the index it uses, how it reads, rows examined vs returned, and the verdict. */
+/** Each hot query's plan: the index it uses, how it reads, the rows it reads (estimated) and returns (at most), and the verdict. */
 export function QueryPlans({ queries }: { queries: HotQueryPlan[] }) {
   return (
     <section className="panel" aria-label="Hot query plans">
@@ -12,7 +12,12 @@ export function QueryPlans({ queries }: { queries: HotQueryPlan[] }) {
             <th scope="col">Query</th>
             <th scope="col">Index used</th>
             <th scope="col">Access</th>
-            <th scope="col">Rows examined / returned</th>
+            <th scope="col" title="The optimizer's estimate of the rows this plan reads (summed over its tables), not a limit">
+              Rows read (estimate)
+            </th>
+            <th scope="col" title="The most rows the query itself returns (its LIMIT)">
+              Returns at most
+            </th>
             <th scope="col">Sort / temp</th>
             <th scope="col">Verdict</th>
           </tr>
@@ -31,9 +36,8 @@ export function QueryPlans({ queries }: { queries: HotQueryPlan[] }) {
                 {query.indexes.length > 0 ? <code>{query.indexes.join(', ')}</code> : <span className="verdict-bad">none</span>}
               </td>
               <td>{query.accessType ?? '—'}</td>
-              <td className="number">
-                {formatCount(query.rowsExamined)} / {query.rowsReturned.toLocaleString()}
-              </td>
+              <td className="number">{query.rowsExamined === null ? 'unknown' : `≈${formatCount(query.rowsExamined)}`}</td>
+              <td className="number">{query.rowsReturned.toLocaleString()}</td>
               <td>
                 {query.filesort ? <span className="verdict-warn">filesort</span> : null}
                 {query.filesort && query.temporary ? ', ' : null}

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CleanupRuleId, RuleFinding } from '../../../shared/results/maintenance';
 import { useAction, useCall } from '../../api/hooks';
 import { WriteButton } from '../../components/ActionButton';
+import { changedCount } from '../../components/changed-count';
 import { ConfirmDialog, type ConfirmRequest } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
@@ -26,6 +27,13 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
   }, [changes, reload]);
   const apply = useAction('maintenance.cleanup.apply');
   const [pending, setPending] = useState<PendingApply | null>(null);
+  // What the confirmed preview counted, set against what the apply then changed.
+  const [confirmedRows, setConfirmedRows] = useState<{ rules: CleanupRuleId[] | undefined; rows: number } | null>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+  // The result appears at the top of the section; bring it into view where the operator is looking.
+  useEffect(() => {
+    if (apply.result) resultRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [apply.result]);
   const rules = preview.data?.rules ?? [];
   const total = rules.reduce((sum, rule) => sum + rule.count, 0);
   const titleOf = (id: CleanupRuleId) => rules.find((rule) => rule.id === id)?.title ?? id;
@@ -46,7 +54,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
           <p>{one.fix}</p>
         ) : (
           <p>
-            Runs all {rules.length} rules in order. A row fixed under two rules counts twice, so fewer rows may change than the count.
+            Runs the {plural(rules.length, 'rule')} in order. A row fixed under two rules counts twice, so fewer rows may change than the count.
           </p>
         ),
       },
@@ -57,6 +65,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
     if (!pending) return;
     const { rules: chosen, request } = pending;
     setPending(null);
+    setConfirmedRows({ rules: chosen, rows: request.rows ?? 0 });
     apply.reset();
     await apply.run({ ...(chosen ? { rules: chosen } : {}), confirm: request.database, ...(reason ? { reason } : {}) });
     onChanged();
@@ -74,6 +83,30 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
           Apply all ({plural(total, 'row')})
         </WriteButton>
       </div>
+      <ProgressNotice operation="cleanup" active={apply.running} />
+      <ErrorNotice error={apply.error} title="The cleanup stopped" />
+      {apply.result ? (
+        <div className="notice notice-ok" role="status" aria-label="Cleanup result" ref={resultRef}>
+          <p>
+            Cleanup applied on <strong>{database}</strong>:{' '}
+            {changedCount(
+              apply.result.total,
+              confirmedRows?.rows ?? null,
+              'row',
+              undefined,
+              confirmedRows?.rules ? 'the pool changed in between' : 'a row fixed under two rules counts once, or the pool changed in between',
+            )}
+            .
+          </p>
+          <ul>
+            {apply.result.rules.map((rule) => (
+              <li key={rule.id}>
+                {titleOf(rule.id)}: {rule.fixed.toLocaleString()} fixed
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <ErrorNotice error={preview.error} title="Could not count the cleanup rules" />
       {preview.loading && !preview.data ? <p className="muted">Counting what each rule would fix…</p> : null}
       {rules.length > 0 ? (
@@ -113,22 +146,6 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
             ))}
           </tbody>
         </table>
-      ) : null}
-      <ProgressNotice operation="cleanup" active={apply.running} />
-      <ErrorNotice error={apply.error} title="The cleanup stopped" />
-      {apply.result ? (
-        <div className="notice notice-ok" role="status" aria-label="Cleanup result">
-          <p>
-            Cleanup applied on <strong>{database}</strong>: {plural(apply.result.total, 'row')} fixed.
-          </p>
-          <ul>
-            {apply.result.rules.map((rule) => (
-              <li key={rule.id}>
-                {titleOf(rule.id)}: {rule.fixed.toLocaleString()} fixed
-              </li>
-            ))}
-          </ul>
-        </div>
       ) : null}
       {pending ? <ConfirmDialog request={pending.request} onConfirm={(reason) => void confirmed(reason)} onCancel={() => setPending(null)} /> : null}
     </section>

@@ -20,8 +20,8 @@ export function IntegrityReport({ report, error, running, onRun }: { report: Rep
           <p>
             <strong>{report.passed ? 'Passed' : 'Failed'}</strong>:{' '}
             {report.passed
-              ? `all ${report.rules.length} rules find nothing`
-              : `${plural(failing.length, 'rule')} of ${report.rules.length} find rows to fix`}{' '}
+              ? `none of the ${plural(report.rules.length, 'rule')} finds anything`
+              : `${plural(failing.length, 'rule')} of ${report.rules.length} ${failing.length === 1 ? 'finds' : 'find'} rows to fix`}{' '}
             <span className="muted">(checked at {formatUtc(report.checkedAt)})</span>
           </p>
           {failing.length > 0 ? (

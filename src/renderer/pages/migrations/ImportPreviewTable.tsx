@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { LEGACY_OUTCOMES, type LegacyImportPreview, type LegacyOutcome } from '../../../shared/results/maintenance';
-import { formatUtc } from './format';
+import { formatUtc, plural } from './format';
 
 /** Rows rendered at once; the counts always cover the whole file. */
 export const PREVIEW_ROWS_SHOWN = 300;
@@ -46,7 +46,7 @@ export function ImportPreviewTable({ preview }: { preview: LegacyImportPreview }
         </label>
         {matching.length > shown.length ? (
           <p className="muted">
-            Showing the first {shown.length.toLocaleString()} of {matching.length.toLocaleString()} entries; the counts above cover all of them.
+            Showing the first {shown.length.toLocaleString()} of {plural(matching.length, 'entry', 'entries')}; the counts above cover all of them.
           </p>
         ) : null}
       </div>

@@ -7,6 +7,7 @@ import { ProgressNotice } from '../../components/ProgressNotice';
 import { formatBytes, plural } from './format';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { readSnapshot } from './read-snapshot';
+import { WizardSteps } from './WizardSteps';
 
 /**
  * The legacy memory-pool import: choose the export → the back judges every entry (a dry run) →
@@ -17,6 +18,8 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
   const [file, setFile] = useState<{ name: string; size: number; text: string } | null>(null);
   const [readProblem, setReadProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // What the confirmed preview said would be added, set against what the import then added.
+  const [confirmedAdd, setConfirmedAdd] = useState<number | null>(null);
   const preview = useAction('import.preview');
   const apply = useAction('import.apply');
 
@@ -45,6 +48,7 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
   const confirmed = async (reason: string) => {
     setConfirming(false);
     if (!file) return;
+    setConfirmedAdd(preview.result?.counts['will-add'] ?? null);
     const result = await apply.run({ snapshot: file.text, ...(reason ? { reason } : {}) });
     // The preview no longer describes the database: entries it would add are pooled now.
     if (result) preview.reset();
@@ -53,15 +57,13 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
 
   const willAdd = preview.result?.counts['will-add'] ?? 0;
   const result = apply.result;
+  // The back refused the file itself (not JSON, not an export): choosing a file is still the step to do.
+  const rejected = preview.error?.code === 'INVALID_INPUT' ? preview.error : null;
+  const step = !file || rejected ? 0 : !preview.result ? 1 : !result ? 2 : 3;
   return (
     <section className="panel" aria-labelledby="import-wizard">
       <h2 id="import-wizard">Import a legacy pool export</h2>
-      <ol className="wizard-steps">
-        <li className={file ? 'done' : 'current'}>Choose file</li>
-        <li className={preview.result ? 'done' : file ? 'current' : ''}>Preview each entry</li>
-        <li className={result ? 'done' : preview.result ? 'current' : ''}>Apply</li>
-        <li className={result ? 'current' : ''}>Result</li>
-      </ol>
+      <WizardSteps current={step} />
       <div className="row">
         <label>
           Legacy export (.json)
@@ -79,7 +81,15 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
         </div>
       ) : null}
       {preview.running ? <p className="muted">Checking every entry against the database…</p> : null}
-      <ErrorNotice error={preview.error} title="The file cannot be imported" />
+      {rejected && file ? (
+        <div className="notice notice-error" role="alert" aria-label="File rejected">
+          <strong>{file.name} cannot be imported</strong>
+          <p>{rejected.message}</p>
+          <p className="muted">Choose the JSON file the legacy pool exported; nothing was changed.</p>
+        </div>
+      ) : (
+        <ErrorNotice error={preview.error} title="The file could not be checked" />
+      )}
       {preview.result ? (
         <>
           <ImportPreviewTable preview={preview.result} />
@@ -100,8 +110,9 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
       {result ? (
         <div className="notice notice-ok" role="status" aria-label="Import result">
           <p>
-            Imported into <strong>{database}</strong>: <strong>{result.added.toLocaleString()}</strong> added,{' '}
-            <strong>{result.alreadyPooled.toLocaleString()}</strong> already pooled (kept as they were), of {result.total.toLocaleString()} entries in{' '}
+            Imported into <strong>{database}</strong>: <strong>{result.added.toLocaleString()}</strong> added
+            {confirmedAdd !== null && confirmedAdd !== result.added ? ` (the preview counted ${confirmedAdd.toLocaleString('en-GB')}; the pool changed in between)` : ''},{' '}
+            <strong>{result.alreadyPooled.toLocaleString()}</strong> already pooled (kept as they were), of {plural(result.total, 'entry', 'entries')} in{' '}
             {plural(result.batches, 'batch', 'batches')}.
           </p>
           <p>

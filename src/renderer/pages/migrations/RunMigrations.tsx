@@ -25,7 +25,7 @@ const sameSelection = (a: Selection, b: Selection) => a.direction === b.directio
  * now (someone holds the migration lock).
  */
 export function RunMigrations({ overview, database, blockedBy, onFinished }: { overview: MigrationOverview; database: string; blockedBy: string | null; onFinished: () => void }) {
-  const [selection, setSelection] = useState<Selection>({ direction: overview.pending.length > 0 ? 'up' : 'down', to: '' });
+  const [selection, setSelection] = useState<Selection>({ direction: 'up', to: '' });
   const [planned, setPlanned] = useState<{ selection: Selection; plans: MigrationPlan[] } | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [lastRun, setLastRun] = useState<Direction | null>(null);
@@ -38,6 +38,8 @@ export function RunMigrations({ overview, database, blockedBy, onFinished }: { o
   const run = lastRun === 'down' ? down : up;
   const current = planned && sameSelection(planned.selection, selection) ? planned.plans : null;
   const newestFirst = [...overview.applied].reverse();
+  // Up is always the default; with nothing pending it has nothing to do, and Down stays an explicit choice.
+  const nothingPending = selection.direction === 'up' && overview.pending.length === 0;
 
   const choose = (next: Selection) => {
     setSelection(next);
@@ -118,13 +120,13 @@ export function RunMigrations({ overview, database, blockedBy, onFinished }: { o
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => void preview()} disabled={plan.running || running}>
+        <button type="button" onClick={() => void preview()} disabled={plan.running || running || nothingPending}>
           {plan.running ? 'Preparing preview…' : 'Preview SQL'}
         </button>
         <WriteButton
           className={selection.direction === 'down' ? 'danger' : 'primary'}
           onClick={askToRun}
-          disabled={!current || current.length === 0 || running || Boolean(blockedBy)}
+          disabled={!current || current.length === 0 || running || Boolean(blockedBy) || nothingPending}
           title={blockedBy ?? (current ? undefined : 'Preview the SQL first')}
         >
           {selection.direction === 'up' ? 'Run up' : 'Run down'}
@@ -132,7 +134,13 @@ export function RunMigrations({ overview, database, blockedBy, onFinished }: { o
         </WriteButton>
       </div>
       {blockedBy ? <p className="verdict-warn">Running is disabled while another migration holds the lock.</p> : null}
-      {!current && !plan.running ? <p className="muted">Preview the SQL to see exactly what will run; running is possible after that.</p> : null}
+      {nothingPending ? (
+        <p className="muted" data-testid="nothing-pending">
+          Nothing is pending: the schema is up to date. Reverting is a separate choice (Direction: Down).
+        </p>
+      ) : !current && !plan.running ? (
+        <p className="muted">Preview the SQL to see exactly what will run; running is possible after that.</p>
+      ) : null}
       <ErrorNotice error={plan.error} title="The preview failed" />
       {current ? <PlanPreview plans={current} direction={selection.direction} /> : null}
 

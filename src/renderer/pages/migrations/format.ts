@@ -6,10 +6,8 @@ export function formatUtc(value: Date | string | null | undefined): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** "1 migration", "3 migrations". */
-export function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count.toLocaleString()} ${count === 1 ? noun : nouns}`;
-}
+/** "1 migration", "3 migrations": the one plural helper, shared with the back. */
+export { plural } from '../../../shared/plural';
 
 /** Bytes as a person reads them (1 decimal for MB). */
 export function formatBytes(bytes: number): string {

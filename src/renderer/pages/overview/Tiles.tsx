@@ -13,11 +13,11 @@ function Delta({ tile }: { tile: TileValue }) {
   if (tile.delta === 0) return <span className="tile-delta flat" title={`no change ${over}`}>= 0 {over}</span>;
   const growing = tile.delta > 0;
   const tone = tile.spec.growthIsBad === null ? 'neutral' : growing === tile.spec.growthIsBad ? 'worse' : 'better';
-  const amount = formatValue(tile, Math.abs(tile.delta));
+  const change = `${growing ? '▲ +' : '▼ −'}${formatValue(tile, Math.abs(tile.delta))}`;
+  // Two unbreakable parts that may wrap between them: a narrow tile shows the window on a second line, never clipped.
   return (
-    <span className={`tile-delta ${tone}`} data-testid={`delta-${tile.spec.id}`}>
-      {growing ? '▲' : '▼'} {growing ? '+' : '−'}
-      {amount} {over}
+    <span className={`tile-delta ${tone}`} data-testid={`delta-${tile.spec.id}`} title={`${change} ${over}`}>
+      <span className="tile-delta-part">{change}</span> <span className="tile-delta-part">{over}</span>
     </span>
   );
 }
