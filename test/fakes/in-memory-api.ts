@@ -19,7 +19,7 @@ import { PoolError, type ErrorCode } from '../../src/shared/errors.js';
 import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
 import type { ProfileSummary, SavedProfile } from '../../src/shared/profile.js';
 import type { AuditEntry } from '../../src/shared/results/audit.js';
-import type { IndexHealth } from '../../src/shared/results/health.js';
+import type { HealthReason, IndexHealth } from '../../src/shared/results/health.js';
 import type { LatencySummary } from '../../src/shared/results/latency.js';
 import { CLEANUP_RULE_IDS, type CleanupRuleId, type LegacyImportLine, type RuleFinding } from '../../src/shared/results/maintenance.js';
 import type { PoolStats } from '../../src/shared/results/pool.js';
@@ -63,6 +63,11 @@ export interface FakeModel {
    * operations of the console: a test moves those totals itself.
    */
   eventTotals: Record<PoolEvent, number> | null;
+  /**
+   * A host schema before migration 0003 (no mode, lease or error columns): stats name the figures
+   * they cannot give, and expired leases are judged by entry time, as the real back does.
+   */
+  preMigration: boolean;
   audit: AuditEntry[];
   migrations: FakeMigration[];
   lockHolder: LockHolder | null;
@@ -82,6 +87,8 @@ export interface InMemoryApiOptions {
   liveTimer?: boolean;
   /** Default true; false: the schema has no event counters, so the stats' eventTotals are null. */
   eventCounts?: boolean;
+  /** A host schema before our migrations: no mode, lease or error columns (see FakeModel.preMigration). */
+  preMigration?: boolean;
   now?: () => Date;
 }
 
@@ -272,10 +279,25 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       record('pool.retry-failed', { maxAttempts, limit: limit ?? null }, chosen.length, reason);
       return { retried: chosen.length };
     },
+    'maintenance.retryFailed.preview': async ({ maxAttempts, limit }) => {
+      const matching = model.entries.filter((e) => e.status === 'failed' && e.attempts < maxAttempts).map((e) => e.bookingId).sort((a, b) => a - b);
+      const atMaxAttempts = model.entries.filter((e) => e.status === 'failed' && e.attempts >= maxAttempts).length;
+      return { measuredAt: now(), maxAttempts, count: matching.length, willChange: Math.min(matching.length, limit ?? Infinity), sampleIds: matching.slice(0, 20), atMaxAttempts };
+    },
+    'maintenance.resetStuck.preview': async ({ olderThanSeconds, limit }) => {
+      const matching = model.entries.filter((e) => isStuck(e, now(), olderThanSeconds, model.preMigration)).map((e) => e.bookingId).sort((a, b) => a - b);
+      return {
+        measuredAt: now(), olderThanSeconds, leaseBasis: model.preMigration ? 'entry-time' : 'claim-time',
+        condition: model.preMigration
+          ? `processing entries that entered the pool more than ${olderThanSeconds} s ago (judged by entry time: the lease column POOL_CLAIMED_AT arrives with the migrations)`
+          : `processing entries claimed more than ${olderThanSeconds} s ago, or with no claim time`,
+        count: matching.length, willChange: Math.min(matching.length, limit ?? Infinity), sampleIds: matching.slice(0, 20),
+      };
+    },
     'maintenance.resetStuck': async ({ olderThanSeconds, reason }) => {
       emitProgress({ operation: 'reset', message: 'Resetting stuck leases…' });
       await checkpoint('maintenance.resetStuck');
-      const chosen = model.entries.filter((e) => isStuck(e, now(), olderThanSeconds));
+      const chosen = model.entries.filter((e) => isStuck(e, now(), olderThanSeconds, model.preMigration));
       chosen.forEach((e) => Object.assign(e, { status: 'waiting', claimedBy: null, claimedAt: null }));
       countEvent('reset', chosen.length);
       emitProgress({ operation: 'reset', message: `${chosen.length} leases reset`, done: chosen.length });
@@ -344,12 +366,13 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
 
     'system.status': async () => {
       const stats = computeStats(model, 3600, 3);
-      const reasons = [
-        ...(stats.overdue ? [`${stats.overdue} entries are past their deadline`] : []),
-        ...(stats.expiredLeases ? [`${stats.expiredLeases} processing entries have an expired lease`] : []),
-        ...(model.migrations.some((m) => !m.appliedAt) ? ['migrations are pending'] : []),
+      const pending = model.migrations.filter((m) => !m.appliedAt).map((m) => m.name);
+      const findings: HealthReason[] = [
+        ...(pending.length ? [{ code: 'migrations-pending' as const, severity: 'degraded' as const, message: 'migrations are pending', count: pending.length, items: pending }] : []),
+        ...(stats.expiredLeases ? [{ code: 'expired-leases' as const, severity: 'degraded' as const, message: `${stats.expiredLeases} processing entries have an expired lease`, count: stats.expiredLeases }] : []),
+        ...(stats.overdue ? [{ code: 'deadline-risk' as const, severity: 'degraded' as const, message: `${stats.overdue} entries are past their deadline`, count: stats.overdue }] : []),
       ];
-      return { state: reasons.length ? 'degraded' : 'healthy', reasons, checkedAt: now(), stats };
+      return { state: findings.length ? 'degraded' : 'healthy', reasons: findings.map((f) => f.message), findings, checkedAt: now(), stats };
     },
     'system.validate': async () => [
       { check: 'reachable', ok: true, detail: `${model.connection.host} answers (${SERVER.serverVersion})` },
@@ -533,7 +556,8 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     profiles: options.noProfiles ? [] : structuredClone(PROFILES), unreachableHosts: new Set(['db-old.example.internal']),
     connection: { ...DISCONNECTED }, bookings, entries, leftovers: [100_205, 100_206], audit,
     // A pool that has been running for a while: totals since the counters' table was created.
-    eventTotals: options.eventCounts === false ? null : { entered: 12_480, claimed: 11_905, completed: 10_870, failed: 912, retried: 240, removed: 130, reset: 64 },
+    preMigration: options.preMigration ?? false,
+    eventTotals: options.eventCounts === false || options.preMigration ? null : { entered: 12_480, claimed: 11_905, completed: 10_870, failed: 912, retried: 240, removed: 130, reset: 64 },
     migrations: MIGRATIONS.map(([name, description], i) => ({ name, description, appliedAt: i < 4 - pending ? new Date(t - (40 - i) * DAY) : null })),
     lockHolder: null,
     latency: ['pool.stats', 'pool.entries', 'pool.claim', 'pool.ready'].map((name, i) => ({ name, count: 120, p50: 1.2 + i, p95: 3.5 + i, p99: 6 + i, last: [1.1 + i, 1.4 + i, 1.3 + i] })),
@@ -558,8 +582,10 @@ function isOverdue(e: PoolEntry, now: Date): boolean {
   return e.status !== 'processing' && e.deadlineTime !== null && e.deadlineTime < now;
 }
 
-function isStuck(e: PoolEntry, now: Date, leaseSeconds: number): boolean {
-  return e.status === 'processing' && (!e.claimedAt || e.claimedAt.getTime() < now.getTime() - leaseSeconds * 1000);
+/** The expired-lease condition; `byEntryTime` on a schema without the lease column, as the real back judges it. */
+function isStuck(e: PoolEntry, now: Date, leaseSeconds: number, byEntryTime = false): boolean {
+  const time = byEntryTime ? e.entryTime : e.claimedAt;
+  return e.status === 'processing' && (!time || time.getTime() < now.getTime() - leaseSeconds * 1000);
 }
 
 export function computeStats(model: FakeModel, leaseSeconds: number, maxAttempts: number): PoolStats {
@@ -575,12 +601,20 @@ export function computeStats(model: FakeModel, leaseSeconds: number, maxAttempts
     byStatus: Object.fromEntries(POOL_STATUSES.map((status) => [status, count((e) => e.status === status)])) as PoolStats['byStatus'],
     eligibleNow: count((e) => e.status === 'ready' || (e.status === 'waiting' && !!e.deadlineTime && e.deadlineTime <= now)),
     overdue: count((e) => isOverdue(e, now)),
-    expiredLeases: count((e) => isStuck(e, now, leaseSeconds)),
+    expiredLeases: count((e) => isStuck(e, now, leaseSeconds, model.preMigration)),
+    leaseBasis: model.preMigration ? 'entry-time' : 'claim-time',
     failedAtMaxAttempts: count((e) => e.status === 'failed' && e.attempts >= maxAttempts),
     oldestEntryAgeSeconds: Number.isFinite(oldest) ? Math.round((t - oldest) / 1000) : null,
     byMode: { ...byMode, none: count((e) => e.mode === null) },
     deadlineWithin: { hour1: within(1), hours6: within(6), hours24: within(24) },
     eventTotals: model.eventTotals && { ...model.eventTotals },
+    unavailable: model.preMigration
+      ? [
+          { figure: 'byMode', reason: 'no POOL_MODE column (migration 0003-pool-lease-columns pending); run `pool-console migrate up`' },
+          { figure: 'leases', reason: 'no lease columns (migration 0003-pool-lease-columns pending): expired leases are judged by entry time; run `pool-console migrate up`' },
+          { figure: 'eventTotals', reason: 'no POOL_EVENT_COUNTS table (migration 0005-pool-event-counts pending); run `pool-console migrate up`' },
+        ]
+      : [],
   };
 }
 

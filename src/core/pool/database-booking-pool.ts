@@ -36,8 +36,8 @@ export function readyPageSql(half: string, byMode: boolean, columns: PoolColumns
 }
 
 /** One half of claimBatch's locking read; replacements :limit, :now (and :mode when `byMode`). */
-export function claimLockSql(half: string, byMode: boolean): string {
-  return `${readyPageSql(half, byMode)}
+export function claimLockSql(half: string, byMode: boolean, columns: PoolColumns = ALL_POOL_COLUMNS): string {
+  return `${readyPageSql(half, byMode, columns)}
               FOR UPDATE SKIP LOCKED`;
 }
 
