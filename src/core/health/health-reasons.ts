@@ -59,7 +59,7 @@ export const integrityFindings = (rules: { id: string; count: number; bounded: b
   return reason(
     'integrity',
     'degraded',
-    `${bounded ? 'at least ' : ''}${total} row${total === 1 ? '' : 's'} break integrity rules (${found.map((rule) => `${rule.id} ${rule.bounded ? '≥ ' : ''}${rule.count}`).join(', ')}): Maintenance → cleanup preview`,
+    `${bounded ? 'at least ' : ''}${total} row${total === 1 ? ' breaks' : 's break'} integrity rules (${found.map((rule) => `${rule.id} ${rule.bounded ? '≥ ' : ''}${rule.count}`).join(', ')}): Maintenance → cleanup preview`,
     { count: total, items: found.map((rule) => rule.id) },
   );
 };
