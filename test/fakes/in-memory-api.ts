@@ -36,6 +36,10 @@ import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOT_CONNECTED = 'No database is connected: choose a profile on the Connection page, or open the sandbox.';
+const NO_POOL_COLUMNS_MESSAGE =
+  "BOOKING_PLAN in database 'booking_staging' lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME, POOL_DEADLINE_TIME, POOL_PROCESSING_ATTEMPTS. Run `pool-console migrate up` (or Migrations → Up) to add them; nothing about the pool can be read until then.";
+/** Pool reads: on a schema without the pool columns they fail NO_POOL_COLUMNS, as the real back's do. */
+const POOL_READS = new Set<OperationName>(['pool.stats', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview']);
 /** Operations that work without a database. */
 const NO_DATABASE_NEEDED = new Set<OperationName>(['app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
 /** Long operations emit a first progress event before a held call waits (see hold()). */
@@ -68,6 +72,8 @@ export interface FakeModel {
    * they cannot give, and expired leases are judged by entry time, as the real back does.
    */
   preMigration: boolean;
+  /** BOOKING_PLAN has no pool columns at all: pool reads fail NO_POOL_COLUMNS and status is down. */
+  noPoolColumns: boolean;
   audit: AuditEntry[];
   migrations: FakeMigration[];
   lockHolder: LockHolder | null;
@@ -89,6 +95,8 @@ export interface InMemoryApiOptions {
   eventCounts?: boolean;
   /** A host schema before our migrations: no mode, lease or error columns (see FakeModel.preMigration). */
   preMigration?: boolean;
+  /** A host schema without the pool columns (see FakeModel.noPoolColumns). */
+  noPoolColumns?: boolean;
   now?: () => Date;
 }
 
@@ -107,6 +115,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
   const emitSample = (sample: StatsSample) => listeners['stats.live'].forEach((listener) => listener(structuredClone(sample)));
   const sample = (): StatsSample => {
     const state = model.connection;
+    if (state.status === 'connected' && model.noPoolColumns) return { kind: 'error', at: now(), error: { code: 'NO_POOL_COLUMNS', message: NO_POOL_COLUMNS_MESSAGE }, connection: state.status };
     if (state.status === 'connected') return { kind: 'ok', at: now(), durationMs: 4, stats: computeStats(model, 3600, 3), latency: structuredClone(model.latency), backoff: null };
     return { kind: 'error', at: now(), error: { code: 'UNREACHABLE', message: state.message ?? NOT_CONNECTED }, connection: state.status };
   };
@@ -365,8 +374,15 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
         .slice(0, limit),
 
     'system.status': async () => {
-      const stats = computeStats(model, 3600, 3);
       const pending = model.migrations.filter((m) => !m.appliedAt).map((m) => m.name);
+      if (model.noPoolColumns) {
+        const findings: HealthReason[] = [
+          { code: 'no-pool-columns', severity: 'down', message: NO_POOL_COLUMNS_MESSAGE },
+          ...(pending.length ? [{ code: 'migrations-pending' as const, severity: 'degraded' as const, message: 'migrations are pending', count: pending.length, items: pending }] : []),
+        ];
+        return { state: 'down', reasons: findings.map((f) => f.message), findings, checkedAt: now() };
+      }
+      const stats = computeStats(model, 3600, 3);
       const findings: HealthReason[] = [
         ...(pending.length ? [{ code: 'migrations-pending' as const, severity: 'degraded' as const, message: 'migrations are pending', count: pending.length, items: pending }] : []),
         ...(stats.expiredLeases ? [{ code: 'expired-leases' as const, severity: 'degraded' as const, message: `${stats.expiredLeases} processing entries have an expired lease`, count: stats.expiredLeases }] : []),
@@ -405,6 +421,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
         throw new PoolError('NO_PRIVILEGE', `Profile '${state.profileName}' is read-only: '${name}' would change the database. Use a profile without the read-only flag.`);
       }
     }
+    if (model.noPoolColumns && POOL_READS.has(name)) throw new PoolError('NO_POOL_COLUMNS', NO_POOL_COLUMNS_MESSAGE, { missingColumns: ['POOL_STATUS', 'POOL_ENTRY_TIME', 'POOL_DEADLINE_TIME', 'POOL_PROCESSING_ATTEMPTS'] });
     if (!LONG.has(name)) await checkpoint(name);
     const handler = handlers[name] as (input: unknown) => Promise<ResultOf<N>>;
     try {
@@ -557,6 +574,7 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     connection: { ...DISCONNECTED }, bookings, entries, leftovers: [100_205, 100_206], audit,
     // A pool that has been running for a while: totals since the counters' table was created.
     preMigration: options.preMigration ?? false,
+    noPoolColumns: options.noPoolColumns ?? false,
     eventTotals: options.eventCounts === false || options.preMigration ? null : { entered: 12_480, claimed: 11_905, completed: 10_870, failed: 912, retried: 240, removed: 130, reset: 64 },
     migrations: MIGRATIONS.map(([name, description], i) => ({ name, description, appliedAt: i < 4 - pending ? new Date(t - (40 - i) * DAY) : null })),
     lockHolder: null,
