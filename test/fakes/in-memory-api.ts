@@ -328,7 +328,11 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
           unexpectedColumns: [],
           unexpectedIndexes: [],
         },
-        countsByStatus: missing('0002-pool-columns') || missing('0003-pool-lease-columns') ? null : computeStats(model, 3600, 3).byStatus,
+        // Counted whenever the four pool columns exist, as the real back does; the note names what is missing.
+        countsByStatus: missing('0002-pool-columns') || model.noPoolColumns ? null : computeStats(model, 3600, 3).byStatus,
+        countsNote: missing('0002-pool-columns') || model.noPoolColumns
+          ? 'Not counted: BOOKING_PLAN lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME, POOL_DEADLINE_TIME, POOL_PROCESSING_ATTEMPTS. Run the pending migrations first.'
+          : null,
       };
     },
     'migrations.plan': async ({ direction, to }) => selectMigrations(model, direction, to).map((m) => planOf(m, direction)),
