@@ -63,7 +63,7 @@ describe('Overview: a host database before our migrations', () => {
 
     expect(screen.getByTestId('value-inPool').textContent).toBe(stats.inPool.toLocaleString());
     expect(screen.getByTestId('value-expiredLeases').textContent).toBe(String(stats.expiredLeases));
-    expect(screen.getByTestId('note-expiredLeases').textContent).toBe('by entry time until migrations');
+    expect(screen.getByTestId('note-expiredLeases').textContent).toBe('by entry time');
     const unavailable = screen.getByTestId('unavailable-figures');
     expect([...unavailable.querySelectorAll('li')].map((item) => item.getAttribute('data-figure'))).toEqual(['byMode', 'leases', 'eventTotals']);
     expect(within(unavailable).getByText('Entries by mode: —, after migrations')).toBeTruthy();

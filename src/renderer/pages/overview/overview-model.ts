@@ -97,7 +97,7 @@ export const TILES: readonly TileSpec[] = [
     label: 'Expired leases',
     read: (s) => s.expiredLeases,
     // Before migration 0003 there is no lease column: the back judges by entry time and says so.
-    note: (s) => (s.leaseBasis === 'entry-time' ? 'by entry time until migrations' : null),
+    note: (s) => (s.leaseBasis === 'entry-time' ? 'by entry time' : null),
     format: 'count',
     growthIsBad: true,
     target: { page: 'entries', state: { status: 'processing' }, hint: 'processing entries (expired leases among them)' },
