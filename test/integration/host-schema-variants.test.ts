@@ -228,3 +228,27 @@ describe('fully migrated: every figure available, leases by claim time', () => {
     expect(status.state).not.toBe('down');
   });
 });
+
+describe('column presence: read once per connection, read again when the schema changes', () => {
+  const t = variantDatabase('pool columns + host indexes');
+
+  it('is read again after a migration on the same connection', async () => {
+    const pool = new DatabaseBookingPool(t.db);
+    expect((await pool.getPoolStats()).leaseBasis).toBe('entry-time');
+    await new PoolMigrator(t.db).up();
+    const stats = await pool.getPoolStats();
+    expect(stats).toMatchObject({ leaseBasis: 'claim-time', unavailable: [] });
+  });
+
+  it('a column dropped behind its back gives the pre-migration answer, then NO_POOL_COLUMNS, never "Unknown column"', async () => {
+    const pool = new DatabaseBookingPool(t.db);
+    await pool.getPoolStats();
+    await t.fresh.admin.query('ALTER TABLE BOOKING_PLAN DROP COLUMN POOL_MODE');
+    expect((await pool.getPoolStats()).unavailable.map((figure) => figure.figure)).toEqual(['byMode']);
+    expect((await pool.getAllPoolEntries({ limit: 2 })).unavailable?.map((figure) => figure.figure)).toEqual(['POOL_MODE']);
+    await t.fresh.admin.query('ALTER TABLE BOOKING_PLAN DROP INDEX idx_pool_lease, DROP COLUMN POOL_DEADLINE_TIME');
+    const error = await rejection(pool.getPoolStats());
+    expect(error.code).toBe('NO_POOL_COLUMNS');
+    expect(error.details).toEqual({ missingColumns: ['POOL_DEADLINE_TIME'] });
+  });
+});

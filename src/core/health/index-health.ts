@@ -2,7 +2,7 @@ import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { isLeadingPrefix, listIndexes, tableExists, type IndexInfo } from '../schema/introspect.js';
-import { forgetPoolColumns, poolColumns } from '../schema/pool-columns.js';
+import { poolColumns } from '../schema/pool-columns.js';
 import type { IndexSpec } from '../schema/migration-kit.js';
 import { EVENT_COUNTS_TABLE } from '../pool/event-counts.js';
 import { explainHotQuery, hotQueries } from './hot-queries.js';
@@ -127,8 +127,6 @@ export async function indexHealth(db: Database, options: IndexHealthOptions = {}
 async function explainAll(db: Database, present: IndexInfo[], specs: IndexSpec[], now: Date, options: IndexHealthOptions): Promise<HotQueryPlan[]> {
   // Explained as the stats run it: with the event counters only where their table exists (0005 applied).
   const eventTotals = await tableExists(db, EVENT_COUNTS_TABLE);
-  // Fresh from information_schema: index health is where drift is looked for.
-  forgetPoolColumns(db);
   const columns = await poolColumns(db);
   const queries = hotQueries({ now, leaseSeconds: options.leaseSeconds ?? 3600, maxAttempts: options.maxAttempts, eventTotals, columns });
   const plans: HotQueryPlan[] = [];

@@ -3,7 +3,7 @@ import { PoolError } from '../../shared/errors.js';
 import { AuditLog, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { updateByIdInBatches, updateInBatches } from './batches.js';
-import { ALL_POOL_COLUMNS, hasColumn, noPoolColumns, requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
+import { ALL_POOL_COLUMNS, hasColumn, noPoolColumns, readWithPoolColumns, requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
 import { describeExpiredLease, expiredLeaseSql, leaseBasis, overdueSql, retriableFailedSql, failedAtMaxSql } from './conditions.js';
 import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
 import { countEvent } from './event-counts.js';
@@ -250,7 +250,11 @@ export class DatabaseBookingPool {
    */
   async getAllPoolEntries(filter: EntryFilter = {}): Promise<EntryPage> {
     const f = parse(entryFilterSchema, filter, 'filter');
-    const columns = await this.readableColumns(f.mode ? ['POOL_MODE'] : []);
+    return readWithPoolColumns(this.db, async () => this.entriesPage(f, await this.readableColumns(f.mode ? ['POOL_MODE'] : [])));
+  }
+
+  /** One entries page for the columns the schema has. */
+  private async entriesPage(f: z.output<typeof entryFilterSchema>, columns: PoolColumns): Promise<EntryPage> {
     const where: string[] = [...ENTRIES_BASE_WHERE];
     if (f.status) where.push('POOL_STATUS = :status');
     if (f.mode) where.push('POOL_MODE = :mode');

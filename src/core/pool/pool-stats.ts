@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { ALL_POOL_COLUMNS, hasColumn, requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
+import { ALL_POOL_COLUMNS, hasColumn, readWithPoolColumns, type PoolColumns } from '../schema/pool-columns.js';
 import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../schema/table-presence.js';
 import type { PoolStats, UnavailableFigure } from '../../shared/results/pool.js';
 import { expiredLeaseSql, failedAtMaxSql, leaseBasis } from './conditions.js';
@@ -100,8 +100,7 @@ async function readStatsRow(
 
 /** One consistent snapshot; on a schema without the pool columns, NO_POOL_COLUMNS (never INTERNAL). */
 export async function readPoolStats(db: Database, options: { leaseSeconds: number; maxAttempts: number }): Promise<PoolStats> {
-  const columns = await requirePoolColumns(db);
-  const { row, eventTotals } = await readStatsRow(db, columns, options);
+  const { columns, row, eventTotals } = await readWithPoolColumns(db, async (columns) => ({ columns, ...(await readStatsRow(db, columns, options)) }));
   if (!row) throw new Error('the stats query returned no row');
   const n = (key: string) => Number(row[key] ?? 0);
   const byMode = Object.fromEntries(POOL_MODES.map((mode) => [mode, n(`mode_${mode}`)])) as Record<PoolMode, number>;

@@ -77,6 +77,26 @@ export async function poolColumns(db: Database): Promise<PoolColumns> {
   return entry.asking;
 }
 
+/** True for the server's "Unknown column" (1054): the schema changed under a remembered answer. */
+export function isUnknownColumnError(error: unknown): boolean {
+  return error instanceof PoolError && error.details?.errno === 1054;
+}
+
+/**
+ * Runs a read built for the pool columns at hand. Should a column have gone since they were read
+ * (a migration down, a DBA), the answer is forgotten and the read built again once, so the caller
+ * gets NO_POOL_COLUMNS or a result, never "Unknown column".
+ */
+export async function readWithPoolColumns<T>(db: Database, read: (columns: PoolColumns) => Promise<T>): Promise<T> {
+  try {
+    return await read(await requirePoolColumns(db));
+  } catch (error) {
+    if (!isUnknownColumnError(error)) throw error;
+    forgetPoolColumns(db);
+    return read(await requirePoolColumns(db));
+  }
+}
+
 /** Forget the answer: the schema changed (a migration ran) or a statement met an unknown column. */
 export function forgetPoolColumns(db: Database): void {
   known.delete(db);
