@@ -520,7 +520,7 @@ const RULE_TEXT: Record<CleanupRuleId, [string, string, string]> = {
   'booking-finished': ['Pooled but booking finished', 'Pooled entries whose booking is approved, cancelled or complete.', 'Takes the entry out of the pool.'],
   'interpreter-assigned': ['Pooled but interpreter assigned', 'Pooled entries of waiting bookings that already have an interpreter.', 'Takes the entry out of the pool.'],
   'meeting-started': ['Meeting already started', 'Waiting, ready or stuck entries whose meeting has started.', "Marks the entry failed with 'meeting started before assignment'."],
-  'stuck-processing': ['Stuck processing', 'Processing entries with a lease older than the lease timeout.', 'Puts the entry back to waiting and clears the lease.'],
+  'stuck-processing': ['Stuck processing, meeting ahead', 'Expired leases of open bookings whose meeting has not started; reset-stuck counts every expired lease.', 'Puts the entry back to waiting and clears the lease.'],
   'missing-entry-or-deadline': ['Missing entry or deadline time', 'Pooled entries with no entry time or no deadline.', 'Sets the missing time.'],
   'deadline-after-start': ['Deadline after meeting start', 'Pooled entries whose deadline is later than their meeting start.', 'Recomputes the deadline.'],
   'attempts-out-of-range': ['Attempts out of range', 'Pooled entries whose attempts are negative or above 100.', 'Clamps the attempts.'],
