@@ -196,6 +196,15 @@ describe('Maintenance page', () => {
     expect(screen.getByTestId('reset-preview').textContent).toContain('judged by entry time');
   });
 
+  it('before the migrations, the integrity report says how stuck entries were judged', async () => {
+    const fake = createInMemoryApi({ preMigration: true });
+    const user = renderPage(fake);
+    await waitForRules();
+    await user.click(screen.getByRole('button', { name: 'Check integrity' }));
+    const note = await screen.findByTestId('integrity-unavailable');
+    expect(note.textContent).toMatch(/judged by entry time; run `pool-console migrate up`/);
+  });
+
   it('says what a bad number means and does not offer the action', async () => {
     const fake = createInMemoryApi();
     const user = renderPage(fake);

@@ -276,7 +276,11 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     },
     'maintenance.validate': async () => {
       const rules = runCleanup(copyOfPool(), now(), undefined, 3600);
-      return { passed: rules.every((rule) => rule.count === 0), rules, checkedAt: now() };
+      const report = { passed: rules.every((rule) => rule.count === 0), rules, checkedAt: now() };
+      // As the real back: before migration 0003 the leases are judged by entry time, and the report says so.
+      return model.preMigration
+        ? { ...report, unavailable: [{ figure: 'leases', reason: 'no lease columns (migration 0003-pool-lease-columns pending): stuck entries are judged by entry time; run `pool-console migrate up`' }] }
+        : report;
     },
     'maintenance.retryFailed': async ({ maxAttempts, limit, reason }) => {
       emitProgress({ operation: 'retry', message: 'Retrying failed entries…' });
