@@ -4,7 +4,9 @@ import { savedProfileSchema, type Environment, type ProfileSummary } from './pro
 import type { AuditEntry } from './results/audit.js';
 import type { IndexHealth, SystemCheck, SystemStatus } from './results/health.js';
 import type { LatencySummary } from './results/latency.js';
-import type { CleanupResult, CleanupPreview, IntegrityReport, LegacyImportPreview, LegacyImportResult } from './results/maintenance.js';
+import type {
+  CleanupResult, CleanupPreview, IntegrityReport, LegacyImportPreview, LegacyImportResult, ResetStuckPreview, RetryFailedPreview,
+} from './results/maintenance.js';
 import { entryFilterSchema, type EntryPage, type PoolStats } from './results/pool.js';
 import type { LockHolder, MigrationOverview, MigrationPlan } from './results/schema.js';
 
@@ -140,6 +142,16 @@ export const OPERATIONS = {
     z.object({ maxAttempts: z.number().int().min(1).max(100), limit: z.number().int().min(1).max(1_000_000).optional(), reason }).strict(),
     true,
     'Failed entries under the attempt limit back to waiting',
+  ),
+  'maintenance.retryFailed.preview': op<RetryFailedPreview>()(
+    z.object({ maxAttempts: z.number().int().min(1).max(100), limit: z.number().int().min(1).max(1_000_000).optional() }).strict(),
+    false,
+    'What retry-failed would change: count and sample ids by its own condition',
+  ),
+  'maintenance.resetStuck.preview': op<ResetStuckPreview>()(
+    z.object({ olderThanSeconds: z.number().int().min(0).max(366 * 86_400), limit: z.number().int().min(1).max(1_000_000).optional() }).strict(),
+    false,
+    'What reset-stuck would change: count and sample ids by its own condition',
   ),
   'maintenance.resetStuck': op<{ reset: number }>()(
     z.object({ olderThanSeconds: z.number().int().min(0).max(366 * 86_400), reason }).strict(),

@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'UNREACHABLE',
   'NO_DATABASE',
   'NO_TABLE',
+  /** BOOKING_PLAN exists but lacks the pool's columns: run the migrations. */
+  'NO_POOL_COLUMNS',
   'NO_PRIVILEGE',
   'TIMEOUT',
   'CONFLICT',

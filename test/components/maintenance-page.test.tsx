@@ -145,37 +145,40 @@ describe('Maintenance page', () => {
     expect(within(summary).getByText(/Pooled but booking finished: \d+ rows/)).toBeTruthy();
   });
 
-  it('retries failed entries under the chosen max attempts, previewing the count from the pool stats', async () => {
+  it('retries failed entries under the chosen max attempts, previewing the count and ids by the retry\'s own condition', async () => {
     const fake = createInMemoryApi();
     const stats = computeStats(fake.model, 3600, 4);
-    const retriable = stats.byStatus.failed - stats.failedAtMaxAttempts;
-    expect(retriable).toBeGreaterThan(0);
+    const retriable = fake.model.entries.filter((e) => e.status === 'failed' && e.attempts < 4).map((e) => e.bookingId).sort((a, b) => a - b);
+    expect(retriable.length).toBeGreaterThan(0);
+    // The preview's condition is the complement of the stats' failed-at-max among failed entries.
+    expect(retriable.length).toBe(stats.byStatus.failed - stats.failedAtMaxAttempts);
     const user = renderPage(fake);
     await waitForRules();
 
     const input = screen.getByLabelText('Max attempts');
     await user.clear(input);
     await user.type(input, '4');
-    await waitFor(() => expect(screen.getByTestId('retry-preview').textContent).toContain(`at or over 4 attempts: ${stats.failedAtMaxAttempts}`));
-    expect(screen.getByTestId('retry-preview').textContent).toContain(`Failed now: ${stats.byStatus.failed}`);
-    expect(screen.getByTestId('retry-preview').textContent).toContain(`would go back to waiting: ${retriable}`);
-    expect(fake.callsOf('pool.stats')).toContainEqual({ maxAttempts: 4 });
+    await waitFor(() => expect(screen.getByTestId('retry-preview').textContent).toContain(`stay failed at or over 4 attempts: ${stats.failedAtMaxAttempts}`));
+    expect(screen.getByTestId('retry-preview').textContent).toContain(`Would go back to waiting (fewer than 4 attempts): ${retriable.length}`);
+    expect(within(screen.getByTestId('retry-preview')).getByTestId('sample-ids').textContent).toContain(retriable.slice(0, 20).join(', '));
+    expect(fake.callsOf('maintenance.retryFailed.preview')).toContainEqual({ maxAttempts: 4 });
+    expect(fake.callsOf('pool.stats')).toEqual([]);
 
-    await user.click(screen.getByRole('button', { name: `Retry ${retriable} entries` }));
+    await user.click(screen.getByRole('button', { name: `Retry ${retriable.length} entries` }));
     const dialog = screen.getByRole('dialog', { name: 'Retry failed entries' });
     expect(within(dialog).getByText(DATABASE)).toBeTruthy();
-    expect(within(dialog).getByText(String(retriable), { selector: 'strong' })).toBeTruthy();
+    expect(within(dialog).getByText(String(retriable.length), { selector: 'strong' })).toBeTruthy();
     await user.type(within(dialog).getByLabelText(/Reason/), 'interpreter service back');
     await user.click(within(dialog).getByRole('button', { name: 'Retry' }));
 
     const result = await screen.findByRole('status', { name: 'Retry result' });
-    expect(result.textContent).toContain(`${retriable} failed entries sent back to waiting`);
+    expect(result.textContent).toContain(`${retriable.length} failed entries sent back to waiting`);
     expect(fake.callsOf('maintenance.retryFailed')).toEqual([{ maxAttempts: 4, reason: 'interpreter service back' }]);
     // Counted again after the retry.
-    await waitFor(() => expect(screen.getByTestId('retry-preview').textContent).toContain('would go back to waiting: 0'));
+    await waitFor(() => expect(screen.getByTestId('retry-preview').textContent).toContain('Would go back to waiting (fewer than 4 attempts): 0'));
   });
 
-  it('resets stuck processing older than the chosen minutes, previewing the expired-lease count', async () => {
+  it('resets stuck processing older than the chosen minutes, previewing the expired leases by the reset\'s own condition', async () => {
     const fake = createInMemoryApi();
     const stuck = computeStats(fake.model, 90 * 60, 3).expiredLeases;
     expect(stuck).toBeGreaterThan(0);
@@ -185,8 +188,11 @@ describe('Maintenance page', () => {
     const input = screen.getByLabelText('Lease older than (minutes)');
     await user.clear(input);
     await user.type(input, '90');
-    await waitFor(() => expect(screen.getByTestId('reset-preview').textContent).toContain(`lease older than 90 min (or none): ${stuck}`));
-    expect(fake.callsOf('pool.stats')).toContainEqual({ leaseSeconds: 5400 });
+    await waitFor(() => expect(screen.getByTestId('reset-preview').textContent).toContain(`Expired leases now: ${stuck}`));
+    // The condition in words: an entry with no claim time is not said to hold an old lease.
+    expect(screen.getByTestId('reset-preview').textContent).toContain('processing entries claimed more than 5400 s ago, or with no claim time');
+    expect(screen.getByTestId('reset-preview').textContent).toMatch(/Stuck processing, meeting ahead.*counts fewer/);
+    expect(fake.callsOf('maintenance.resetStuck.preview')).toContainEqual({ olderThanSeconds: 5400 });
 
     await user.click(screen.getByRole('button', { name: `Reset ${stuck} entries` }));
     const dialog = screen.getByRole('dialog', { name: 'Reset stuck processing' });
@@ -200,6 +206,36 @@ describe('Maintenance page', () => {
     const result = await screen.findByRole('status', { name: 'Reset result' });
     expect(result.textContent).toContain(`${stuck} stuck entries released back to waiting`);
     expect(fake.callsOf('maintenance.resetStuck')).toEqual([{ olderThanSeconds: 5400, reason: 'workers restarted' }]);
+  });
+
+  it('shows the health model with the same expired-lease count as the Reset card, and re-reads it after a write', async () => {
+    const fake = createInMemoryApi();
+    const stuck = computeStats(fake.model, 3600, 3).expiredLeases;
+    expect(stuck).toBeGreaterThan(0);
+    renderPage(fake);
+    await waitForRules();
+    const banner = await screen.findByTestId('health-banner');
+    const finding = banner.querySelector('[data-code="expired-leases"]');
+    expect(finding?.textContent).toContain(String(stuck));
+    await waitFor(() => expect(screen.getByTestId('reset-preview').textContent).toContain(`Expired leases now: ${stuck}`));
+  });
+
+  it('before the migrations, judges stuck entries by entry time and says so', async () => {
+    const fake = createInMemoryApi({ preMigration: true });
+    const stuck = computeStats(fake.model, 3600, 3).expiredLeases;
+    renderPage(fake);
+    await waitForRules();
+    await waitFor(() => expect(screen.getByTestId('reset-preview').textContent).toContain(`Expired leases now: ${stuck}`));
+    expect(screen.getByTestId('reset-preview').textContent).toContain('judged by entry time');
+  });
+
+  it('before the migrations, the integrity report says how stuck entries were judged', async () => {
+    const fake = createInMemoryApi({ preMigration: true });
+    const user = renderPage(fake);
+    await waitForRules();
+    await user.click(screen.getByRole('button', { name: 'Check integrity' }));
+    const note = await screen.findByTestId('integrity-unavailable');
+    expect(note.textContent).toMatch(/judged by entry time; run `pool-console migrate up`/);
   });
 
   it('says what a bad number means and does not offer the action', async () => {

@@ -36,6 +36,22 @@ describe('Migrations page: status, preview, run', () => {
     expect(screen.getByText('POOL_CLAIMED_AT')).toBeTruthy();
   });
 
+  it('with the pool columns present but the lease columns pending, counts by status and names only the missing columns', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 2 });
+    renderPage(fake);
+    await waitForStatus();
+    expect(screen.getByRole('generic', { name: 'Entries by status' })).toBeTruthy();
+    expect(screen.queryByText(/pool columns are missing/)).toBeNull();
+    expect(screen.queryByText(/^Not counted/)).toBeNull();
+  });
+
+  it('without the pool columns, says which ones are missing instead of counting', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 3 });
+    renderPage(fake);
+    await waitForStatus();
+    expect(screen.getByText(/^Not counted: BOOKING_PLAN lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME/)).toBeTruthy();
+  });
+
   it('shows the SQL before running up, confirms with the database and count, streams progress, then refreshes', async () => {
     const fake = createInMemoryApi({ pendingMigrations: 2 });
     const user = renderPage(fake);

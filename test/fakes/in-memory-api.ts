@@ -20,7 +20,7 @@ import { plural } from '../../src/shared/plural.js';
 import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
 import type { ProfileSummary, SavedProfile } from '../../src/shared/profile.js';
 import type { AuditEntry } from '../../src/shared/results/audit.js';
-import type { IndexHealth } from '../../src/shared/results/health.js';
+import type { HealthReason, IndexHealth } from '../../src/shared/results/health.js';
 import type { LatencySummary } from '../../src/shared/results/latency.js';
 import { CLEANUP_RULE_IDS, type CleanupRuleId, type LegacyImportLine, type RuleFinding } from '../../src/shared/results/maintenance.js';
 import { ENTRY_COUNT_BOUND, type PoolStats } from '../../src/shared/results/pool.js';
@@ -37,6 +37,10 @@ import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOT_CONNECTED = 'No database is connected: choose a profile on the Connection page, or open the sandbox.';
+const NO_POOL_COLUMNS_MESSAGE =
+  "BOOKING_PLAN in database 'booking_staging' lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME, POOL_DEADLINE_TIME, POOL_PROCESSING_ATTEMPTS. Run `pool-console migrate up` (or Migrations → Up) to add them; nothing about the pool can be read until then.";
+/** Pool reads: on a schema without the pool columns they fail NO_POOL_COLUMNS, as the real back's do. */
+const POOL_READS = new Set<OperationName>(['pool.stats', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview']);
 /** Operations that work without a database. */
 const NO_DATABASE_NEEDED = new Set<OperationName>(['app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
 /** Long operations emit a first progress event before a held call waits (see hold()). */
@@ -64,6 +68,13 @@ export interface FakeModel {
    * operations of the console: a test moves those totals itself.
    */
   eventTotals: Record<PoolEvent, number> | null;
+  /**
+   * A host schema before migration 0003 (no mode, lease or error columns): stats name the figures
+   * they cannot give, and expired leases are judged by entry time, as the real back does.
+   */
+  preMigration: boolean;
+  /** BOOKING_PLAN has no pool columns at all: pool reads fail NO_POOL_COLUMNS and status is down. */
+  noPoolColumns: boolean;
   audit: AuditEntry[];
   migrations: FakeMigration[];
   lockHolder: LockHolder | null;
@@ -83,6 +94,10 @@ export interface InMemoryApiOptions {
   liveTimer?: boolean;
   /** Default true; false: the schema has no event counters, so the stats' eventTotals are null. */
   eventCounts?: boolean;
+  /** A host schema before our migrations: no mode, lease or error columns (see FakeModel.preMigration). */
+  preMigration?: boolean;
+  /** A host schema without the pool columns (see FakeModel.noPoolColumns). */
+  noPoolColumns?: boolean;
   now?: () => Date;
   /** Where entries.list stops counting (default: the back's ENTRY_COUNT_BOUND), so a test can reach "at least". */
   entryCountBound?: number;
@@ -103,6 +118,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
   const emitSample = (sample: StatsSample) => listeners['stats.live'].forEach((listener) => listener(structuredClone(sample)));
   const sample = (): StatsSample => {
     const state = model.connection;
+    if (state.status === 'connected' && model.noPoolColumns) return { kind: 'error', at: now(), error: { code: 'NO_POOL_COLUMNS', message: NO_POOL_COLUMNS_MESSAGE }, connection: state.status };
     if (state.status === 'connected') return { kind: 'ok', at: now(), durationMs: 4, stats: computeStats(model, 3600, 3), latency: structuredClone(model.latency), backoff: null };
     return { kind: 'error', at: now(), error: { code: 'UNREACHABLE', message: state.message ?? NOT_CONNECTED }, connection: state.status };
   };
@@ -268,7 +284,11 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     },
     'maintenance.validate': async () => {
       const rules = runCleanup(copyOfPool(), now(), undefined, 3600);
-      return { passed: rules.every((rule) => rule.count === 0), rules, checkedAt: now() };
+      const report = { passed: rules.every((rule) => rule.count === 0), rules, checkedAt: now() };
+      // As the real back: before migration 0003 the leases are judged by entry time, and the report says so.
+      return model.preMigration
+        ? { ...report, unavailable: [{ figure: 'leases', reason: 'no lease columns (migration 0003-pool-lease-columns pending): stuck entries are judged by entry time; run `pool-console migrate up`' }] }
+        : report;
     },
     'maintenance.retryFailed': async ({ maxAttempts, limit, reason }) => {
       emitProgress({ operation: 'retry', message: 'Retrying failed entries…' });
@@ -280,10 +300,25 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       record('pool.retry-failed', { maxAttempts, limit: limit ?? null }, chosen.length, reason);
       return { retried: chosen.length };
     },
+    'maintenance.retryFailed.preview': async ({ maxAttempts, limit }) => {
+      const matching = model.entries.filter((e) => e.status === 'failed' && e.attempts < maxAttempts).map((e) => e.bookingId).sort((a, b) => a - b);
+      const atMaxAttempts = model.entries.filter((e) => e.status === 'failed' && e.attempts >= maxAttempts).length;
+      return { measuredAt: now(), maxAttempts, count: matching.length, willChange: Math.min(matching.length, limit ?? Infinity), sampleIds: matching.slice(0, 20), atMaxAttempts };
+    },
+    'maintenance.resetStuck.preview': async ({ olderThanSeconds, limit }) => {
+      const matching = model.entries.filter((e) => isStuck(e, now(), olderThanSeconds, model.preMigration)).map((e) => e.bookingId).sort((a, b) => a - b);
+      return {
+        measuredAt: now(), olderThanSeconds, leaseBasis: model.preMigration ? 'entry-time' : 'claim-time',
+        condition: model.preMigration
+          ? `processing entries that entered the pool more than ${olderThanSeconds} s ago (judged by entry time: the lease column POOL_CLAIMED_AT arrives with the migrations)`
+          : `processing entries claimed more than ${olderThanSeconds} s ago, or with no claim time`,
+        count: matching.length, willChange: Math.min(matching.length, limit ?? Infinity), sampleIds: matching.slice(0, 20),
+      };
+    },
     'maintenance.resetStuck': async ({ olderThanSeconds, reason }) => {
       emitProgress({ operation: 'reset', message: 'Resetting stuck leases…' });
       await checkpoint('maintenance.resetStuck');
-      const chosen = model.entries.filter((e) => isStuck(e, now(), olderThanSeconds));
+      const chosen = model.entries.filter((e) => isStuck(e, now(), olderThanSeconds, model.preMigration));
       chosen.forEach((e) => Object.assign(e, { status: 'waiting', claimedBy: null, claimedAt: null }));
       countEvent('reset', chosen.length);
       emitProgress({ operation: 'reset', message: `${chosen.length} leases reset`, done: chosen.length });
@@ -305,7 +340,11 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
           unexpectedColumns: [],
           unexpectedIndexes: [],
         },
-        countsByStatus: missing('0002-pool-columns') || missing('0003-pool-lease-columns') ? null : computeStats(model, 3600, 3).byStatus,
+        // Counted whenever the four pool columns exist, as the real back does; the note names what is missing.
+        countsByStatus: missing('0002-pool-columns') || model.noPoolColumns ? null : computeStats(model, 3600, 3).byStatus,
+        countsNote: missing('0002-pool-columns') || model.noPoolColumns
+          ? 'Not counted: BOOKING_PLAN lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME, POOL_DEADLINE_TIME, POOL_PROCESSING_ATTEMPTS. Run the pending migrations first.'
+          : null,
       };
     },
     'migrations.plan': async ({ direction, to }) => selectMigrations(model, direction, to).map((m) => planOf(m, direction)),
@@ -351,13 +390,21 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
         .slice(0, limit),
 
     'system.status': async () => {
+      const pending = model.migrations.filter((m) => !m.appliedAt).map((m) => m.name);
+      if (model.noPoolColumns) {
+        const findings: HealthReason[] = [
+          { code: 'no-pool-columns', severity: 'down', message: NO_POOL_COLUMNS_MESSAGE },
+          ...(pending.length ? [{ code: 'migrations-pending' as const, severity: 'degraded' as const, message: 'migrations are pending', count: pending.length, items: pending }] : []),
+        ];
+        return { state: 'down', reasons: findings.map((f) => f.message), findings, checkedAt: now() };
+      }
       const stats = computeStats(model, 3600, 3);
-      const reasons = [
-        ...(stats.overdue ? [`${plural(stats.overdue, 'entry is', 'entries are')} past their deadline`] : []),
-        ...(stats.expiredLeases ? [`${plural(stats.expiredLeases, 'processing entry has', 'processing entries have')} an expired lease`] : []),
-        ...(model.migrations.some((m) => !m.appliedAt) ? ['migrations are pending'] : []),
+      const findings: HealthReason[] = [
+        ...(pending.length ? [{ code: 'migrations-pending' as const, severity: 'degraded' as const, message: 'migrations are pending', count: pending.length, items: pending }] : []),
+        ...(stats.expiredLeases ? [{ code: 'expired-leases' as const, severity: 'degraded' as const, message: `${plural(stats.expiredLeases, 'processing entry has', 'processing entries have')} an expired lease`, count: stats.expiredLeases }] : []),
+        ...(stats.overdue ? [{ code: 'deadline-risk' as const, severity: 'degraded' as const, message: `${plural(stats.overdue, 'entry is', 'entries are')} past their deadline`, count: stats.overdue }] : []),
       ];
-      return { state: reasons.length ? 'degraded' : 'healthy', reasons, checkedAt: now(), stats };
+      return { state: findings.length ? 'degraded' : 'healthy', reasons: findings.map((f) => f.message), findings, checkedAt: now(), stats };
     },
     'system.validate': async () => [
       { check: 'reachable', ok: true, detail: `${model.connection.host} answers (${SERVER.serverVersion})` },
@@ -390,6 +437,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
         throw new PoolError('NO_PRIVILEGE', `Profile '${state.profileName}' is read-only: '${name}' would change the database. Use a profile without the read-only flag.`);
       }
     }
+    if (model.noPoolColumns && POOL_READS.has(name)) throw new PoolError('NO_POOL_COLUMNS', NO_POOL_COLUMNS_MESSAGE, { missingColumns: ['POOL_STATUS', 'POOL_ENTRY_TIME', 'POOL_DEADLINE_TIME', 'POOL_PROCESSING_ATTEMPTS'] });
     if (!LONG.has(name)) await checkpoint(name);
     const handler = handlers[name] as (input: unknown) => Promise<ResultOf<N>>;
     try {
@@ -484,7 +532,7 @@ const RULE_TEXT: Record<CleanupRuleId, [string, string, string]> = {
   'booking-finished': ['Pooled but booking finished', 'Pooled entries whose booking is approved, cancelled or complete.', 'Takes the entry out of the pool.'],
   'interpreter-assigned': ['Pooled but interpreter assigned', 'Pooled entries of waiting bookings that already have an interpreter.', 'Takes the entry out of the pool.'],
   'meeting-started': ['Meeting already started', 'Waiting, ready or stuck entries whose meeting has started.', "Marks the entry failed with 'meeting started before assignment'."],
-  'stuck-processing': ['Stuck processing', 'Processing entries with a lease older than the lease timeout.', 'Puts the entry back to waiting and clears the lease.'],
+  'stuck-processing': ['Stuck processing, meeting ahead', 'Expired leases of open bookings whose meeting has not started; reset-stuck counts every expired lease.', 'Puts the entry back to waiting and clears the lease.'],
   'missing-entry-or-deadline': ['Missing entry or deadline time', 'Pooled entries with no entry time or no deadline.', 'Sets the missing time.'],
   'deadline-after-start': ['Deadline after meeting start', 'Pooled entries whose deadline is later than their meeting start.', 'Recomputes the deadline.'],
   'attempts-out-of-range': ['Attempts out of range', 'Pooled entries whose attempts are negative or above 100.', 'Clamps the attempts.'],
@@ -541,7 +589,9 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     profiles: options.noProfiles ? [] : structuredClone(PROFILES), unreachableHosts: new Set(['db-old.example.internal']),
     connection: { ...DISCONNECTED }, bookings, entries, leftovers: [100_205, 100_206], audit,
     // A pool that has been running for a while: totals since the counters' table was created.
-    eventTotals: options.eventCounts === false ? null : { entered: 12_480, claimed: 11_905, completed: 10_870, failed: 912, retried: 240, removed: 130, reset: 64 },
+    preMigration: options.preMigration ?? false,
+    noPoolColumns: options.noPoolColumns ?? false,
+    eventTotals: options.eventCounts === false || options.preMigration ? null : { entered: 12_480, claimed: 11_905, completed: 10_870, failed: 912, retried: 240, removed: 130, reset: 64 },
     migrations: MIGRATIONS.map(([name, description], i) => ({ name, description, appliedAt: i < 4 - pending ? new Date(t - (40 - i) * DAY) : null })),
     lockHolder: null,
     latency: ['pool.stats', 'pool.entries', 'pool.claim', 'pool.ready'].map((name, i) => ({ name, count: 120, p50: 1.2 + i, p95: 3.5 + i, p99: 6 + i, last: [1.1 + i, 1.4 + i, 1.3 + i] })),
@@ -566,8 +616,10 @@ function isOverdue(e: PoolEntry, now: Date): boolean {
   return e.status !== 'processing' && e.deadlineTime !== null && e.deadlineTime < now;
 }
 
-function isStuck(e: PoolEntry, now: Date, leaseSeconds: number): boolean {
-  return e.status === 'processing' && (!e.claimedAt || e.claimedAt.getTime() < now.getTime() - leaseSeconds * 1000);
+/** The expired-lease condition; `byEntryTime` on a schema without the lease column, as the real back judges it. */
+function isStuck(e: PoolEntry, now: Date, leaseSeconds: number, byEntryTime = false): boolean {
+  const time = byEntryTime ? e.entryTime : e.claimedAt;
+  return e.status === 'processing' && (!time || time.getTime() < now.getTime() - leaseSeconds * 1000);
 }
 
 export function computeStats(model: FakeModel, leaseSeconds: number, maxAttempts: number): PoolStats {
@@ -583,12 +635,20 @@ export function computeStats(model: FakeModel, leaseSeconds: number, maxAttempts
     byStatus: Object.fromEntries(POOL_STATUSES.map((status) => [status, count((e) => e.status === status)])) as PoolStats['byStatus'],
     eligibleNow: count((e) => e.status === 'ready' || (e.status === 'waiting' && !!e.deadlineTime && e.deadlineTime <= now)),
     overdue: count((e) => isOverdue(e, now)),
-    expiredLeases: count((e) => isStuck(e, now, leaseSeconds)),
+    expiredLeases: count((e) => isStuck(e, now, leaseSeconds, model.preMigration)),
+    leaseBasis: model.preMigration ? 'entry-time' : 'claim-time',
     failedAtMaxAttempts: count((e) => e.status === 'failed' && e.attempts >= maxAttempts),
     oldestEntryAgeSeconds: Number.isFinite(oldest) ? Math.round((t - oldest) / 1000) : null,
     byMode: { ...byMode, none: count((e) => e.mode === null) },
     deadlineWithin: { hour1: within(1), hours6: within(6), hours24: within(24) },
     eventTotals: model.eventTotals && { ...model.eventTotals },
+    unavailable: model.preMigration
+      ? [
+          { figure: 'byMode', reason: 'no POOL_MODE column (migration 0003-pool-lease-columns pending); run `pool-console migrate up`' },
+          { figure: 'leases', reason: 'no lease columns (migration 0003-pool-lease-columns pending): expired leases are judged by entry time; run `pool-console migrate up`' },
+          { figure: 'eventTotals', reason: 'no POOL_EVENT_COUNTS table (migration 0005-pool-event-counts pending); run `pool-console migrate up`' },
+        ]
+      : [],
   };
 }
 

@@ -194,12 +194,13 @@ describe('pool-console pool commands', { timeout: 90_000 }, () => {
       cli(['status', '--json'], { url: `mysql://root@127.0.0.1:${free}/nowhere` }),
       cli(['indexes', '--json']),
     ]);
-    const state = json<{ state: string; reasons: string[] }>(status);
+    const state = json<{ state: string; reasons: string[]; findings: { code: string; count?: number }[] }>(status);
     expect(status.code).toBe({ healthy: 0, degraded: 1, down: 2 }[state.state]);
     expect(state.state).not.toBe('down');
     // the earlier tests left expired and failed-for-good entries: the status must say so
     expect(state.state).toBe('degraded');
-    expect(state.reasons.join('\n')).toMatch(/failed 3 or more times/);
+    expect(state.findings).toContainEqual(expect.objectContaining({ code: 'failed-at-max' }));
+    expect(state.reasons.join('\n')).toMatch(/reached 3 attempts/);
 
     expect(down.code).toBe(2);
     expect(json(down)).toMatchObject({ state: 'down' });

@@ -76,6 +76,14 @@ describe('serve mode: the contract over the socket', () => {
       }],
       ['maintenance.cleanup.preview', {}, (preview: { dryRun: boolean }) => expect(preview.dryRun).toBe(true)],
       ['maintenance.validate', {}, (report: object) => expect(report).toBeTypeOf('object')],
+      ['maintenance.retryFailed.preview', { maxAttempts: 3 }, (preview: { count: number; atMaxAttempts: number }) => {
+        // the retry's own condition and the rest of the failed entries add up to the failed ones
+        expect(preview.count + preview.atMaxAttempts).toBe(10);
+      }],
+      ['maintenance.resetStuck.preview', { olderThanSeconds: 3600 }, (preview: { leaseBasis: string; count: number; sampleIds: number[] }) => {
+        expect(preview.leaseBasis).toBe('claim-time');
+        expect(preview.sampleIds.length).toBe(Math.min(20, preview.count));
+      }],
       ['migrations.status', {}, (status: { applied: unknown[]; pending: unknown[] }) => {
         expect(status.applied.length).toBeGreaterThan(0);
         expect(status.pending).toEqual([]);

@@ -121,6 +121,15 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
       expect(report.rules.map((rule) => rule.id)).toEqual([...CLEANUP_RULE_IDS]);
       expect(report.passed).toBe(report.rules.every((rule) => rule.count === 0));
     }),
+    readSample('maintenance.retryFailed.preview', { maxAttempts: 3 }, (preview) => {
+      expect(preview.count).toBeGreaterThanOrEqual(0);
+      expect(preview.sampleIds.length).toBe(Math.min(20, preview.count));
+      expect(preview.measuredAt).toBeInstanceOf(Date);
+    }),
+    readSample('maintenance.resetStuck.preview', { olderThanSeconds: 3600 }, (preview) => {
+      expect(preview).toMatchObject({ leaseBasis: 'claim-time', olderThanSeconds: 3600 });
+      expect(preview.sampleIds.length).toBe(Math.min(20, preview.count));
+    }),
     readSample('migrations.status', {}, (status) => {
       expect(status.applied.map((migration) => migration.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
       expect(status.pending).toEqual([]);

@@ -142,11 +142,17 @@ describe('validatePoolSystem and getSystemStatus', () => {
     await poolDirectly(drift.admin, ids.slice(1, 3), { status: 'failed', attempts: 3 });
     const status = await new PoolStartupManager(drift.db).getSystemStatus();
     expect(status.state).toBe('degraded');
-    expect(status.reasons).toEqual([
-      expect.stringMatching(/^1 processing entries hold a lease older than 3600 s/),
-      expect.stringMatching(/^2 entries failed 3 or more times/),
+    // Every reason with its stable code and the count the stats give for the same instant.
+    expect(status.findings.map(({ code, severity, count }) => ({ code, severity, count }))).toEqual([
+      { code: 'expired-leases', severity: 'degraded', count: 1 },
+      { code: 'failed-at-max', severity: 'degraded', count: 2 },
+      { code: 'deadline-risk', severity: 'degraded', count: 2 },
+      { code: 'integrity', severity: 'degraded', count: 1 },
     ]);
-    expect(status.stats).toMatchObject({ expiredLeases: 1, failedAtMaxAttempts: 2 });
+    expect(status.reasons).toEqual(status.findings.map((finding) => finding.message));
+    expect(status.reasons[0]).toMatch(/^1 expired lease: processing entries claimed more than 3600 s ago, or with no claim time/);
+    expect(status.reasons[1]).toMatch(/^2 failed entries have reached 3 attempts/);
+    expect(status.stats).toMatchObject({ expiredLeases: 1, failedAtMaxAttempts: 2, overdue: 2 });
     await drift.pool.clearPool({ confirm: drift.name });
   });
 
@@ -161,7 +167,8 @@ describe('validatePoolSystem and getSystemStatus', () => {
 
     const status = await manager.getSystemStatus();
     expect(status.state).toBe('degraded');
-    expect(status.reasons).toContainEqual(expect.stringMatching(/^schema drift: pool indexes missing: idx_pool_lease/));
+    expect(status.findings).toContainEqual(expect.objectContaining({ code: 'schema-drift', items: ['idx_pool_lease'] }));
+    expect(status.reasons).toContainEqual(expect.stringMatching(/^schema drift: .*idx_pool_lease.*pool-console migrate up/));
 
     const error = await rejection(manager.initializePoolSystem());
     expect(error.code).toBe('CONFLICT');

@@ -18,11 +18,13 @@ export const resetStuckCommand = defineCommand({
     const pool = new DatabaseBookingPool(db);
     const olderThanSeconds = args['older-than'];
     if (args['dry-run']) {
-      // the stats' expired-lease count uses the same condition as the reset
-      const stats = await pool.getPoolStats({ leaseSeconds: olderThanSeconds });
-      const wouldReset = Math.min(stats.expiredLeases, args.limit ?? stats.expiredLeases);
-      out.result({ dryRun: true, olderThanSeconds, wouldReset, processing: stats.byStatus.processing }, () =>
-        `dry run: would put ${plural(wouldReset, 'processing entry', 'processing entries')} with a lease older than ${olderThanSeconds} s (or none) back to waiting`,
+      // Counted by the reset's own condition (an expired lease), the one the stats and the banner use.
+      const preview = await pool.previewResetStuck({ olderThanSeconds, limit: args.limit });
+      out.result({ dryRun: true, ...preview, wouldReset: preview.willChange }, () =>
+        [
+          `dry run: would put ${preview.willChange} of ${preview.count} entries back to waiting: ${preview.condition}`,
+          preview.sampleIds.length ? `  first booking ids: ${preview.sampleIds.join(', ')}` : '  no entry matches',
+        ].join('\n'),
       );
       return EXIT_OK;
     }

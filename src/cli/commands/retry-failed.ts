@@ -17,12 +17,13 @@ export const retryFailedCommand = defineCommand({
     const pool = new DatabaseBookingPool(db);
     const maxAttempts = args['max-attempts'];
     if (args['dry-run']) {
-      // failed entries split into those under the limit (retried) and those at it (failedAtMaxAttempts)
-      const stats = await pool.getPoolStats({ maxAttempts });
-      const eligible = stats.byStatus.failed - stats.failedAtMaxAttempts;
-      const wouldRetry = Math.min(eligible, args.limit ?? eligible);
-      out.result({ dryRun: true, maxAttempts, wouldRetry, failed: stats.byStatus.failed, atMaxAttempts: stats.failedAtMaxAttempts }, () =>
-        `dry run: would put ${wouldRetry} failed entries (fewer than ${maxAttempts} attempts) back to waiting; ${stats.failedAtMaxAttempts} stay failed at the limit`,
+      // Counted by the retry's own condition: failed with fewer than maxAttempts attempts.
+      const preview = await pool.previewRetryFailed({ maxAttempts, limit: args.limit });
+      out.result({ dryRun: true, ...preview, wouldRetry: preview.willChange }, () =>
+        [
+          `dry run: would put ${preview.willChange} of ${preview.count} failed entries (fewer than ${maxAttempts} attempts) back to waiting; ${preview.atMaxAttempts} stay failed at the limit`,
+          preview.sampleIds.length ? `  first booking ids: ${preview.sampleIds.join(', ')}` : '  no entry matches',
+        ].join('\n'),
       );
       return EXIT_OK;
     }

@@ -12,6 +12,7 @@ function age(seconds: number | null): string {
 }
 
 export function renderStats(stats: PoolStats, lease: { leaseSeconds: number; maxAttempts: number }): string {
+  const unavailable = new Set(stats.unavailable.map((figure) => figure.figure));
   return [
     `pool at ${stats.measuredAt.toISOString()} (database clock)`,
     table([
@@ -19,12 +20,13 @@ export function renderStats(stats: PoolStats, lease: { leaseSeconds: number; max
       ...Object.entries(stats.byStatus).map(([status, n]) => [`  ${status}`, n]),
       ['eligible now', stats.eligibleNow],
       ['overdue', stats.overdue],
-      [`expired leases (> ${lease.leaseSeconds} s)`, stats.expiredLeases],
+      [`expired leases (> ${lease.leaseSeconds} s${stats.leaseBasis === 'entry-time' ? ', by entry time' : ''})`, stats.expiredLeases],
       [`failed at max attempts (${lease.maxAttempts})`, stats.failedAtMaxAttempts],
       ['oldest entry', age(stats.oldestEntryAgeSeconds)],
     ]),
-    `by mode     ${Object.entries(stats.byMode).map(([mode, n]) => `${mode} ${n}`).join('  ')}`,
+    unavailable.has('byMode') ? 'by mode     —, after migrations' : `by mode     ${Object.entries(stats.byMode).map(([mode, n]) => `${mode} ${n}`).join('  ')}`,
     `due within  1 h ${stats.deadlineWithin.hour1}  6 h ${stats.deadlineWithin.hours6}  24 h ${stats.deadlineWithin.hours24}`,
+    ...stats.unavailable.map((figure) => `unavailable: ${figure.figure}: ${figure.reason}`),
   ].join('\n');
 }
 

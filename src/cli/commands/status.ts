@@ -12,7 +12,10 @@ export const statusCommand = defineCommand({
     const manager = new PoolStartupManager(db, { leaseTimeoutSeconds: args['lease-timeout'], maxAttempts: args['max-attempts'] });
     const status = await manager.getSystemStatus();
     // down is the answer, not a failure of the command: the status itself goes out, as JSON with --json
-    out.result(status, () => [`${status.state.toUpperCase()} at ${status.checkedAt.toISOString()}`, ...status.reasons.map((reason) => `  - ${reason}`)].join('\n'));
+    // The same coded reasons the Overview banner shows.
+    out.result(status, () =>
+      [`${status.state.toUpperCase()} at ${status.checkedAt.toISOString()}`, ...status.findings.map((finding) => `  - [${finding.code}] ${finding.message}`)].join('\n'),
+    );
     return status.state === 'healthy' ? EXIT_OK : status.state === 'degraded' ? EXIT_FINDINGS : EXIT_ERROR;
   },
 });

@@ -12,7 +12,11 @@ export const validateCommand = defineCommand({
   async run(db, args, out) {
     const report = await new PoolMigrationManager(db).validatePoolDataIntegrity({ leaseTimeoutSeconds: args['lease-timeout'] });
     out.result(report, () =>
-      `${renderFindings(report.rules)}\n${report.passed ? 'passed: no rule found a problem' : 'FAILED: run `pool-console cleanup --dry-run` to see the fixes'}`,
+      [
+        renderFindings(report.rules),
+        ...(report.unavailable ?? []).map((figure) => `note: ${figure.figure}: ${figure.reason}`),
+        report.passed ? 'passed: no rule found a problem' : 'FAILED: run `pool-console cleanup --dry-run` to see the fixes',
+      ].join('\n'),
     );
     return report.passed ? EXIT_OK : EXIT_FINDINGS;
   },

@@ -90,6 +90,8 @@ export const HANDLERS: Handlers = {
   'maintenance.validate': async (_input, { session }) => session.require().manager.validatePoolDataIntegrity(),
   'maintenance.retryFailed': async ({ reason, ...options }, context) =>
     context.session.require().pool.retryFailedEntries({ ...options, audit: audit(context, reason) }),
+  'maintenance.retryFailed.preview': async (input, { session }) => session.require().pool.previewRetryFailed(input),
+  'maintenance.resetStuck.preview': async (input, { session }) => session.require().pool.previewResetStuck(input),
   'maintenance.resetStuck': async ({ reason, olderThanSeconds }, context) =>
     context.session.require().pool.resetStuckProcessing({
       olderThanSeconds,

@@ -1,6 +1,7 @@
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
-import { DEFAULT_MAX_ATTEMPTS, CLAIM_HALVES, claimLockSql, ENTRIES_BASE_WHERE, entriesPageSql, READY_HALVES, readyPageSql, STUCK_IDS_SQL } from '../pool/database-booking-pool.js';
+import { DEFAULT_MAX_ATTEMPTS, CLAIM_HALVES, claimLockSql, ENTRIES_BASE_WHERE, entriesPageSql, READY_HALVES, readyPageSql, stuckIdsSql } from '../pool/database-booking-pool.js';
+import { ALL_POOL_COLUMNS, type PoolColumns } from '../schema/pool-columns.js';
 import { BATCH_SIZE } from '../pool/batches.js';
 import { EVENT_COUNTS_TABLE } from '../pool/event-counts.js';
 import { statsSql } from '../pool/pool-stats.js';
@@ -18,24 +19,26 @@ const ACCESS_RANK: Record<string, number> = { system: 0, const: 0, eq_ref: 1, re
  * claim compares against the time its transaction read). `eventTotals` (default true): whether
  * the stats statement reads the event counters, as it does when their table exists.
  */
-export function hotQueries(options: { now: Date; leaseSeconds: number; maxAttempts?: number; pageSize?: number; eventTotals?: boolean }): HotQuery[] {
+export function hotQueries(options: { now: Date; leaseSeconds: number; maxAttempts?: number; pageSize?: number; eventTotals?: boolean; columns?: PoolColumns }): HotQuery[] {
   const eventTotals = options.eventTotals ?? true;
+  // Explained as they run on this schema: before migration 0003, without the columns it lacks.
+  const columns = options.columns ?? ALL_POOL_COLUMNS;
   const limit = options.pageSize ?? 100;
   const [readyHalf, dueHalf] = READY_HALVES;
   const [claimReady, claimDue] = CLAIM_HALVES;
   const claimSelect = (half: string) => {
-    const sql = claimLockSql(half, false);
+    const sql = claimLockSql(half, false, columns);
     return { sql, lockingClause: sql.trimEnd().endsWith(LOCKING_CLAUSE) ? LOCKING_CLAUSE : undefined };
   };
   return [
-    { name: 'ready.ready', label: "ready page: status 'ready'", sql: readyPageSql(readyHalf, false), replacements: { limit }, rowsReturned: limit, ordered: true, servedBy: ['idx_pool_claim'] },
-    { name: 'ready.due', label: "ready page: 'waiting' past deadline", sql: readyPageSql(dueHalf, false), replacements: { limit }, rowsReturned: limit, ordered: true, servedBy: ['idx_pool_claim'] },
+    { name: 'ready.ready', label: "ready page: status 'ready'", sql: readyPageSql(readyHalf, false, columns), replacements: { limit }, rowsReturned: limit, ordered: true, servedBy: ['idx_pool_claim'] },
+    { name: 'ready.due', label: "ready page: 'waiting' past deadline", sql: readyPageSql(dueHalf, false, columns), replacements: { limit }, rowsReturned: limit, ordered: true, servedBy: ['idx_pool_claim'] },
     { name: 'claim.ready', label: "claim lock: status 'ready'", ...claimSelect(claimReady), replacements: { limit, now: options.now }, rowsReturned: limit, ordered: true, servedBy: ['idx_pool_claim'] },
     { name: 'claim.due', label: "claim lock: 'waiting' past deadline", ...claimSelect(claimDue), replacements: { limit, now: options.now }, rowsReturned: limit, ordered: true, servedBy: ['idx_pool_claim'] },
     {
       name: 'stats',
       label: 'stats snapshot',
-      sql: statsSql(eventTotals),
+      sql: statsSql(eventTotals, columns),
       replacements: { leaseSeconds: options.leaseSeconds, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
       rowsReturned: 1,
       ordered: false,
@@ -43,12 +46,12 @@ export function hotQueries(options: { now: Date; leaseSeconds: number; maxAttemp
       servedBy: ['idx_pool_claim', 'idx_pool_processing', 'idx_pool_lease', 'idx_pool_mode', 'idx_pool_ready', 'idx_pool_status'],
       ...(eventTotals ? { readsWhole: [{ table: EVENT_COUNTS_TABLE, key: 'PRIMARY' }] } : {}),
     },
-    { name: 'stuck', label: 'stuck-lease scan (reset batch)', sql: STUCK_IDS_SQL, replacements: { olderThanSeconds: options.leaseSeconds, batch: BATCH_SIZE }, rowsReturned: BATCH_SIZE, ordered: false, servedBy: ['idx_pool_lease'] },
+    { name: 'stuck', label: 'stuck-lease scan (reset batch)', sql: stuckIdsSql(columns), replacements: { olderThanSeconds: options.leaseSeconds, batch: BATCH_SIZE }, rowsReturned: BATCH_SIZE, ordered: false, servedBy: ['idx_pool_lease'] },
     {
       name: 'failed',
       label: 'failed list (first page)',
       // getFailedEntries is getAllPoolEntries with this status filter; it reads one row more to know whether a next page exists.
-      sql: entriesPageSql([...ENTRIES_BASE_WHERE, 'POOL_STATUS = :status']),
+      sql: entriesPageSql([...ENTRIES_BASE_WHERE, 'POOL_STATUS = :status'], columns),
       replacements: { status: 'failed', limit: limit + 1 },
       rowsReturned: limit + 1,
       ordered: true,

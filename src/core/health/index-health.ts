@@ -1,7 +1,8 @@
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
-import { isLeadingPrefix, listColumns, listIndexes, tableExists, type IndexInfo } from '../schema/introspect.js';
+import { isLeadingPrefix, listIndexes, tableExists, type IndexInfo } from '../schema/introspect.js';
+import { poolColumns } from '../schema/pool-columns.js';
 import type { IndexSpec } from '../schema/migration-kit.js';
 import { EVENT_COUNTS_TABLE } from '../pool/event-counts.js';
 import { explainHotQuery, hotQueries } from './hot-queries.js';
@@ -126,19 +127,18 @@ export async function indexHealth(db: Database, options: IndexHealthOptions = {}
 async function explainAll(db: Database, present: IndexInfo[], specs: IndexSpec[], now: Date, options: IndexHealthOptions): Promise<HotQueryPlan[]> {
   // Explained as the stats run it: with the event counters only where their table exists (0005 applied).
   const eventTotals = await tableExists(db, EVENT_COUNTS_TABLE);
-  const queries = hotQueries({ now, leaseSeconds: options.leaseSeconds ?? 3600, maxAttempts: options.maxAttempts, eventTotals });
-  const columns = new Set((await listColumns(db, TABLE)).map((column) => column.name.toUpperCase()));
-  const missingColumns = [...new Set(MIGRATIONS.flatMap((m) => (m.expects.table === TABLE ? m.expects.columns ?? [] : [])).map((c) => c.name))].filter(
-    (name) => !columns.has(name.toUpperCase()),
-  );
+  const columns = await poolColumns(db);
+  const queries = hotQueries({ now, leaseSeconds: options.leaseSeconds ?? 3600, maxAttempts: options.maxAttempts, eventTotals, columns });
   const plans: HotQueryPlan[] = [];
   for (const query of queries) {
-    if (missingColumns.length > 0) {
+    // Claims write the lease columns: before migration 0003 they cannot run, so their plan says so.
+    const unusable = columns.missingCore.length > 0 ? columns.missingCore : query.name.startsWith('claim.') ? columns.missingLater : [];
+    if (unusable.length > 0) {
       // Explaining would only fail on the unknown columns: say what is wrong instead.
       plans.push({
         name: query.name, label: query.label, sql: query.sql, indexUsed: null, indexes: [], accessType: null, rowsExamined: null,
         rowsReturned: query.rowsReturned, filesort: false, temporary: false, verdict: 'bad', explainedWithoutLocking: false, explain: null,
-        reason: `not explained: pool columns missing (${missingColumns.join(', ')}); run \`pool-console migrate up\``,
+        reason: `not explained: pool columns missing (${unusable.join(', ')}); run \`pool-console migrate up\``,
       });
       continue;
     }

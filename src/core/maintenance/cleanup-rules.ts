@@ -1,5 +1,7 @@
+import { expiredLeaseSql, liveLeaseSql } from '../pool/conditions.js';
 import { deadlineSql, type Thresholds } from '../pool/deadline.js';
-import { LEAVE_POOL_ASSIGNMENTS } from '../pool/entry-columns.js';
+import { leavePoolAssignments } from '../pool/entry-columns.js';
+import { ALL_POOL_COLUMNS, columnOrNull, hasColumn, type PoolColumns } from '../schema/pool-columns.js';
 import type { PoolEvent } from '../pool/event-counts.js';
 import { MEETING_TYPES, type MeetingType } from '../pool/pool-types.js';
 import type { CleanupRuleId } from '../../shared/results/maintenance.js';
@@ -35,7 +37,7 @@ export const MEETING_STARTED_ERROR = 'meeting started before assignment';
 export interface CleanupRule {
   id: CleanupRuleId;
   title: string;
-  /** One line: what the rule finds. `{leaseTimeoutSeconds}` is filled in by the preview. */
+  /** One line: what the rule finds. `{leaseTimeoutSeconds}` and `{leaseCondition}` are filled in by the preview. */
   detects: string;
   /** One line: exactly what apply does to each row it finds. */
   fix: string;
@@ -49,97 +51,116 @@ export interface CleanupRule {
 
 const POOLED = 'POOL_STATUS IS NOT NULL';
 const FINISHED = "BOOKING_STATUS IN ('approve', 'cancel', 'complet')";
-const STALE_BEFORE = ':now - INTERVAL :leaseTimeoutSeconds SECOND';
-/** A processing entry whose lease is missing or older than the timeout: its worker is gone. */
-const STUCK = `(POOL_STATUS = 'processing' AND (POOL_CLAIMED_AT IS NULL OR POOL_CLAIMED_AT < ${STALE_BEFORE}))`;
-/** A processing entry under a live lease: its worker will finish it, so cleanup leaves it alone. */
-const HELD = `(POOL_STATUS = 'processing' AND POOL_CLAIMED_AT IS NOT NULL AND POOL_CLAIMED_AT >= ${STALE_BEFORE})`;
 /** The booking still belongs in the pool. */
 const STAYS = `(BOOKING_STATUS NOT IN ('approve', 'cancel', 'complet') AND INTERPRETER_EMP_CODE IS NULL)`;
-/** A pooled row that rules 1–2 do not take out of the pool (null-safe: never NULL for a pooled row). */
-const KEEPS = `(${STAYS} OR ${HELD})`;
 
 /** MEETING_TYPE_PRIORITY's urgent days per meeting type; an unknown type (the ENUM forbids it) counts as Other. */
 const URGENT_DAYS = `CASE MEETING_TYPE ${MEETING_TYPES.map((type) => `WHEN '${type}' THEN :urgent_${type}`).join(' ')} ELSE :urgent_Other END`;
-/** The entry's deadline from its meeting start, mode and meeting type; no mode → NORMAL. */
-const COMPUTED_DEADLINE = deadlineSql('TIME_START', "COALESCE(POOL_MODE, 'NORMAL')", `(${URGENT_DAYS})`);
 
 const DEADLINE_FIX_TEXT =
   'meeting start minus the meeting type\'s urgent threshold days from MEETING_TYPE_PRIORITY (one day more in BALANCE mode); ' +
   'an entry with no mode is computed as NORMAL and its mode stays unset';
 
-export const CLEANUP_RULES: readonly CleanupRule[] = [
-  {
-    id: 'booking-finished',
-    title: 'Pooled but booking finished',
-    detects: 'Pooled entries whose booking is approved, cancelled or complete (entries a worker holds under a live lease are left to it).',
-    fix: 'Takes the entry out of the pool: all pool columns back to NULL, attempts 0.',
-    condition: `${POOLED} AND ${FINISHED} AND NOT ${HELD}`,
-    assignments: LEAVE_POOL_ASSIGNMENTS,
-    event: 'removed',
-  },
-  {
-    id: 'interpreter-assigned',
-    title: 'Pooled but interpreter assigned',
-    detects: 'Pooled entries of waiting bookings that already have an interpreter (entries a worker holds under a live lease are left to it).',
-    fix: 'Takes the entry out of the pool: all pool columns back to NULL, attempts 0.',
-    condition: `${POOLED} AND INTERPRETER_EMP_CODE IS NOT NULL AND NOT ${FINISHED} AND NOT ${HELD}`,
-    assignments: LEAVE_POOL_ASSIGNMENTS,
-    event: 'removed',
-  },
-  {
-    id: 'meeting-started',
-    title: 'Meeting already started',
-    detects:
-      'Waiting, ready or stuck processing entries (lease missing or older than {leaseTimeoutSeconds} s) whose meeting has started and which still belong in the pool.',
-    fix: `Marks the entry failed with POOL_LAST_ERROR '${MEETING_STARTED_ERROR}' and clears any lease, so ops see it in the failed list rather than it silently disappearing; attempts unchanged.`,
-    condition: `${POOLED} AND ${STAYS} AND TIME_START <= :now AND (POOL_STATUS IN ('waiting', 'ready') OR ${STUCK})`,
-    assignments: `POOL_STATUS = 'failed', POOL_LAST_ERROR = :meetingStartedError, POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL`,
-  },
-  {
-    id: 'stuck-processing',
-    title: 'Stuck processing',
-    detects: 'Processing entries with no lease time or a lease older than {leaseTimeoutSeconds} s, for meetings not yet started: their worker is gone.',
-    fix: 'Puts the entry back to waiting and clears the lease (owner and claim time); attempts and last error unchanged.',
-    condition: `${STUCK} AND ${STAYS} AND TIME_START > :now`,
-    assignments: `POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL`,
-    event: 'reset',
-  },
-  {
-    id: 'missing-entry-or-deadline',
-    title: 'Missing entry or deadline time',
-    detects: 'Pooled entries with no entry time or no deadline.',
-    fix: `Sets a missing entry time to the booking's created_at (now if that is missing too) and a missing deadline to the ${DEADLINE_FIX_TEXT}; the other time is kept.`,
-    condition: `${POOLED} AND (POOL_ENTRY_TIME IS NULL OR POOL_DEADLINE_TIME IS NULL) AND ${KEEPS}`,
-    assignments: `POOL_ENTRY_TIME = COALESCE(POOL_ENTRY_TIME, created_at, :now), POOL_DEADLINE_TIME = COALESCE(POOL_DEADLINE_TIME, ${COMPUTED_DEADLINE})`,
-  },
-  {
-    id: 'deadline-after-start',
-    title: 'Deadline after meeting start',
-    detects: 'Pooled entries whose deadline is later than their meeting start.',
-    fix: `Recomputes the deadline as the ${DEADLINE_FIX_TEXT}.`,
-    condition: `${POOLED} AND POOL_DEADLINE_TIME > TIME_START AND ${KEEPS}`,
-    assignments: `POOL_DEADLINE_TIME = ${COMPUTED_DEADLINE}`,
-  },
-  {
-    id: 'attempts-out-of-range',
-    title: 'Attempts out of range',
-    detects: `Pooled entries whose processing attempts are NULL, negative or above ${MAX_ATTEMPTS}.`,
-    fix: `Sets NULL or negative attempts to 0 and clamps attempts above ${MAX_ATTEMPTS} to ${MAX_ATTEMPTS}; status unchanged.`,
-    condition: `${POOLED} AND (POOL_PROCESSING_ATTEMPTS IS NULL OR POOL_PROCESSING_ATTEMPTS < 0 OR POOL_PROCESSING_ATTEMPTS > ${MAX_ATTEMPTS}) AND ${KEEPS}`,
-    assignments: `POOL_PROCESSING_ATTEMPTS = IF(POOL_PROCESSING_ATTEMPTS > ${MAX_ATTEMPTS}, ${MAX_ATTEMPTS}, 0)`,
-  },
-  {
-    id: 'null-status-leftovers',
-    title: 'NULL status with leftover pool fields',
-    detects: 'Bookings not in the pool (NULL status) that still carry an entry time, deadline, mode, lease, last error or non-zero attempts.',
-    fix: 'Clears the leftovers: all pool columns back to NULL, attempts 0.',
-    // NULL attempts on a booking outside the pool is the NULL-able host schema's normal state, not a leftover.
-    condition: `POOL_STATUS IS NULL AND (POOL_ENTRY_TIME IS NOT NULL OR POOL_DEADLINE_TIME IS NOT NULL OR POOL_MODE IS NOT NULL
-      OR POOL_CLAIMED_BY IS NOT NULL OR POOL_CLAIMED_AT IS NOT NULL OR POOL_LAST_ERROR IS NOT NULL OR POOL_PROCESSING_ATTEMPTS <> 0)`,
-    assignments: LEAVE_POOL_ASSIGNMENTS,
-  },
-];
+/**
+ * The rules for the columns the schema has. A column the schema lacks (before migration 0003) is
+ * NULL on every row, and is read so; the lease conditions come from conditions.ts, so "stuck" is
+ * the same expired lease the stats and reset-stuck count (by entry time without a lease column).
+ */
+export function cleanupRules(columns: PoolColumns = ALL_POOL_COLUMNS): readonly CleanupRule[] {
+  const c = (name: Parameters<typeof columnOrNull>[1]) => columnOrNull(columns, name);
+  const lease = { now: ':now', seconds: ':leaseTimeoutSeconds' };
+  /** A processing entry whose lease is missing or older than the timeout: its worker is gone. */
+  const STUCK = expiredLeaseSql(columns, lease);
+  /** A processing entry under a live lease: its worker will finish it, so cleanup leaves it alone. */
+  const HELD = liveLeaseSql(columns, lease);
+  /** A pooled row that rules 1–2 do not take out of the pool (null-safe: never NULL for a pooled row). */
+  const KEEPS = `(${STAYS} OR ${HELD})`;
+  /** The entry's deadline from its meeting start, mode and meeting type; no mode → NORMAL. */
+  const COMPUTED_DEADLINE = deadlineSql('TIME_START', `COALESCE(${c('POOL_MODE')}, 'NORMAL')`, `(${URGENT_DAYS})`);
+  const LEAVE = leavePoolAssignments(columns);
+  const releaseLease = hasColumn(columns, 'POOL_CLAIMED_BY') ? ', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL' : '';
+  const leftovers = [c('POOL_MODE'), c('POOL_CLAIMED_BY'), c('POOL_CLAIMED_AT'), c('POOL_LAST_ERROR')]
+    .filter((column) => column !== 'NULL')
+    .map((column) => ` OR ${column} IS NOT NULL`)
+    .join('');
+
+  return [
+    {
+      id: 'booking-finished',
+      title: 'Pooled but booking finished',
+      detects: 'Pooled entries whose booking is approved, cancelled or complete (entries a worker holds under a live lease are left to it).',
+      fix: 'Takes the entry out of the pool: all pool columns back to NULL, attempts 0.',
+      condition: `${POOLED} AND ${FINISHED} AND NOT ${HELD}`,
+      assignments: LEAVE,
+      event: 'removed',
+    },
+    {
+      id: 'interpreter-assigned',
+      title: 'Pooled but interpreter assigned',
+      detects: 'Pooled entries of waiting bookings that already have an interpreter (entries a worker holds under a live lease are left to it).',
+      fix: 'Takes the entry out of the pool: all pool columns back to NULL, attempts 0.',
+      condition: `${POOLED} AND INTERPRETER_EMP_CODE IS NOT NULL AND NOT ${FINISHED} AND NOT ${HELD}`,
+      assignments: LEAVE,
+      event: 'removed',
+    },
+    {
+      id: 'meeting-started',
+      title: 'Meeting already started',
+      detects:
+        'Waiting, ready or stuck processing entries ({leaseCondition}) whose meeting has started and which still belong in the pool.',
+      fix: `Marks the entry failed with POOL_LAST_ERROR '${MEETING_STARTED_ERROR}' and clears any lease, so ops see it in the failed list rather than it silently disappearing; attempts unchanged.`,
+      condition: `${POOLED} AND ${STAYS} AND TIME_START <= :now AND (POOL_STATUS IN ('waiting', 'ready') OR ${STUCK})`,
+      assignments: `POOL_STATUS = 'failed'${hasColumn(columns, 'POOL_LAST_ERROR') ? ', POOL_LAST_ERROR = :meetingStartedError' : ''}${releaseLease}`,
+    },
+    {
+      id: 'stuck-processing',
+      // Not the same count as reset-stuck's: started meetings and finished bookings are left to the rules above.
+      title: 'Stuck processing, meeting ahead',
+      detects:
+        'Expired leases ({leaseCondition}) of open bookings whose meeting has not started: their worker is gone. Reset-stuck counts every expired lease; started meetings and finished bookings are handled by the rules above.',
+      fix: 'Puts the entry back to waiting and clears the lease (owner and claim time); attempts and last error unchanged.',
+      condition: `${STUCK} AND ${STAYS} AND TIME_START > :now`,
+      assignments: `POOL_STATUS = 'waiting'${releaseLease}`,
+      event: 'reset',
+    },
+    {
+      id: 'missing-entry-or-deadline',
+      title: 'Missing entry or deadline time',
+      detects: 'Pooled entries with no entry time or no deadline.',
+      fix: `Sets a missing entry time to the booking's created_at (now if that is missing too) and a missing deadline to the ${DEADLINE_FIX_TEXT}; the other time is kept.`,
+      condition: `${POOLED} AND (POOL_ENTRY_TIME IS NULL OR POOL_DEADLINE_TIME IS NULL) AND ${KEEPS}`,
+      assignments: `POOL_ENTRY_TIME = COALESCE(POOL_ENTRY_TIME, created_at, :now), POOL_DEADLINE_TIME = COALESCE(POOL_DEADLINE_TIME, ${COMPUTED_DEADLINE})`,
+    },
+    {
+      id: 'deadline-after-start',
+      title: 'Deadline after meeting start',
+      detects: 'Pooled entries whose deadline is later than their meeting start.',
+      fix: `Recomputes the deadline as the ${DEADLINE_FIX_TEXT}.`,
+      condition: `${POOLED} AND POOL_DEADLINE_TIME > TIME_START AND ${KEEPS}`,
+      assignments: `POOL_DEADLINE_TIME = ${COMPUTED_DEADLINE}`,
+    },
+    {
+      id: 'attempts-out-of-range',
+      title: 'Attempts out of range',
+      detects: `Pooled entries whose processing attempts are NULL, negative or above ${MAX_ATTEMPTS}.`,
+      fix: `Sets NULL or negative attempts to 0 and clamps attempts above ${MAX_ATTEMPTS} to ${MAX_ATTEMPTS}; status unchanged.`,
+      condition: `${POOLED} AND (POOL_PROCESSING_ATTEMPTS IS NULL OR POOL_PROCESSING_ATTEMPTS < 0 OR POOL_PROCESSING_ATTEMPTS > ${MAX_ATTEMPTS}) AND ${KEEPS}`,
+      assignments: `POOL_PROCESSING_ATTEMPTS = IF(POOL_PROCESSING_ATTEMPTS > ${MAX_ATTEMPTS}, ${MAX_ATTEMPTS}, 0)`,
+    },
+    {
+      id: 'null-status-leftovers',
+      title: 'NULL status with leftover pool fields',
+      detects: 'Bookings not in the pool (NULL status) that still carry an entry time, deadline, mode, lease, last error or non-zero attempts.',
+      fix: 'Clears the leftovers: all pool columns back to NULL, attempts 0.',
+      // NULL attempts on a booking outside the pool is the NULL-able host schema's normal state, not a leftover.
+      condition: `POOL_STATUS IS NULL AND (POOL_ENTRY_TIME IS NOT NULL OR POOL_DEADLINE_TIME IS NOT NULL${leftovers} OR POOL_PROCESSING_ATTEMPTS <> 0)`,
+      assignments: LEAVE,
+    },
+  ];
+}
+
+/** The rules on a fully migrated schema: their ids, titles and texts (previews build them per schema). */
+export const CLEANUP_RULES: readonly CleanupRule[] = cleanupRules();
 
 /** Replacements for `:urgent_<MeetingType>`; negative thresholds are clamped so a deadline is never after the start. */
 export function urgentDaysReplacements(thresholds: Record<MeetingType, Thresholds>): Record<string, number> {

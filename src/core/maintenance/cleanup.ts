@@ -5,9 +5,11 @@ import type { Database } from '../db/database.js';
 import { updateInBatches } from '../pool/batches.js';
 import { countEvent } from '../pool/event-counts.js';
 import { loadThresholds } from '../pool/deadline.js';
+import { describeExpiredLease, leaseBasis } from '../pool/conditions.js';
+import { requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
 import {
   CLEANUP_RULE_IDS,
-  CLEANUP_RULES,
+  cleanupRules,
   DEFAULT_LEASE_TIMEOUT_SECONDS,
   MEETING_STARTED_ERROR,
   urgentDaysReplacements,
@@ -45,7 +47,8 @@ export interface ApplyCleanupOptions extends CleanupOptions {
   progress?: { affectedRows: number };
 }
 
-function parseOptions(options: CleanupOptions): { rules: CleanupRule[]; leaseTimeoutSeconds: number } {
+/** The rules for the schema at hand (see cleanupRules): a pool without its columns fails NO_POOL_COLUMNS. */
+function parseOptions(options: CleanupOptions, columns: PoolColumns): { rules: CleanupRule[]; leaseTimeoutSeconds: number } {
   const result = cleanupOptionsSchema.safeParse({ rules: options.rules, leaseTimeoutSeconds: options.leaseTimeoutSeconds });
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -54,7 +57,7 @@ function parseOptions(options: CleanupOptions): { rules: CleanupRule[]; leaseTim
   }
   const selected = result.data.rules;
   return {
-    rules: CLEANUP_RULES.filter((rule) => selected === undefined || selected.includes(rule.id)),
+    rules: cleanupRules(columns).filter((rule) => selected === undefined || selected.includes(rule.id)),
     leaseTimeoutSeconds: result.data.leaseTimeoutSeconds,
   };
 }
@@ -71,7 +74,9 @@ async function databaseNow(db: Database, transaction?: Transaction): Promise<Dat
  * transaction so the rules see one snapshot and one clock.
  */
 export async function previewCleanup(db: Database, options: CleanupOptions = {}): Promise<CleanupPreview> {
-  const { rules, leaseTimeoutSeconds } = parseOptions(options);
+  const columns = await requirePoolColumns(db);
+  const { rules, leaseTimeoutSeconds } = parseOptions(options, columns);
+  const leaseCondition = describeExpiredLease(leaseBasis(columns), leaseTimeoutSeconds);
   return db.transaction(async (transaction) => {
     const now = await databaseNow(db, transaction);
     const replacements = { now, leaseTimeoutSeconds };
@@ -91,13 +96,17 @@ export async function previewCleanup(db: Database, options: CleanupOptions = {})
       findings.push({
         id: rule.id,
         title: rule.title,
-        detects: rule.detects.replaceAll('{leaseTimeoutSeconds}', String(leaseTimeoutSeconds)),
+        detects: rule.detects.replaceAll('{leaseTimeoutSeconds}', String(leaseTimeoutSeconds)).replaceAll('{leaseCondition}', leaseCondition),
         fix: rule.fix,
         count: Number(counted.n),
         sampleIds: sample.map((row) => Number(row.id)),
       });
     }
-    return { rules: findings, measuredAt: now };
+    // Before migration 0003 the lease is judged by entry time: say so rather than pretend.
+    const unavailable = leaseBasis(columns) === 'entry-time'
+      ? [{ figure: 'leases', reason: 'no lease columns (migration 0003-pool-lease-columns pending): stuck entries are judged by entry time; run `pool-console migrate up`' }]
+      : [];
+    return unavailable.length > 0 ? { rules: findings, measuredAt: now, unavailable } : { rules: findings, measuredAt: now };
   });
 }
 
@@ -106,7 +115,7 @@ export async function previewCleanup(db: Database, options: CleanupOptions = {})
  * `UPDATE … LIMIT 1000` statements that commit on their own. Writes no audit row: the caller does.
  */
 export async function applyCleanup(db: Database, options: ApplyCleanupOptions = {}): Promise<CleanupResult> {
-  const { rules, leaseTimeoutSeconds } = parseOptions(options);
+  const { rules, leaseTimeoutSeconds } = parseOptions(options, await requirePoolColumns(db));
   const progress = options.progress ?? { affectedRows: 0 };
   progress.affectedRows = 0;
   const [now, thresholds] = await Promise.all([databaseNow(db), loadThresholds(db)]);
@@ -138,5 +147,6 @@ export async function applyCleanup(db: Database, options: ApplyCleanupOptions = 
 /** The same rules, read-only: passes only when no rule finds a row. */
 export async function validateIntegrity(db: Database, options: CleanupOptions = {}): Promise<IntegrityReport> {
   const preview = await previewCleanup(db, options);
-  return { passed: preview.rules.every((rule) => rule.count === 0), rules: preview.rules, checkedAt: preview.measuredAt };
+  const report = { passed: preview.rules.every((rule) => rule.count === 0), rules: preview.rules, checkedAt: preview.measuredAt };
+  return preview.unavailable ? { ...report, unavailable: preview.unavailable } : report;
 }

@@ -3,11 +3,14 @@ import { PoolError } from '../../shared/errors.js';
 import { AuditLog, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { updateByIdInBatches, updateInBatches } from './batches.js';
-import { claimOrder, ELIGIBLE, ENTRY_COLUMNS, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
+import { ALL_POOL_COLUMNS, hasColumn, noPoolColumns, readWithPoolColumns, requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
+import { describeExpiredLease, expiredLeaseSql, leaseBasis, overdueSql, retriableFailedSql, failedAtMaxSql } from './conditions.js';
+import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
 import { countEvent } from './event-counts.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
-import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage, type EntryTotal } from '../../shared/results/pool.js';
+import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage, type EntryTotal, type UnavailableFigure } from '../../shared/results/pool.js';
+import type { ResetStuckPreview, RetryFailedPreview } from '../../shared/results/maintenance.js';
 
 export { entryFilterSchema } from '../../shared/results/pool.js';
 export type { AddOutcome, EntryFilter, EntryPage } from '../../shared/results/pool.js';
@@ -19,28 +22,28 @@ const maxAttemptsSchema = z.number().int().min(1).max(100).default(DEFAULT_MAX_A
  * The hot queries' SQL, exported so that index health EXPLAINs exactly the text the repository runs.
  */
 
-/** The ready page's two halves: each one index range scan already in claim order. */
+/** The ready page's two halves (eligibleSql() split): each one index range scan already in claim order. */
 export const READY_HALVES = [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= UTC_TIMESTAMP()`] as const;
 /** The claim's halves: as the ready page, but against the clock read once in the claim's transaction (:now). */
 export const CLAIM_HALVES = [`POOL_STATUS = 'ready'`, `POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= :now`] as const;
 const CLAIM_ORDER_BY = 'ORDER BY POOL_DEADLINE_TIME, POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit';
 
 /** One half of the ready page; replacements :limit (and :mode when `byMode`). */
-export function readyPageSql(half: string, byMode: boolean): string {
-  return `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN
+export function readyPageSql(half: string, byMode: boolean, columns: PoolColumns = ALL_POOL_COLUMNS): string {
+  return `SELECT ${entryColumnsSql(columns)} FROM BOOKING_PLAN
             WHERE ${half}${byMode ? ' AND POOL_MODE = :mode' : ''}
             ${CLAIM_ORDER_BY}`;
 }
 
 /** One half of claimBatch's locking read; replacements :limit, :now (and :mode when `byMode`). */
-export function claimLockSql(half: string, byMode: boolean): string {
-  return `${readyPageSql(half, byMode)}
+export function claimLockSql(half: string, byMode: boolean, columns: PoolColumns = ALL_POOL_COLUMNS): string {
+  return `${readyPageSql(half, byMode, columns)}
               FOR UPDATE SKIP LOCKED`;
 }
 
 /** A keyset page of entries in entry order; `where` are AND-ed conditions, replacement :limit. */
-export function entriesPageSql(where: readonly string[]): string {
-  return `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
+export function entriesPageSql(where: readonly string[], columns: PoolColumns = ALL_POOL_COLUMNS): string {
+  return `SELECT ${entryColumnsSql(columns)} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
         ORDER BY POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`;
 }
 
@@ -55,13 +58,30 @@ export function entriesCountSql(where: readonly string[]): string {
 /** The conditions getAllPoolEntries always applies, before any filter. */
 export const ENTRIES_BASE_WHERE = ['POOL_STATUS IS NOT NULL', 'POOL_ENTRY_TIME IS NOT NULL'] as const;
 
-/** One batch of the stuck-lease reset; replacements :olderThanSeconds, :batch. */
-const STUCK_CONDITION = `POOL_STATUS = 'processing'
-            AND (POOL_CLAIMED_AT IS NULL OR POOL_CLAIMED_AT < UTC_TIMESTAMP() - INTERVAL :olderThanSeconds SECOND)`;
-/** The stuck-lease scan: ids only, so idx_pool_lease covers it. */
-export const STUCK_IDS_SQL = `SELECT BOOKING_ID AS id FROM BOOKING_PLAN WHERE ${STUCK_CONDITION} LIMIT :batch`;
-const RESET_STUCK_BY_ID_SQL = `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
-          WHERE BOOKING_ID IN (:ids) AND ${STUCK_CONDITION}`;
+/** The reset's condition: an expired lease (conditions.ts); replacement :olderThanSeconds. */
+const stuckCondition = (columns: PoolColumns) => expiredLeaseSql(columns, { seconds: ':olderThanSeconds' });
+/** The retry's condition: failed under the limit (conditions.ts); replacement :maxAttempts. */
+const RETRIABLE = retriableFailedSql(':maxAttempts');
+
+/** The stuck-lease scan: ids only, so idx_pool_lease covers it; replacements :olderThanSeconds, :batch. */
+export function stuckIdsSql(columns: PoolColumns = ALL_POOL_COLUMNS): string {
+  return `SELECT BOOKING_ID AS id FROM BOOKING_PLAN WHERE ${stuckCondition(columns)} LIMIT :batch`;
+}
+export const STUCK_IDS_SQL = stuckIdsSql();
+
+/** Back to waiting, the lease (where the schema has one) released; re-checks the condition. */
+function resetStuckByIdSql(columns: PoolColumns): string {
+  const release = hasColumn(columns, 'POOL_CLAIMED_BY') ? ', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL' : '';
+  return `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting'${release}
+          WHERE BOOKING_ID IN (:ids) AND ${stuckCondition(columns)}`;
+}
+
+const SAMPLE_SIZE = 20;
+
+/** Figures an entry list shows empty on this schema. */
+function unavailableColumns(columns: PoolColumns): UnavailableFigure[] {
+  return columns.missingLater.map((name) => ({ figure: name, reason: 'column added by migration 0003-pool-lease-columns; run `pool-console migrate up`' }));
+}
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -118,9 +138,10 @@ export class DatabaseBookingPool {
   async getReadyForAssignment(options: { limit?: number; mode?: PoolMode } = {}): Promise<PoolEntry[]> {
     const limit = parse(pageLimitSchema, options.limit, 'limit');
     const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
+    const columns = await this.readableColumns(mode ? ['POOL_MODE'] : []);
     // Two index range scans (ready; waiting past deadline), merged here: one query with OR would sort.
     const [ready, due] = await Promise.all(
-      READY_HALVES.map((half) => this.db.select<PoolEntry>('pool.ready', readyPageSql(half, Boolean(mode)), { replacements: { limit, mode } })),
+      READY_HALVES.map((half) => this.db.select<PoolEntry>('pool.ready', readyPageSql(half, Boolean(mode), columns), { replacements: { limit, mode } })),
     );
     return [...(ready ?? []), ...(due ?? [])].map(toEntry).sort(claimOrder).slice(0, limit);
   }
@@ -218,9 +239,10 @@ export class DatabaseBookingPool {
 
   async getPoolEntry(bookingId: number): Promise<PoolEntry | null> {
     const id = parse(bookingIdSchema, bookingId, 'bookingId');
+    const columns = await requirePoolColumns(this.db);
     const [row] = await this.db.select<PoolEntry>(
       'pool.entry',
-      `SELECT ${ENTRY_COLUMNS} FROM BOOKING_PLAN WHERE BOOKING_ID = :id AND POOL_STATUS IS NOT NULL`,
+      `SELECT ${entryColumnsSql(columns)} FROM BOOKING_PLAN WHERE BOOKING_ID = :id AND POOL_STATUS IS NOT NULL`,
       { replacements: { id } },
     );
     return row ? toEntry(row) : null;
@@ -236,17 +258,23 @@ export class DatabaseBookingPool {
    */
   async getAllPoolEntries(filter: EntryFilter = {}, options: { countBound?: number } = {}): Promise<EntryPage> {
     const f = parse(entryFilterSchema, filter, 'filter');
+    const countBound = options.countBound ?? ENTRY_COUNT_BOUND;
+    return readWithPoolColumns(this.db, async () => this.entriesPage(f, await this.readableColumns(f.mode ? ['POOL_MODE'] : []), countBound));
+  }
+
+  /** One entries page for the columns the schema has. */
+  private async entriesPage(f: z.output<typeof entryFilterSchema>, columns: PoolColumns, countBound: number): Promise<EntryPage> {
     const where: string[] = [...ENTRIES_BASE_WHERE];
     if (f.status) where.push('POOL_STATUS = :status');
     if (f.mode) where.push('POOL_MODE = :mode');
     if (f.bookingId !== undefined) where.push('BOOKING_ID = :bookingId');
-    if (f.overdue) where.push(`POOL_STATUS IN ('waiting', 'ready', 'failed') AND POOL_DEADLINE_TIME < UTC_TIMESTAMP()`);
+    if (f.overdue) where.push(overdueSql());
     // The total counts the filter's matches, so it is taken before the keyset condition joins.
-    const total = await this.countEntries(where, f, options.countBound ?? ENTRY_COUNT_BOUND);
+    const total = await this.countEntries(where, f, countBound);
     if (f.after) where.push('(POOL_ENTRY_TIME > :afterTime OR (POOL_ENTRY_TIME = :afterTime AND BOOKING_ID > :afterId))');
     const rows = await this.db.select<PoolEntry>(
       'pool.entries',
-      entriesPageSql(where),
+      entriesPageSql(where, columns),
       {
         replacements: { ...f, afterTime: f.after?.entryTime, afterId: f.after?.bookingId, limit: f.limit + 1 },
       },
@@ -254,7 +282,8 @@ export class DatabaseBookingPool {
     const entries = rows.slice(0, f.limit).map(toEntry);
     const last = entries[entries.length - 1];
     const next = rows.length > f.limit && last?.entryTime ? { entryTime: last.entryTime, bookingId: last.bookingId } : null;
-    return { entries, next, total };
+    const unavailable = unavailableColumns(columns);
+    return unavailable.length > 0 ? { entries, next, total, unavailable } : { entries, next, total };
   }
 
   /** Entries matching `where`, exact up to `bound`; one row more tells that there are more. */
@@ -288,12 +317,13 @@ export class DatabaseBookingPool {
   async retryFailedEntries(options: { maxAttempts?: number; limit?: number; audit?: AuditContext } = {}): Promise<{ retried: number }> {
     const maxAttempts = parse(maxAttemptsSchema, options.maxAttempts, 'maxAttempts');
     const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
+    const release = hasColumn(await requirePoolColumns(this.db), 'POOL_CLAIMED_BY') ? ', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL' : '';
     const { affectedRows } = await this.audit.audited('pool.retry-failed', { context: options.audit, parameters: { maxAttempts, limit } }, async (progress) => ({
       affectedRows: await updateInBatches(
         this.db,
         'pool.retry-failed',
-        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL
-          WHERE POOL_STATUS = 'failed' AND COALESCE(POOL_PROCESSING_ATTEMPTS, 0) < :maxAttempts LIMIT :batch`,
+        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting'${release}
+          WHERE ${RETRIABLE} LIMIT :batch`,
         { maxAttempts },
         { limit, progress, afterBatch: (changed) => countEvent(this.db, 'retried', changed) },
       ),
@@ -305,16 +335,42 @@ export class DatabaseBookingPool {
   async resetStuckProcessing(options: { olderThanSeconds?: number; limit?: number; audit?: AuditContext; onBatch?: (total: number) => void } = {}): Promise<{ reset: number }> {
     const olderThanSeconds = parse(z.number().int().min(0).default(3600), options.olderThanSeconds, 'olderThanSeconds');
     const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
+    const columns = await requirePoolColumns(this.db);
     const { affectedRows } = await this.audit.audited('pool.reset-stuck', { context: options.audit, parameters: { olderThanSeconds, limit } }, async (progress) => ({
       affectedRows: await updateByIdInBatches(
         this.db,
         'pool.reset-stuck',
-        { selectIds: STUCK_IDS_SQL, updateIds: RESET_STUCK_BY_ID_SQL },
+        { selectIds: stuckIdsSql(columns), updateIds: resetStuckByIdSql(columns) },
         { olderThanSeconds },
         { limit, progress, onBatch: options.onBatch, afterBatch: (changed) => countEvent(this.db, 'reset', changed) },
       ),
     }));
     return { reset: affectedRows };
+  }
+
+  /**
+   * What resetStuckProcessing would change now, by its own condition: the count and the first
+   * booking ids, from one snapshot. `willChange` is the count capped at `limit`.
+   */
+  async previewResetStuck(options: { olderThanSeconds?: number; limit?: number } = {}): Promise<ResetStuckPreview> {
+    const olderThanSeconds = parse(z.number().int().min(0).default(3600), options.olderThanSeconds, 'olderThanSeconds');
+    const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
+    const columns = await requirePoolColumns(this.db);
+    const found = await this.countAndSample('pool.reset-stuck.preview', stuckCondition(columns), { olderThanSeconds });
+    const basis = leaseBasis(columns);
+    return { ...found, olderThanSeconds, leaseBasis: basis, condition: describeExpiredLease(basis, olderThanSeconds), willChange: Math.min(found.count, limit ?? found.count) };
+  }
+
+  /** What retryFailedEntries would change now, by its own condition, and the failed entries it leaves. */
+  async previewRetryFailed(options: { maxAttempts?: number; limit?: number } = {}): Promise<RetryFailedPreview> {
+    const maxAttempts = parse(maxAttemptsSchema, options.maxAttempts, 'maxAttempts');
+    const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
+    await requirePoolColumns(this.db);
+    const found = await this.countAndSample('pool.retry-failed.preview', RETRIABLE, { maxAttempts }, failedAtMaxSql(':maxAttempts'));
+    return {
+      measuredAt: found.measuredAt, count: found.count, sampleIds: found.sampleIds, atMaxAttempts: found.other, maxAttempts,
+      willChange: Math.min(found.count, limit ?? found.count),
+    };
   }
 
   /** Empties the pool; refuses unless `confirm` names the database, so it never runs by accident. */
@@ -333,6 +389,32 @@ export class DatabaseBookingPool {
       ),
     }));
     return { cleared: affectedRows };
+  }
+
+  /** The pool columns for a read; a filter on a column the schema lacks fails naming it. */
+  private async readableColumns(needed: 'POOL_MODE'[]): Promise<PoolColumns> {
+    const columns = await requirePoolColumns(this.db);
+    const missing = needed.filter((name) => !hasColumn(columns, name));
+    if (missing.length > 0) throw noPoolColumns(this.db.profile.database, missing);
+    return columns;
+  }
+
+  /** COUNT and the first ids of `condition` (and a COUNT of `other`), in one snapshot with its clock. */
+  private async countAndSample(queryName: string, condition: string, replacements: Record<string, unknown>, other?: string) {
+    return this.db.transaction(async (transaction) => {
+      const [counted] = await this.db.select<{ now: Date; n: number | string; other: number | string | null }>(
+        `${queryName}.count`,
+        `SELECT UTC_TIMESTAMP() AS now, (SELECT COUNT(*) FROM BOOKING_PLAN WHERE ${condition}) AS n,
+                ${other ? `(SELECT COUNT(*) FROM BOOKING_PLAN WHERE ${other})` : 'NULL'} AS other`,
+        { replacements, transaction },
+      );
+      const sample = await this.db.select<{ id: number | string }>(
+        `${queryName}.sample`,
+        `SELECT BOOKING_ID AS id FROM BOOKING_PLAN WHERE ${condition} ORDER BY BOOKING_ID LIMIT ${SAMPLE_SIZE}`,
+        { replacements, transaction },
+      );
+      return { measuredAt: counted?.now ?? new Date(), count: Number(counted?.n ?? 0), other: Number(counted?.other ?? 0), sampleIds: sample.map((row) => Number(row.id)) };
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import { applyCleanup, previewCleanup, validateIntegrity } from '../maintenance/
 import { applyLegacyImport, previewLegacyImport, type LegacyImportProgress } from '../maintenance/legacy-import.js';
 import { listColumns, listIndexes, tableExists } from '../schema/introspect.js';
 import { PoolMigrator, type MigrationProgress } from '../schema/migrator.js';
+import { forgetPoolColumns, poolColumns } from '../schema/pool-columns.js';
 import { schemaReport } from '../schema/schema-report.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { readPoolStats } from './pool-stats.js';
@@ -101,8 +102,16 @@ export class PoolMigrationManager {
         .filter((i) => i.columns.some((c) => /^POOL_/i.test(c)) && !expectedIndexes.has(i.name.toLowerCase()))
         .map((i) => ({ name: i.name, columns: i.columns })),
     };
-    const poolColumnsPresent = report.bookingPlan && drift.missingColumns.length === 0;
-    const countsByStatus = poolColumnsPresent ? (await readPoolStats(this.db, { leaseSeconds: 3600, maxAttempts: 3 })).byStatus : null;
-    return { ...status, lockHolder, drift, countsByStatus };
+    // Counted whenever the four pool columns are there: the lease, mode and error columns are not needed for it.
+    forgetPoolColumns(this.db);
+    const pool = await poolColumns(this.db);
+    const countable = pool.table && pool.missingCore.length === 0;
+    const countsByStatus = countable ? (await readPoolStats(this.db, { leaseSeconds: 3600, maxAttempts: 3 })).byStatus : null;
+    const countsNote = countable
+      ? null
+      : !pool.table
+        ? 'Not counted: table BOOKING_PLAN is missing.'
+        : `Not counted: BOOKING_PLAN lacks the pool column${pool.missingCore.length === 1 ? '' : 's'} ${pool.missingCore.join(', ')}. Run the pending migrations first.`;
+    return { ...status, lockHolder, drift, countsByStatus, countsNote };
   }
 }

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { PoolError, type ErrorCode } from '../../shared/errors.js';
-import { plural } from '../../shared/plural.js';
+import { PoolError } from '../../shared/errors.js';
 import { defaultActor, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { withNamedLock } from '../db/named-lock.js';
-import { indexHealth, type IndexHealth } from '../health/index-health.js';
+import { indexHealth } from '../health/index-health.js';
+import { readPoolHealth, type Liveness } from '../health/pool-health.js';
 import { validateIntegrity } from '../maintenance/cleanup.js';
+import { poolColumns } from '../schema/pool-columns.js';
 import { schemaReport, type SchemaReport } from '../schema/schema-report.js';
 import { DatabaseBookingPool, DEFAULT_MAX_ATTEMPTS } from './database-booking-pool.js';
-import type { PoolStats } from './pool-stats.js';
 import type { IntegritySummary, StartupReport, SystemCheck, SystemStatus } from '../../shared/results/health.js';
 
 export type { IntegritySummary, StartupReport, SystemCheck, SystemState, SystemStatus } from '../../shared/results/health.js';
@@ -25,8 +25,6 @@ export interface PoolStartupOptions {
 }
 
 const STARTUP_LOCK = 'startup';
-/** Failures that mean the console cannot use the database at all. */
-const OUTAGE_CODES = new Set<ErrorCode>(['UNREACHABLE', 'AUTH_FAILED', 'NO_DATABASE']);
 
 const optionsSchema = z.object({
   leaseTimeoutSeconds: z.number().int().min(1).max(366 * 86_400).default(3600),
@@ -128,8 +126,9 @@ export class PoolStartupManager {
     part('schema.columns', missing.columns, 'pool columns');
     part('schema.indexes', missing.indexes, 'pool indexes');
     part('schema.tables', missing.tables, 'console tables');
-    if (missing.table.length > 0 || missing.columns.length > 0) {
-      checks.push({ check: 'query.plans', ok: false, detail: 'not checked: the pool columns are missing' });
+    const columns = await poolColumns(this.db);
+    if (!columns.table || columns.missingCore.length > 0) {
+      checks.push({ check: 'query.plans', ok: false, detail: `not checked: the pool columns are missing (${columns.missingCore.join(', ')})` });
       return checks;
     }
 
@@ -145,35 +144,11 @@ export class PoolStartupManager {
   }
 
   /**
-   * healthy, degraded (with reasons) or down. Down whenever the database cannot be used: an outage
-   * is never reported as an empty, healthy pool.
+   * healthy, degraded (with reasons) or down: the one health model (core/health/pool-health.ts).
+   * `liveness` is what a heartbeat already knows; a database not responding is down without a query.
    */
-  async getSystemStatus(options: { plans?: boolean } = {}): Promise<SystemStatus> {
-    const clock = await attempt(() => this.db.select<{ now: Date }>('status.clock', 'SELECT UTC_TIMESTAMP() AS now'));
-    if (!clock.ok) return { state: 'down', reasons: [clock.error.message], checkedAt: new Date() };
-    const checkedAt = clock.value[0]?.now ?? new Date();
-    const reasons: string[] = [];
-    let stats: PoolStats | undefined;
-    try {
-      const missing = missingSchema(await schemaReport(this.db));
-      reasons.push(...describeMissing(missing).map((part) => `schema drift: ${part}; run \`pool-console migrate up\``));
-      if (missing.table.length === 0 && missing.columns.length === 0) {
-        stats = await this.pool.getPoolStats({ leaseSeconds: this.leaseTimeoutSeconds, maxAttempts: this.maxAttempts });
-        if (stats.expiredLeases > 0) {
-          reasons.push(`${plural(stats.expiredLeases, 'processing entry', 'processing entries')} ${stats.expiredLeases === 1 ? 'holds' : 'hold'} a lease older than ${this.leaseTimeoutSeconds} s: their workers probably died (reset stuck leases)`);
-        }
-        if (stats.failedAtMaxAttempts > 0) {
-          reasons.push(`${plural(stats.failedAtMaxAttempts, 'entry', 'entries')} failed ${this.maxAttempts} or more times and will not be retried automatically`);
-        }
-        if (options.plans ?? true) reasons.push(...badPlans(await indexHealth(this.db, { leaseSeconds: this.leaseTimeoutSeconds, maxAttempts: this.maxAttempts })));
-      }
-    } catch (error) {
-      if (!(error instanceof PoolError)) throw error;
-      if (OUTAGE_CODES.has(error.code)) return { state: 'down', reasons: [error.message], checkedAt, ...(stats ? { stats } : {}) };
-      // A check that could not run is a reason in itself: never healthy on a partial look.
-      reasons.push(`could not complete the health check: ${error.message}`);
-    }
-    return { state: reasons.length > 0 ? 'degraded' : 'healthy', reasons, checkedAt, ...(stats ? { stats } : {}) };
+  async getSystemStatus(options: { plans?: boolean; liveness?: Liveness } = {}): Promise<SystemStatus> {
+    return readPoolHealth(this.db, { leaseSeconds: this.leaseTimeoutSeconds, maxAttempts: this.maxAttempts, ...options });
   }
 
   private async initializeOnce(context: AuditContext): Promise<StartupReport> {
@@ -225,6 +200,3 @@ export class PoolStartupManager {
   }
 }
 
-function badPlans(health: IndexHealth): string[] {
-  return health.queries.filter((plan) => plan.verdict === 'bad').map((plan) => `slow plan for the ${plan.label}: ${plan.reason}`);
-}

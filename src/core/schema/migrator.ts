@@ -7,6 +7,7 @@ import { CONSOLE_VERSION } from '../version.js';
 import { tableExists } from './introspect.js';
 import type { PoolMigration } from './migration-kit.js';
 import { MigrationStore, type AppliedMigration } from './migration-store.js';
+import { forgetPoolColumns } from './pool-columns.js';
 import { forgetTablePresence } from './table-presence.js';
 import type { Direction, LockHolder, MigrationPlan, MigrationProgress, MigrationStatus, SchemaStep } from '../../shared/results/schema.js';
 
@@ -99,6 +100,7 @@ export class PoolMigrator {
       } finally {
         // Tables came or went (even when a later step failed): what this Database remembered is stale.
         forgetTablePresence(this.db);
+        forgetPoolColumns(this.db);
       }
       return done;
     });

@@ -23,6 +23,7 @@ export const WHAT_TO_DO: Record<ErrorCode, string> = {
   UNREACHABLE: 'Check that the database server is running and reachable, then try again.',
   NO_DATABASE: "Check the profile's database name.",
   NO_TABLE: 'Connect to the booking database, or run the pending migrations on the Migrations page.',
+  NO_POOL_COLUMNS: 'The booking table has no pool columns yet: run the pending migrations on the Migrations page (or `pool-console migrate up`).',
   NO_PRIVILEGE: 'Use a profile with the needed rights (read-only profiles cannot change data).',
   TIMEOUT: 'The database is busy or a lock is held; wait a moment and try again.',
   CONFLICT: 'Something else changed it at the same time; refresh and try again.',

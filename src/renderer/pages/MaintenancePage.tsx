@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useConnection } from '../app/connection-context';
 import type { PageProps } from '../app/pages';
-import { useAction } from '../api/hooks';
+import { useAction, useCall } from '../api/hooks';
+import { HealthBanner } from './overview/HealthBanner';
 import { CleanupRules } from './maintenance/CleanupRules';
 import { IntegrityReport } from './maintenance/IntegrityReport';
 import { ResetStuck } from './maintenance/ResetStuck';
@@ -15,8 +16,11 @@ export function MaintenancePage(_props: PageProps) {
   const checkIntegrity = () => void validate.run({});
   // Bumped after every write, so each section re-counts what another one changed.
   const [changes, setChanges] = useState(0);
+  // The same health model as the Overview banner, so the counts here and there are one.
+  const health = useCall('system.status', {});
   const changed = () => {
     setChanges((value) => value + 1);
+    health.reload();
     // A report shown before the change is stale now: check again.
     if (validate.result) checkIntegrity();
   };
@@ -29,6 +33,7 @@ export function MaintenancePage(_props: PageProps) {
           on <strong>{database || '—'}</strong>
         </span>
       </div>
+      <HealthBanner health={health} />
       <CleanupRules database={database} changes={changes} onChanged={changed} />
       <IntegrityReport report={validate.result} error={validate.error} running={validate.running} onRun={checkIntegrity} />
       <div className="maintenance-actions">

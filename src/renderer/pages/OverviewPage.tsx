@@ -18,6 +18,7 @@ import { OverviewCharts } from './overview/OverviewCharts';
 import { buildSnapshot } from './overview/snapshot';
 import { drainProjection, tileValues, windowView, WINDOWS, type WindowId } from './overview/overview-model';
 import { Tiles } from './overview/Tiles';
+import { UnavailableFigures } from './overview/UnavailableFigures';
 
 function errorOf(sample: Extract<StatsSample, { kind: 'error' }>) {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(sample.error.code) ? (sample.error.code as ErrorCode) : 'INTERNAL';
@@ -116,6 +117,7 @@ export function OverviewPage({ navigate }: PageProps) {
           {exportMessage.text}
         </div>
       ) : null}
+      <UnavailableFigures figures={latest?.stats.unavailable ?? []} />
       <Tiles tiles={tiles} stale={failing && lastGood ? `from ${formatClock(lastGood.t)}, ${formatDuration((failing.at.getTime() - lastGood.t) / 1000)} old` : null} navigate={navigate} />
       <div className="overview-grid" ref={chartsRef}>
         <OverviewCharts view={view} colors={colors} />

@@ -129,9 +129,41 @@ export interface SystemCheck {
 
 export type SystemState = 'healthy' | 'degraded' | 'down';
 
+/** Why the pool is down: the console cannot use the database at all. */
+export const DOWN_REASON_CODES = ['unreachable', 'not-responding', 'auth-refused', 'no-database', 'no-table', 'no-pool-columns'] as const;
+/** Why the pool is degraded: it works, but something needs an operator. */
+export const DEGRADED_REASON_CODES = [
+  'migrations-pending', 'schema-drift', 'expired-leases', 'failed-at-max', 'integrity', 'deadline-risk', 'slow-plan', 'check-incomplete',
+] as const;
+export type HealthReasonCode = (typeof DOWN_REASON_CODES)[number] | (typeof DEGRADED_REASON_CODES)[number];
+
+/** One reason, rendered the same by the banner, the CLI and Maintenance: a stable code, a message, the count. */
+export interface HealthReason {
+  code: HealthReasonCode;
+  severity: 'down' | 'degraded';
+  message: string;
+  count?: number;
+  /** Names that belong to the reason: pending migrations, missing columns, rule ids. */
+  items?: string[];
+}
+
+/**
+ * What the connection's watcher knows without a query (a heartbeat): the health model takes it as
+ * an input, so a database that does not answer is "not responding" at once, not after a timeout.
+ */
+export interface Liveness {
+  state: 'responding' | 'not-responding' | 'lost';
+  /** Seconds since the last answer, when known. */
+  silentForSeconds?: number;
+  message?: string;
+}
+
 export interface SystemStatus {
   state: SystemState;
+  /** The findings' messages, in order (kept for callers that show lines). */
   reasons: string[];
+  /** Each reason with its code, severity and count; `reasons` are their messages. */
+  findings: HealthReason[];
   /** The database's clock; the workstation's only when the database cannot be asked. */
   checkedAt: Date;
   stats?: PoolStats;

@@ -1,4 +1,5 @@
 import type { PoolMode } from '../pool-types.js';
+import type { LeaseBasis, UnavailableFigure } from './pool.js';
 
 /* What cleanup, integrity validation and the legacy import return. */
 
@@ -28,6 +29,8 @@ export interface RuleFinding {
 
 export interface CleanupPreview {
   rules: RuleFinding[];
+  /** What this schema cannot judge yet (before migration 0003), e.g. leases judged by entry time. */
+  unavailable?: UnavailableFigure[];
   /** The database clock every rule was evaluated against. */
   measuredAt: Date;
 }
@@ -40,6 +43,7 @@ export interface CleanupResult {
 
 export interface IntegrityReport {
   passed: boolean;
+  unavailable?: UnavailableFigure[];
   rules: RuleFinding[];
   checkedAt: Date;
 }
@@ -88,4 +92,30 @@ export interface LegacyImportProgress {
   processed: number;
   total: number;
   added: number;
+}
+
+/** What reset-stuck would change now, counted by the reset's own condition (an expired lease). */
+export interface ResetStuckPreview {
+  measuredAt: Date;
+  olderThanSeconds: number;
+  leaseBasis: LeaseBasis;
+  /** The condition in words, for the card and the CLI. */
+  condition: string;
+  /** Entries that match now. */
+  count: number;
+  /** Of those, how many one run would change (the count, capped by the run's limit). */
+  willChange: number;
+  /** Up to 20 of their booking ids, ascending. */
+  sampleIds: number[];
+}
+
+/** What retry-failed would change now, counted by the retry's own condition (failed under the limit). */
+export interface RetryFailedPreview {
+  measuredAt: Date;
+  maxAttempts: number;
+  count: number;
+  willChange: number;
+  sampleIds: number[];
+  /** Failed entries at or over the limit: the retry leaves them (stats' failedAtMaxAttempts). */
+  atMaxAttempts: number;
 }

@@ -28,8 +28,22 @@ export interface EntryTotal {
   exact: boolean;
 }
 
+/**
+ * A figure the schema cannot give yet (before our migrations: no POOL_MODE, lease or error
+ * column, no event counters): named with the reason, so the UI shows "—, after migrations", never 0.
+ */
+export interface UnavailableFigure {
+  figure: string;
+  reason: string;
+}
+
+/** What an expired lease is judged by: the claim time, or (no lease column yet) the entry time. */
+export type LeaseBasis = 'claim-time' | 'entry-time';
+
 export interface EntryPage {
   entries: PoolEntry[];
+  /** Columns shown empty because the schema lacks them (mode, lease, last error before migration 0003). */
+  unavailable?: UnavailableFigure[];
   /** Pass as `after` for the next page; null on the last page. */
   next: { entryTime: Date; bookingId: number } | null;
   /** Every entry the filter matches, not only this page's; counted no further than ENTRY_COUNT_BOUND. */
@@ -48,6 +62,8 @@ export interface PoolStats {
   overdue: number;
   /** Processing with a lease older than the lease time (or none): a worker probably died. */
   expiredLeases: number;
+  /** What expiredLeases was judged by: the claim time, or the entry time on a schema without the lease column. */
+  leaseBasis: LeaseBasis;
   failedAtMaxAttempts: number;
   oldestEntryAgeSeconds: number | null;
   byMode: Record<PoolMode | 'none', number>;
@@ -59,4 +75,6 @@ export interface PoolStats {
    * older console (migration 0005 pending).
    */
   eventTotals: Record<PoolEvent, number> | null;
+  /** Figures this schema cannot give yet, each with why (empty on a fully migrated schema). */
+  unavailable: UnavailableFigure[];
 }

@@ -79,6 +79,8 @@ export interface SchemaDrift {
 export interface MigrationOverview extends MigrationStatus {
   lockHolder: LockHolder | null;
   drift: SchemaDrift;
-  /** Null when the pool columns are missing, so nothing can be counted. */
+  /** Null when the pool's four core columns (or BOOKING_PLAN) are missing, so nothing can be counted. */
   countsByStatus: PoolStats['byStatus'] | null;
+  /** Why countsByStatus is null, naming what is missing; null when counted. */
+  countsNote?: string | null;
 }

@@ -68,6 +68,8 @@ class SampleSource {
         overdue: Math.round(c.waiting * 0.01),
         expiredLeases: Math.round(c.processing * 0.02),
         failedAtMaxAttempts: Math.round(c.failed / 2),
+        leaseBasis: 'claim-time',
+        unavailable: [],
         oldestEntryAgeSeconds: 11_520 + this.index,
         byMode: { BALANCE: inPool - 100, URGENT: 50, NORMAL: 30, CUSTOM: 20, none: 0 },
         deadlineWithin: { hour1: 120, hours6: 900, hours24: 4_000 },

@@ -24,6 +24,11 @@ export function IntegrityReport({ report, error, running, onRun }: { report: Rep
               : `${plural(failing.length, 'rule')} of ${report.rules.length} ${failing.length === 1 ? 'finds' : 'find'} rows to fix`}{' '}
             <span className="muted">(checked at {formatUtc(report.checkedAt)})</span>
           </p>
+          {(report.unavailable ?? []).map((figure) => (
+            <p key={figure.figure} className="muted" data-testid="integrity-unavailable">
+              {figure.reason}
+            </p>
+          ))}
           {failing.length > 0 ? (
             <ul>
               {failing.map((rule) => (

@@ -5,29 +5,29 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
 import { plural } from '../migrations/format';
+import { SampleIds } from './SampleIds';
 import { wholeNumber } from './whole-number';
 
 const MAX_MINUTES = 366 * 24 * 60;
 
 /**
- * Processing entries whose lease is older than N minutes (or missing) — a worker probably died —
- * go back to waiting. pool.stats counts exactly those as expired leases for leaseSeconds = N × 60.
+ * Processing entries whose lease expired (older than N minutes, or no claim time) — a worker
+ * probably died — go back to waiting. The count is the reset's own preview: the same condition the
+ * reset applies, the Overview's "Expired leases" and the health banner count.
  */
 export function ResetStuck({ database, changes, onChanged }: { database: string; changes: number; onChanged: () => void }) {
   const [text, setText] = useState('60');
   const [confirming, setConfirming] = useState(false);
   const minutes = wholeNumber(text, 0, MAX_MINUTES);
-  const olderThanSeconds = (minutes ?? 60) * 60;
-  // pool.stats takes at least 1 s; at 0 minutes that counts leases older than a second.
-  const stats = useCall('pool.stats', { leaseSeconds: Math.max(1, olderThanSeconds) }, { enabled: minutes !== null });
-  const { reload } = stats;
+  const preview = useCall('maintenance.resetStuck.preview', { olderThanSeconds: (minutes ?? 60) * 60 }, { enabled: minutes !== null });
+  const { reload } = preview;
   // Another section changed the pool: count again.
   useEffect(() => {
     if (changes > 0) reload();
   }, [changes, reload]);
   const reset = useAction('maintenance.resetStuck');
-  const current = minutes !== null ? stats.data : undefined;
-  const stuck = current?.expiredLeases ?? 0;
+  const current = minutes !== null ? preview.data : undefined;
+  const stuck = current?.willChange ?? 0;
 
   const confirmed = async (reason: string) => {
     setConfirming(false);
@@ -55,14 +55,17 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
         </WriteButton>
       </div>
       {minutes === null ? <p className="verdict-bad">Minutes is a whole number from 0 to {MAX_MINUTES.toLocaleString()}.</p> : null}
-      <ErrorNotice error={stats.error} title="Could not count the stuck entries" />
+      <ErrorNotice error={preview.error} title="Could not count the stuck entries" />
       {current ? (
         <div className="facts" data-testid="reset-preview">
           <p>
-            Processing now: <strong>{current.byStatus.processing.toLocaleString()}</strong> · lease older than {minutes} min (or none):{' '}
-            <strong>{stuck.toLocaleString()}</strong>
+            Expired leases now: <strong>{current.count.toLocaleString()}</strong> · {current.condition}
           </p>
-          <p className="muted">Their workers probably died. Resetting releases the lease and puts them back to waiting; a live worker's later completion is then refused.</p>
+          <SampleIds ids={current.sampleIds} total={current.count} />
+          <p className="muted">
+            Their workers probably died. Resetting releases the lease and puts them back to waiting; a live worker's later completion is then refused. Cleanup's
+            “Stuck processing, meeting ahead” rule counts fewer: it leaves started meetings and finished bookings to its other rules.
+          </p>
         </div>
       ) : null}
       <ProgressNotice operation="reset" active={reset.running} />
@@ -72,7 +75,7 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
           {plural(reset.result.reset, 'stuck entry', 'stuck entries')} released back to waiting on <strong>{database}</strong>.
         </div>
       ) : null}
-      {confirming && minutes !== null ? (
+      {confirming && minutes !== null && current ? (
         <ConfirmDialog
           request={{
             title: 'Reset stuck processing',
@@ -80,7 +83,7 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
             rows: stuck,
             confirmLabel: 'Reset',
             askReason: true,
-            body: <p>Processing entries with a lease older than {minutes} minutes (or none) go back to waiting.</p>,
+            body: <p>Back to waiting: {current.condition}.</p>,
           }}
           onConfirm={(reason) => void confirmed(reason)}
           onCancel={() => setConfirming(false)}

@@ -5,27 +5,26 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
 import { plural } from '../migrations/format';
+import { SampleIds } from './SampleIds';
 import { wholeNumber } from './whole-number';
 
 /**
- * Failed entries with fewer attempts than the limit go back to waiting. The count comes from one
- * pool snapshot: failed in total minus failed at or over the limit (pool.stats counts both).
+ * Failed entries with fewer attempts than the limit go back to waiting. The count is the retry's own
+ * preview (its condition, counted now), not a difference guessed from the pool stats.
  */
 export function RetryFailed({ database, changes, onChanged }: { database: string; changes: number; onChanged: () => void }) {
   const [text, setText] = useState('3');
   const [confirming, setConfirming] = useState(false);
   const maxAttempts = wholeNumber(text, 1, 100);
-  const stats = useCall('pool.stats', { maxAttempts: maxAttempts ?? 3 }, { enabled: maxAttempts !== null });
-  const { reload } = stats;
+  const preview = useCall('maintenance.retryFailed.preview', { maxAttempts: maxAttempts ?? 3 }, { enabled: maxAttempts !== null });
+  const { reload } = preview;
   // Another section changed the pool: count again.
   useEffect(() => {
     if (changes > 0) reload();
   }, [changes, reload]);
   const retry = useAction('maintenance.retryFailed');
-  const current = maxAttempts !== null ? stats.data : undefined;
-  const failed = current?.byStatus.failed ?? 0;
-  const atMax = current?.failedAtMaxAttempts ?? 0;
-  const retriable = Math.max(0, failed - atMax);
+  const current = maxAttempts !== null ? preview.data : undefined;
+  const retriable = current?.willChange ?? 0;
 
   const confirmed = async (reason: string) => {
     setConfirming(false);
@@ -53,17 +52,15 @@ export function RetryFailed({ database, changes, onChanged }: { database: string
         </WriteButton>
       </div>
       {maxAttempts === null ? <p className="verdict-bad">Max attempts is a whole number from 1 to 100.</p> : null}
-      <ErrorNotice error={stats.error} title="Could not count the failed entries" />
+      <ErrorNotice error={preview.error} title="Could not count the failed entries" />
       {current ? (
         <div className="facts" data-testid="retry-preview">
           <p>
-            Failed now: <strong>{failed.toLocaleString()}</strong> · at or over {maxAttempts} attempts: <strong>{atMax.toLocaleString()}</strong> · would go back to waiting:{' '}
-            <strong>{retriable.toLocaleString()}</strong>
+            Would go back to waiting (fewer than {current.maxAttempts} attempts): <strong>{current.count.toLocaleString()}</strong> · stay failed at or over{' '}
+            {current.maxAttempts} attempts: <strong>{current.atMaxAttempts.toLocaleString()}</strong>
           </p>
-          <p className="muted">
-            Entries that failed fewer than {maxAttempts} times go back to waiting; those at or over the limit stay failed. The count is the difference of the two, from one
-            snapshot: workers may change a few before the retry runs.
-          </p>
+          <SampleIds ids={current.sampleIds} total={current.count} />
+          <p className="muted">Counted by the retry's own condition just now; workers may change a few before the retry runs, and the result says how many it moved.</p>
         </div>
       ) : null}
       <ProgressNotice operation="retry" active={retry.running} />

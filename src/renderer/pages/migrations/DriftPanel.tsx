@@ -50,7 +50,7 @@ export function DriftPanel({ overview }: { overview: MigrationOverview }) {
           ))}
         </div>
       ) : (
-        <p className="muted">Not counted: the pool columns are missing. Run the pending migrations first.</p>
+        <p className="muted">{overview.countsNote ?? 'Not counted: the pool columns could not be read.'}</p>
       )}
     </section>
   );

@@ -8,7 +8,10 @@ export const HEALTH_POLL_MS = 10_000;
 
 const HEADLINE = { healthy: 'Healthy', degraded: 'Degraded', down: 'Down' } as const;
 
-/** The back's verdict on the pool system (system.status, asked again every 10 s), with its reasons. */
+/**
+ * The back's verdict on the pool system (system.status, asked again every 10 s): the one health
+ * model, each reason with its stable code, as the CLI's `status` prints them.
+ */
 export function HealthBanner({ health }: { health: CallState<SystemStatus> }) {
   const { reload } = health;
   useEffect(() => {
@@ -21,10 +24,12 @@ export function HealthBanner({ health }: { health: CallState<SystemStatus> }) {
   return (
     <div className={`notice overview-health health-${status.state}`} role="status" data-testid="health-banner" data-state={status.state}>
       <strong className={`health-state health-text-${status.state}`}>{HEADLINE[status.state]}</strong>
-      {status.reasons.length ? (
+      {status.findings.length ? (
         <ul className="health-reasons">
-          {status.reasons.map((reason) => (
-            <li key={reason}>{reason}</li>
+          {status.findings.map((finding) => (
+            <li key={`${finding.code}:${finding.message}`} data-code={finding.code} className={finding.severity === 'down' ? 'verdict-bad' : undefined}>
+              {finding.message}
+            </li>
           ))}
         </ul>
       ) : (

@@ -6,8 +6,9 @@ function formatValue(tile: TileValue, value: number): string {
   return tile.spec.format === 'duration' ? formatDuration(value) : formatCount(value);
 }
 
-function Delta({ tile }: { tile: TileValue }) {
-  if (tile.value === null) return <span className="tile-delta muted">pool empty</span>;
+function Delta({ tile, measured }: { tile: TileValue; measured: boolean }) {
+  if (tile.value === null) return <span className="tile-delta muted">{measured ? 'pool empty' : 'no reading yet'}</span>;
+  if (tile.note) return <span className="tile-delta muted" data-testid={`note-${tile.spec.id}`}>{tile.note}</span>;
   if (tile.delta === null) return <span className="tile-delta muted">collecting…</span>;
   const over = `over ${formatDuration(tile.deltaSpanMs / 1000)}`;
   if (tile.delta === 0) return <span className="tile-delta flat" title={`no change ${over}`}>= 0 {over}</span>;
@@ -24,6 +25,8 @@ function Delta({ tile }: { tile: TileValue }) {
 
 /** The pool at a glance; each tile opens the entries it counts. */
 export function Tiles({ tiles, stale, navigate }: { tiles: TileValue[]; stale: string | null; navigate: PageProps['navigate'] }) {
+  // "pool empty" only when a sample was read: before the first one, nothing is known.
+  const measured = tiles.some((tile) => tile.value !== null);
   return (
     <div className="overview-tiles" data-stale={stale ? 'true' : undefined}>
       {tiles.map((tile) => (
@@ -39,7 +42,7 @@ export function Tiles({ tiles, stale, navigate }: { tiles: TileValue[]; stale: s
           <span className="tile-value" data-testid={`value-${tile.spec.id}`}>
             {tile.value === null ? '—' : formatValue(tile, tile.value)}
           </span>
-          <Delta tile={tile} />
+          <Delta tile={tile} measured={measured} />
         </button>
       ))}
     </div>

@@ -56,6 +56,8 @@ export interface TileSpec {
   format: 'count' | 'duration';
   /** Growth is a growing backlog (warn); null: neither good nor bad. */
   growthIsBad: boolean | null;
+  /** A note the figure needs on this schema, e.g. leases judged by entry time before the migrations. */
+  note?: (stats: PoolStats) => string | null;
   /** Where clicking the tile goes: the Entries page with its filter. */
   target: { page: PageId; state: Record<string, unknown>; hint: string };
 }
@@ -94,6 +96,8 @@ export const TILES: readonly TileSpec[] = [
     id: 'expiredLeases',
     label: 'Expired leases',
     read: (s) => s.expiredLeases,
+    // Before migration 0003 there is no lease column: the back judges by entry time and says so.
+    note: (s) => (s.leaseBasis === 'entry-time' ? 'by entry time' : null),
     format: 'count',
     growthIsBad: true,
     target: { page: 'entries', state: { status: 'processing' }, hint: 'processing entries (expired leases among them)' },
@@ -102,7 +106,10 @@ export const TILES: readonly TileSpec[] = [
 
 export interface TileValue {
   spec: TileSpec;
+  /** Null: no sample yet, or the figure does not exist (an empty pool has no oldest entry). */
   value: number | null;
+  /** What the value needs said with it: how it was judged on this schema (before the migrations). */
+  note: string | null;
   /** Change against the sample about DELTA_SPAN_MS older (or the oldest there is); null while too little is known. */
   delta: number | null;
   deltaSpanMs: number;
@@ -111,7 +118,7 @@ export interface TileValue {
 /** Values from the newest ok sample, never from an error sample. */
 export function tileValues(all: readonly LivePoint[]): { latest: OkSample | null; tiles: TileValue[] } {
   const latest = latestOk(all);
-  if (!latest) return { latest: null, tiles: TILES.map((spec) => ({ spec, value: null, delta: null, deltaSpanMs: 0 })) };
+  if (!latest) return { latest: null, tiles: TILES.map((spec) => ({ spec, value: null, note: null, delta: null, deltaSpanMs: 0 })) };
   const reference = okAtOrBefore(all, latest.t - DELTA_SPAN_MS) ?? all.find(isOk);
   const span = reference ? latest.t - reference.t : 0;
   return {
@@ -119,7 +126,7 @@ export function tileValues(all: readonly LivePoint[]): { latest: OkSample | null
     tiles: TILES.map((spec) => {
       const value = spec.read(latest.sample.stats);
       const before = reference && span >= MIN_DELTA_SPAN_MS ? spec.read(reference.sample.stats) : null;
-      return { spec, value, delta: value !== null && before !== null ? value - before : null, deltaSpanMs: span };
+      return { spec, value, note: spec.note?.(latest.sample.stats) ?? null, delta: value !== null && before !== null ? value - before : null, deltaSpanMs: span };
     }),
   };
 }
