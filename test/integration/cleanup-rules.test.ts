@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLEANUP_RULE_IDS, MEETING_STARTED_ERROR, type CleanupRuleId } from '../../src/core/maintenance/cleanup-rules.js';
 import { applyCleanup, previewCleanup, validateIntegrity } from '../../src/core/maintenance/cleanup.js';
 import { insertBookings, poolDatabase, poolDirectly, type BookingSeed } from '../helpers/pool-database.js';
+import { committedCounter } from '../helpers/committed-counter.js';
 
 const t = poolDatabase();
 const DAY = 86_400;
@@ -184,8 +185,8 @@ describe('cleanup rules', () => {
     expect(preview.rules.find((rule) => rule.id === 'stuck-processing')?.detects).toContain('3600 s');
     expect(before1.rules.map((rule) => rule.count)).toEqual(preview.rules.map((rule) => rule.count));
 
-    const progress = { affectedRows: 0 };
-    const applied = await applyCleanup(t.db, { progress });
+    const progress = committedCounter();
+    const applied = await applyCleanup(t.db, { counter: progress });
     expect(applied.rules).toEqual(preview.rules.map((rule) => ({ id: rule.id, fixed: rule.count })));
     expect(applied.total).toBe(preview.rules.reduce((sum, rule) => sum + rule.count, 0));
     expect(progress.affectedRows).toBe(applied.total);
@@ -258,8 +259,8 @@ describe('cleanup rules', () => {
     const statements = () => t.db.latency.summary().find((s) => s.name === 'cleanup.apply.attempts-out-of-range')?.count ?? 0;
     const statementsBefore = statements();
     const seen: number[] = [];
-    const progress = { affectedRows: 0 };
-    const applied = await applyCleanup(t.db, { rules: ['attempts-out-of-range'], progress, onProgress: (p) => seen.push(p.fixed) });
+    const progress = committedCounter();
+    const applied = await applyCleanup(t.db, { rules: ['attempts-out-of-range'], counter: progress, onProgress: (p) => seen.push(p.fixed) });
     expect(applied.total).toBe(2500);
     expect(progress.affectedRows).toBe(2500);
     expect(seen).toEqual([1000, 2000, 2500]);
