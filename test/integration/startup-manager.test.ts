@@ -147,7 +147,7 @@ describe('validatePoolSystem and getSystemStatus', () => {
       expect.stringMatching(/^2 entries failed 3 or more times/),
     ]);
     expect(status.stats).toMatchObject({ expiredLeases: 1, failedAtMaxAttempts: 2 });
-    await drift.pool.clearPool({ confirm: drift.name });
+    await drift.pool.clearPool({ confirm: drift.name, audit: { reason: 'test set-up' } });
   });
 
   it('flags drift after an index is dropped', async () => {
