@@ -82,10 +82,14 @@ describe('Migrations page: status, preview, run', () => {
     const preview = await screen.findByRole('list', { name: 'SQL preview' });
     expect(within(preview).queryByText(/0004-pool-indexes/)).toBeNull();
     await user.click(runUp());
-    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Apply' }));
+    const apply = within(screen.getByRole('dialog')).getByRole('button', { name: 'Apply' }) as HTMLButtonElement;
+    expect(apply.disabled).toBe(true);
+    await user.type(within(screen.getByRole('dialog')).getByLabelText(/Reason/), 'CHG-88');
+    expect(apply.disabled).toBe(false);
+    await user.click(apply);
     expect(await screen.findByText('Applied 1 migration: 0003-pool-lease-columns.')).toBeTruthy();
     expect(fake.callsOf('migrations.plan')).toEqual([{ direction: 'up', to: '0003-pool-lease-columns' }]);
-    expect(fake.callsOf('migrations.up')).toEqual([{ to: '0003-pool-lease-columns' }]);
+    expect(fake.callsOf('migrations.up')).toEqual([{ to: '0003-pool-lease-columns', reason: 'CHG-88' }]);
   });
 
   it('reverting asks for the database name to be typed', async () => {
@@ -106,11 +110,14 @@ describe('Migrations page: status, preview, run', () => {
     await user.type(within(dialog).getByLabelText('database name'), 'booking');
     expect(revert.disabled).toBe(true);
     await user.type(within(dialog).getByLabelText('database name'), '_staging');
+    // The name is right; the reason is still missing.
+    expect(revert.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText(/Reason/), 'roll back CHG-88');
     expect(revert.disabled).toBe(false);
     await user.click(revert);
 
     expect(await screen.findByText('Reverted 1 migration: 0004-pool-indexes.')).toBeTruthy();
-    expect(fake.callsOf('migrations.down')).toEqual([{}]);
+    expect(fake.callsOf('migrations.down')).toEqual([{ reason: 'roll back CHG-88' }]);
     expect(fake.model.migrations[3]!.appliedAt).toBeNull();
     const pending = await screen.findByRole('table', { name: 'Pending migrations' });
     expect(within(pending).getByText('0004-pool-indexes')).toBeTruthy();

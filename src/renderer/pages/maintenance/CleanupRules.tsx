@@ -58,7 +58,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
     const { rules: chosen, request } = pending;
     setPending(null);
     apply.reset();
-    await apply.run({ ...(chosen ? { rules: chosen } : {}), confirm: request.database, ...(reason ? { reason } : {}) });
+    await apply.run({ ...(chosen ? { rules: chosen } : {}), confirm: request.database, reason });
     onChanged();
   };
 

@@ -45,7 +45,7 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
   const confirmed = async (reason: string) => {
     setConfirming(false);
     if (!file) return;
-    const result = await apply.run({ snapshot: file.text, ...(reason ? { reason } : {}) });
+    const result = await apply.run({ snapshot: file.text, reason });
     // The preview no longer describes the database: entries it would add are pooled now.
     if (result) preview.reset();
     onImported();
