@@ -195,7 +195,14 @@ describe('Migrations page: the legacy import wizard', () => {
     const dialog = screen.getByRole('dialog', { name: 'Import legacy pool entries' });
     expect(within(dialog).getByText(DATABASE)).toBeTruthy();
     expect(within(dialog).getByText('2', { selector: 'strong' })).toBeTruthy();
+    const importButton = within(dialog).getByRole('button', { name: 'Import 2 entries' }) as HTMLButtonElement;
+    expect(importButton.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText(/Reason/), 'ok');
+    expect(importButton.disabled).toBe(true);
+    expect(within(dialog).getByText(/at least 3 characters/)).toBeTruthy();
+    await user.clear(within(dialog).getByLabelText(/Reason/));
     await user.type(within(dialog).getByLabelText(/Reason/), 'retire the memory pool');
+    expect(importButton.disabled).toBe(false);
     const release = fake.hold('import.apply');
     await user.click(within(dialog).getByRole('button', { name: 'Import 2 entries' }));
     expect(await screen.findByText('batch 0 of 1')).toBeTruthy();
