@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
+import { runLockName } from '../../src/core/audit/audit-run.js';
 import { PoolMigrationManager } from '../../src/core/pool/pool-migration-manager.js';
 import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-database.js';
 import { makeTempDir } from '../helpers/temp-dirs.js';
@@ -172,6 +173,44 @@ describe('a run killed with SIGKILL part-way leaves a true audit row and true ev
     // Start-up-like: a sweep alone marks it.
     await t.pool.audit.sweepAbandoned();
     expect(await auditRow('maintenance.cleanup')).toMatchObject({ outcome: 'interrupted', affectedRows: changed });
+  });
+
+  it('a live run whose journal connection is lost stops at its next batch, rolled back, once another console closed its row', async () => {
+    // Earlier tests' rows out of the pool (the killed stuck-processing cleanup left some stuck): only this test's rows are stuck.
+    await t.admin.query('UPDATE BOOKING_PLAN SET POOL_STATUS = NULL, POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL WHERE POOL_STATUS IS NOT NULL');
+    const ids = await insertBookings(t.admin, { count: ROWS });
+    await poolDirectly(t.admin, ids, { status: 'processing', attempts: 1, claimedBy: 'w-lost', claimedSecondsAgo: 7200 });
+    const resetBefore = await eventTotal('reset');
+    const blocker = await mysql.createConnection({ ...t.profile, database: t.name });
+    let run: Promise<unknown> | undefined;
+    try {
+      await blocker.beginTransaction();
+      await blocker.query('SELECT BOOKING_ID FROM BOOKING_PLAN WHERE BOOKING_ID = ? FOR UPDATE', [ids[BLOCK_AT]]);
+      run = t.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { actor: 'lost-journal-test', reason: 'INC-lost-journal' } }).catch((error: unknown) => error);
+      await until('the run to block', async () => {
+        const [waiting] = await t.admin.query<RowDataPacket[]>(
+          "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id IN (SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ?)",
+          [t.name],
+        );
+        return Number(waiting[0]?.n) > 0;
+      });
+      const { auditId } = await one<{ auditId: number }>("SELECT AUDIT_ID AS auditId FROM POOL_AUDIT_LOG WHERE ACTOR = 'lost-journal-test' AND OUTCOME = 'running'");
+      const { holder } = await one<{ holder: number }>('SELECT IS_USED_LOCK(?) AS holder', [runLockName(Number(auditId), t.name)]);
+      await t.admin.query(`KILL CONNECTION ${Number(holder)}`);
+      await until('another console to close the row', async () => (await t.pool.audit.sweepAbandoned()).includes(Number(auditId)));
+    } finally {
+      await blocker.rollback().catch(() => undefined);
+      await blocker.end();
+    }
+    expect(await run).toMatchObject({ code: 'CONFLICT' });
+    const changed = Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM BOOKING_PLAN WHERE BOOKING_ID IN (?) AND POOL_STATUS = 'waiting'", [ids])).n);
+    expect(changed).toBeGreaterThanOrEqual(1000);
+    expect(changed).toBeLessThan(ROWS);
+    expect(await one("SELECT OUTCOME AS outcome, AFFECTED_ROWS AS affectedRows FROM POOL_AUDIT_LOG WHERE ACTOR = 'lost-journal-test'")).toEqual({
+      outcome: 'interrupted',
+      affectedRows: changed,
+    });
+    expect((await eventTotal('reset')) - resetBefore).toBe(changed);
   });
 
   it('import-memory', async () => {

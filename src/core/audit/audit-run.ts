@@ -83,10 +83,16 @@ export class AuditRun implements AuditCounter {
 
   async add(n: number, transaction: Transaction): Promise<void> {
     if (n === 0) return;
-    await this.db.execute('audit.count', `UPDATE ${AUDIT_TABLE} SET AFFECTED_ROWS = AFFECTED_ROWS + :n WHERE AUDIT_ID = :id`, {
-      replacements: { n, id: this.auditId },
-      transaction,
-    });
+    const counted = await this.db.execute(
+      'audit.count',
+      `UPDATE ${AUDIT_TABLE} SET AFFECTED_ROWS = AFFECTED_ROWS + :n WHERE AUDIT_ID = :id AND OUTCOME = 'running'`,
+      { replacements: { n, id: this.auditId }, transaction },
+    );
+    if (counted !== 1) {
+      // Another console saw this run's lock gone (its journal connection dropped) and closed the row:
+      // stop here, with this batch rolled back, rather than change rows the closed row will not count.
+      throw new PoolError('CONFLICT', `Audit row ${this.auditId} is no longer open (marked interrupted after its connection was lost); the run stopped and its last batch was rolled back. Check the result, then run it again.`);
+    }
     // Only once it committed: a transaction retried after a deadlock calls add again.
     transaction.afterCommit(() => {
       this.committed += n;
