@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PoolEntry } from './pool-types.js';
 import { savedProfileSchema, type Environment, type ProfileSummary } from './profile.js';
-import type { AuditEntry } from './results/audit.js';
+import { reasonSchema, type AuditEntry } from './results/audit.js';
 import type { IndexHealth, SystemCheck, SystemStatus } from './results/health.js';
 import type { LatencySummary } from './results/latency.js';
 import type {
@@ -19,8 +19,8 @@ import type { LockHolder, MigrationOverview, MigrationPlan } from './results/sch
 
 const none = z.object({}).strict();
 const bookingId = z.number().int().positive().max(2_147_483_647);
-/** Why an operator changed something: recorded in the audit log. */
-const reason = z.string().trim().max(1000).optional();
+/** Why an operator changed something: recorded in the audit log; every applying write needs one. */
+const reason = reasonSchema;
 const seconds = (max: number) => z.number().int().min(1).max(max);
 const ruleIds = z.array(z.string().min(1).max(64)).min(1).max(20).optional();
 /** A legacy export as text; large pools are tens of MB. */

@@ -168,7 +168,7 @@ export async function resetStuck(
 ): Promise<ResetResult[]> {
   const results: ResetResult[] = [];
   const variants: [string, () => Promise<number>][] = [
-    ['ours: resetStuckProcessing (batches of 1,000)', async () => (await context.pool.resetStuckProcessing({ olderThanSeconds: 3600 })).reset],
+    ['ours: resetStuckProcessing (batches of 1,000)', async () => (await context.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { reason: 'benchmark' } })).reset],
     ['reference: one unbounded UPDATE (updated_at)', () => context.reference.resetStuckProcessing()],
   ];
   for (const [label, reset] of variants) {

@@ -284,9 +284,17 @@ describe('Entries page: detail drawer and row actions', () => {
     await user.click(remove);
     const dialog = screen.getByRole('dialog', { name: 'Remove from pool: booking 100003' });
     expect(dialog.textContent).toContain(DATABASE);
-    await user.click(within(dialog).getByRole('button', { name: 'Remove from pool' }));
+    const confirm = within(dialog).getByRole('button', { name: 'Remove from pool' }) as HTMLButtonElement;
+    // No reason, no removal: the button waits for one, and says what it needs.
+    expect(confirm.disabled).toBe(true);
+    expect(within(dialog).getByText(/at least 3 characters/)).toBeTruthy();
+    await user.type(within(dialog).getByRole('textbox', { name: /Reason/ }), ' - ');
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByRole('textbox', { name: /Reason/ }), 'duplicate booking');
+    expect(confirm.disabled).toBe(false);
+    await user.click(confirm);
     await within(drawer).findByText('Booking 100003 removed from the pool.');
-    expect(fake.callsOf('entries.remove')).toEqual([{ bookingId: 100_003 }]);
+    expect(fake.callsOf('entries.remove')).toEqual([{ bookingId: 100_003, reason: '- duplicate booking' }]);
     await within(drawer).findByText('Not in the pool.');
     await screen.findByText(/^199 entries loaded/);
   });
@@ -318,6 +326,7 @@ describe('Entries page: detail drawer and row actions', () => {
       expect(button.disabled).toBe(false);
       return button;
     }));
+    await user.type(within(screen.getByRole('dialog')).getByRole('textbox', { name: /Reason/ }), 'INC-5');
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Retry' }));
     const alert = await within(drawer).findByRole('alert');
     expect(alert.textContent).toContain('Booking 100010 changed while retrying.');

@@ -126,7 +126,11 @@ describe('Indexes page: create missing indexes', () => {
     expect(fake.callsOf('indexes.ensure.apply')).toEqual([]);
 
     const release = fake.hold('indexes.ensure.apply');
+    // Creating waits for a reason (3 non-blank characters at least), and says so.
+    expect((within(dialog).getByRole('button', { name: 'Create 6 indexes' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(dialog).getByText(/at least 3 characters/)).toBeTruthy();
     await user.type(within(dialog).getByRole('textbox', { name: /Reason/ }), 'claim query scanning the table');
+    expect((within(dialog).getByRole('button', { name: 'Create 6 indexes' }) as HTMLButtonElement).disabled).toBe(false);
     await user.click(within(dialog).getByRole('button', { name: 'Create 6 indexes' }));
     // While the migration runs, its progress shows.
     await screen.findByText(/Working…|up: 1 migration|up 0004-pool-indexes/);

@@ -114,10 +114,53 @@ describe('Maintenance page', () => {
     await user.click(screen.getByRole('button', { name: `Apply all (${total} rows)` }));
     const dialog = screen.getByRole('dialog', { name: 'Apply every cleanup rule' });
     await user.type(within(dialog).getByLabelText('database name'), DATABASE);
+    await user.type(within(dialog).getByLabelText(/Reason/), 'INC-9 nightly cleanup');
     await user.click(within(dialog).getByRole('button', { name: 'Apply all rules' }));
     const result = await screen.findByRole('status', { name: 'Cleanup result' });
     expect(result.textContent).toContain(`${total} rows changed.`);
-    expect(fake.callsOf('maintenance.cleanup.apply')).toEqual([{ confirm: DATABASE }]);
+    expect(fake.callsOf('maintenance.cleanup.apply')).toEqual([{ confirm: DATABASE, reason: 'INC-9 nightly cleanup' }]);
+  });
+
+  it('keeps every apply disabled, with a hint, until the reason has at least 3 non-blank characters', async () => {
+    const fake = createInMemoryApi();
+    await expectedRules(fake);
+    const user = renderPage(fake);
+    await waitForRules();
+
+    await user.click(screen.getByRole('button', { name: /^Apply all/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Apply every cleanup rule' });
+    await user.type(within(dialog).getByLabelText('database name'), DATABASE);
+    const apply = within(dialog).getByRole('button', { name: 'Apply all rules' }) as HTMLButtonElement;
+    const reason = within(dialog).getByLabelText(/Reason/) as HTMLInputElement;
+    // The database name alone is not enough: no reason yet.
+    expect(apply.disabled).toBe(true);
+    expect(within(dialog).getByText(/at least 3 characters/)).toBeTruthy();
+    expect(reason.getAttribute('aria-invalid')).toBe('true');
+    for (const tooShort of ['—', 'ab', ' a  b ']) {
+      await user.clear(reason);
+      await user.type(reason, tooShort);
+      expect(apply.disabled, JSON.stringify(tooShort)).toBe(true);
+    }
+    await user.click(apply);
+    expect(fake.callsOf('maintenance.cleanup.apply')).toEqual([]);
+
+    await user.clear(reason);
+    await user.type(reason, 'INC');
+    expect(apply.disabled).toBe(false);
+    expect(within(dialog).queryByText(/at least 3 characters/)).toBeNull();
+    await user.click(apply);
+    await screen.findByRole('status', { name: 'Cleanup result' });
+    expect(fake.callsOf('maintenance.cleanup.apply')).toEqual([{ confirm: DATABASE, reason: 'INC' }]);
+
+    // Retry and reset ask the same.
+    await user.click(screen.getByRole('button', { name: /^Retry/ }));
+    const retry = screen.getByRole('dialog');
+    const retryButton = within(retry).getAllByRole('button').at(-1) as HTMLButtonElement;
+    expect(retryButton.disabled).toBe(true);
+    await user.type(within(retry).getByLabelText(/Reason/), 'x y');
+    expect(retryButton.disabled).toBe(true);
+    await user.type(within(retry).getByLabelText(/Reason/), ' z');
+    expect(retryButton.disabled).toBe(false);
   });
 
   it('refuses to apply on a read-only profile, saying why', async () => {
@@ -141,7 +184,7 @@ describe('Maintenance page', () => {
 
     await user.click(screen.getByRole('button', { name: 'Check integrity' }));
     const summary = await screen.findByTestId('integrity-summary');
-    expect(summary.textContent).toMatch(/^Failed: \d+ rules of 8 find rows to fix/);
+    expect(summary.textContent).toMatch(/^Failed: \d+ rules of 11 find rows to fix/);
     expect(within(summary).getByText(/Pooled but booking finished: \d+ rows/)).toBeTruthy();
   });
 

@@ -99,10 +99,14 @@ describe('Migrations page: status, preview, run', () => {
     const preview = await screen.findByRole('list', { name: 'SQL preview' });
     expect(within(preview).queryByText(/0004-pool-indexes/)).toBeNull();
     await user.click(runUp());
-    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Apply' }));
+    const apply = within(screen.getByRole('dialog')).getByRole('button', { name: 'Apply' }) as HTMLButtonElement;
+    expect(apply.disabled).toBe(true);
+    await user.type(within(screen.getByRole('dialog')).getByLabelText(/Reason/), 'CHG-88');
+    expect(apply.disabled).toBe(false);
+    await user.click(apply);
     expect(await screen.findByText('Applied 1 migration: 0003-pool-lease-columns.')).toBeTruthy();
     expect(fake.callsOf('migrations.plan')).toEqual([{ direction: 'up', to: '0003-pool-lease-columns' }]);
-    expect(fake.callsOf('migrations.up')).toEqual([{ to: '0003-pool-lease-columns' }]);
+    expect(fake.callsOf('migrations.up')).toEqual([{ to: '0003-pool-lease-columns', reason: 'CHG-88' }]);
   });
 
   it('reverting asks for the database name to be typed', async () => {
@@ -123,11 +127,14 @@ describe('Migrations page: status, preview, run', () => {
     await user.type(within(dialog).getByLabelText('database name'), 'booking');
     expect(revert.disabled).toBe(true);
     await user.type(within(dialog).getByLabelText('database name'), '_staging');
+    // The name is right; the reason is still missing.
+    expect(revert.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText(/Reason/), 'roll back CHG-88');
     expect(revert.disabled).toBe(false);
     await user.click(revert);
 
     expect(await screen.findByText('Reverted 1 migration: 0004-pool-indexes.')).toBeTruthy();
-    expect(fake.callsOf('migrations.down')).toEqual([{}]);
+    expect(fake.callsOf('migrations.down')).toEqual([{ reason: 'roll back CHG-88' }]);
     expect(fake.model.migrations[3]!.appliedAt).toBeNull();
     const pending = await screen.findByRole('table', { name: 'Pending migrations' });
     expect(within(pending).getByText('0004-pool-indexes')).toBeTruthy();
@@ -222,7 +229,14 @@ describe('Migrations page: the legacy import wizard', () => {
     const dialog = screen.getByRole('dialog', { name: 'Import legacy pool entries' });
     expect(within(dialog).getByText(DATABASE)).toBeTruthy();
     expect(within(dialog).getByText('2', { selector: 'strong' })).toBeTruthy();
+    const importButton = within(dialog).getByRole('button', { name: 'Import 2 entries' }) as HTMLButtonElement;
+    expect(importButton.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText(/Reason/), 'ok');
+    expect(importButton.disabled).toBe(true);
+    expect(within(dialog).getByText(/at least 3 characters/)).toBeTruthy();
+    await user.clear(within(dialog).getByLabelText(/Reason/));
     await user.type(within(dialog).getByLabelText(/Reason/), 'retire the memory pool');
+    expect(importButton.disabled).toBe(false);
     const release = fake.hold('import.apply');
     await user.click(within(dialog).getByRole('button', { name: 'Import 2 entries' }));
     expect(await screen.findByText('batch 0 of 1')).toBeTruthy();

@@ -265,8 +265,8 @@ describe('the console in Chromium, on the sandbox through serve mode', { timeout
     const state = resultOf<ConnectionState>(await serve.socket.call('connection.current', {}));
     expect(state).toMatchObject({ profileName: READ_ONLY_PROFILE, readOnly: true, connected: true });
     for (const [operation, input] of [
-      ['maintenance.retryFailed', { maxAttempts: 3 }],
-      ['maintenance.cleanup.apply', { confirm: SANDBOX_DATABASE }],
+      ['maintenance.retryFailed', { maxAttempts: 3, reason: 'e2e: forced write' }],
+      ['maintenance.cleanup.apply', { confirm: SANDBOX_DATABASE, reason: 'e2e: forced write' }],
     ] as const) {
       const reply = await serve.socket.call(operation, input);
       expect(reply.ok).toBe(false);

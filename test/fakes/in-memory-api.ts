@@ -537,6 +537,9 @@ const RULE_TEXT: Record<CleanupRuleId, [string, string, string]> = {
   'deadline-after-start': ['Deadline after meeting start', 'Pooled entries whose deadline is later than their meeting start.', 'Recomputes the deadline.'],
   'attempts-out-of-range': ['Attempts out of range', 'Pooled entries whose attempts are negative or above 100.', 'Clamps the attempts.'],
   'null-status-leftovers': ['NULL status with leftover pool fields', 'Bookings not in the pool that still carry pool fields.', 'Clears the leftovers.'],
+  'lease-on-idle-entry': ['Lease on an entry not being processed', 'Waiting, ready or failed entries that still carry a lease.', 'Clears the lease.'],
+  'processing-without-attempt': ['Processing with no attempt counted', 'Processing entries under a live lease with 0 attempts.', 'Sets attempts to 1.'],
+  'processing-without-owner': ['Processing with no lease owner', 'Processing entries with a recent claim time but no owner.', 'Puts the entry back to waiting.'],
 };
 
 function toEntry(booking: Booking, pool: Partial<PoolEntry> & Pick<PoolEntry, 'status'>): PoolEntry {
@@ -673,6 +676,11 @@ function runCleanup(model: CleanupPool, now: Date, only: string[] | undefined, l
       model.leftovers = [];
       return ids;
     },
+    'lease-on-idle-entry': () => pick(model, (e) => e.status !== 'processing' && (e.claimedBy !== null || e.claimedAt !== null) && (e.status === 'failed' || e.timeStart > now),
+      (_ids, rows) => rows.forEach((e) => Object.assign(e, { claimedBy: null, claimedAt: null }))),
+    'processing-without-attempt': () => pick(model, (e) => held(e) && e.attempts <= 0, (_ids, rows) => rows.forEach((e) => (e.attempts = 1))),
+    'processing-without-owner': () => pick(model, (e) => held(e) && e.claimedBy === null && e.timeStart > now,
+      (_ids, rows) => rows.forEach((e) => Object.assign(e, { status: 'waiting', claimedBy: null, claimedAt: null }))),
   };
   return CLEANUP_RULE_IDS.filter((id) => !only || only.includes(id)).map((id) => {
     const ids = fixes[id]().sort((a, b) => a - b);

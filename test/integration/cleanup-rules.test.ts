@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLEANUP_RULE_IDS, MEETING_STARTED_ERROR, type CleanupRuleId } from '../../src/core/maintenance/cleanup-rules.js';
 import { applyCleanup, previewCleanup, validateIntegrity } from '../../src/core/maintenance/cleanup.js';
 import { insertBookings, poolDatabase, poolDirectly, type BookingSeed } from '../helpers/pool-database.js';
+import { committedCounter } from '../helpers/committed-counter.js';
 
 const t = poolDatabase();
 const DAY = 86_400;
@@ -74,7 +75,7 @@ describe('cleanup rules', () => {
     const i2 = await one({ interpreter: 'I-2' });
     await pool(i2, { status: 'processing', claimedBy: 'w-x', claimedSecondsAgo: null }); // no lease time: not live
     const ni1 = await one({ interpreter: 'I-3' });
-    await pool(ni1, { status: 'processing', ...live });
+    await pool(ni1, { status: 'processing', attempts: 1, ...live }); // a live claim has counted its attempt
     const ni2 = await one({ interpreter: 'I-4' });
 
     // meeting-started (deadline well before the start, so only this rule matches)
@@ -85,7 +86,7 @@ describe('cleanup rules', () => {
     const s3 = await one({ startInHours: -2 });
     await pool(s3, { status: 'processing', deadlineHoursFromNow: -50, attempts: 2, ...stale });
     const ns1 = await one({ startInHours: -2 });
-    await pool(ns1, { status: 'processing', deadlineHoursFromNow: -50, ...live });
+    await pool(ns1, { status: 'processing', deadlineHoursFromNow: -50, attempts: 1, ...live });
     const ns2 = await one({ startInHours: -2 });
     await pool(ns2, { status: 'failed', deadlineHoursFromNow: -50, attempts: 3 });
     await set(ns2, "POOL_LAST_ERROR = 'no interpreter free'");
@@ -160,6 +161,10 @@ describe('cleanup rules', () => {
       'deadline-after-start': [d1, d2, o1],
       'attempts-out-of-range': [a1, a2, a3, o1],
       'null-status-leftovers': [l1, l2, l3, l4],
+      // the lifecycle-impossible states have their own test below
+      'lease-on-idle-entry': [],
+      'processing-without-attempt': [],
+      'processing-without-owner': [],
     };
     const nearMisses = [nf1, nf2, ni1, ni2, ns1, ns2, ns3, nk1, nm1, nd1, na1, nl1];
     const before = await states(nearMisses);
@@ -184,8 +189,8 @@ describe('cleanup rules', () => {
     expect(preview.rules.find((rule) => rule.id === 'stuck-processing')?.detects).toContain('3600 s');
     expect(before1.rules.map((rule) => rule.count)).toEqual(preview.rules.map((rule) => rule.count));
 
-    const progress = { affectedRows: 0 };
-    const applied = await applyCleanup(t.db, { progress });
+    const progress = committedCounter();
+    const applied = await applyCleanup(t.db, { counter: progress });
     expect(applied.rules).toEqual(preview.rules.map((rule) => ({ id: rule.id, fixed: rule.count })));
     expect(applied.total).toBe(preview.rules.reduce((sum, rule) => sum + rule.count, 0));
     expect(progress.affectedRows).toBe(applied.total);
@@ -249,6 +254,75 @@ describe('cleanup rules', () => {
     }
   });
 
+  it('finds and fixes what the lifecycle never produces: a lease off processing, a claim without an attempt or an owner', async () => {
+    await t.admin.query('UPDATE BOOKING_PLAN SET POOL_STATUS = NULL, POOL_ENTRY_TIME = NULL, POOL_DEADLINE_TIME = NULL, POOL_MODE = NULL, POOL_PROCESSING_ATTEMPTS = 0, POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL, POOL_LAST_ERROR = NULL');
+    const pool = (id: number, s: Parameters<typeof poolDirectly>[2]) => poolDirectly(t.admin, [id], s);
+    const live = { claimedBy: 'w-live', claimedSecondsAgo: 60 };
+    const stale = { claimedBy: 'w-dead', claimedSecondsAgo: 7200 };
+
+    // lease-on-idle-entry: waiting, ready and failed entries holding an owner, a claim time, or both
+    const e1 = await one();
+    await pool(e1, { status: 'waiting', attempts: 1, ...live });
+    const e2 = await one();
+    await pool(e2, { status: 'failed', attempts: 3 });
+    await set(e2, 'POOL_CLAIMED_AT = UTC_TIMESTAMP()');
+    const e3 = await one();
+    await pool(e3, { status: 'ready', claimedBy: 'w-gone', claimedSecondsAgo: null });
+    // a started meeting's waiting entry with a lease: meeting-started takes it (and clears the lease), counted there only
+    const e4 = await one({ startInHours: -1 });
+    await pool(e4, { status: 'waiting', ...live });
+
+    // processing-without-attempt: a live claim with attempts 0, or NULL (which attempts-out-of-range first makes 0)
+    const p1 = await one();
+    await pool(p1, { status: 'processing', attempts: 0, ...live });
+    const p2 = await one();
+    await pool(p2, { status: 'processing', attempts: 1, ...live });
+    await set(p2, 'POOL_PROCESSING_ATTEMPTS = NULL');
+    // a stale one goes back to waiting under stuck-processing instead (0 attempts is fine on waiting)
+    const p3 = await one();
+    await pool(p3, { status: 'processing', attempts: 0, ...stale });
+
+    // processing-without-owner: a fresh claim time but nobody who could finish it
+    const w1 = await one();
+    await pool(w1, { status: 'processing', attempts: 2, ...live });
+    await set(w1, 'POOL_CLAIMED_BY = NULL');
+    // near misses: a healthy claim, and an ownerless one of a started meeting (meeting-started takes it once its claim time is stale)
+    const nw1 = await one();
+    await pool(nw1, { status: 'processing', attempts: 1, ...live });
+    const nw2 = await one({ startInHours: -1 });
+    await pool(nw2, { status: 'processing', attempts: 1, ...live });
+    await set(nw2, 'POOL_CLAIMED_BY = NULL');
+    const untouched = await states([nw1, nw2]);
+
+    const report = await validateIntegrity(t.db);
+    expect(report.passed).toBe(false);
+    const counts = Object.fromEntries(report.rules.map((rule) => [rule.id, rule.sampleIds]));
+    expect(counts).toMatchObject({
+      'lease-on-idle-entry': [e1, e2, e3],
+      'processing-without-attempt': [p1, p2],
+      'processing-without-owner': [w1],
+      'meeting-started': [e4],
+      'stuck-processing': [p3],
+      'attempts-out-of-range': [p2],
+    });
+
+    const preview = await previewCleanup(t.db);
+    const applied = await applyCleanup(t.db, { counter: committedCounter() });
+    expect(applied.rules).toEqual(preview.rules.map((rule) => ({ id: rule.id, fixed: rule.count })));
+
+    const after = await states([e1, e2, e3, e4, p1, p2, p3, w1]);
+    expect(after.get(e1)).toMatchObject({ status: 'waiting', claimedBy: null, claimedAt: null, attempts: 1 });
+    expect(after.get(e2)).toMatchObject({ status: 'failed', claimedBy: null, claimedAt: null, attempts: 3 });
+    expect(after.get(e3)).toMatchObject({ status: 'ready', claimedBy: null, claimedAt: null });
+    expect(after.get(e4)).toMatchObject({ status: 'failed', claimedBy: null, claimedAt: null, lastError: MEETING_STARTED_ERROR });
+    expect(after.get(p1)).toMatchObject({ status: 'processing', claimedBy: 'w-live', attempts: 1 });
+    expect(after.get(p2)).toMatchObject({ status: 'processing', claimedBy: 'w-live', attempts: 1 });
+    expect(after.get(p3)).toMatchObject({ status: 'waiting', claimedBy: null, attempts: 0 });
+    expect(after.get(w1)).toMatchObject({ status: 'waiting', claimedBy: null, claimedAt: null, attempts: 2 });
+    expect(await states([nw1, nw2])).toEqual(untouched);
+    expect((await validateIntegrity(t.db)).passed).toBe(true);
+  });
+
   it('fixes more than a batch of rows in several bounded statements', async () => {
     const ids = await insertBookings(t.admin, { count: 2500 });
     await poolDirectly(t.admin, ids, { status: 'waiting', attempts: -1 });
@@ -258,8 +332,8 @@ describe('cleanup rules', () => {
     const statements = () => t.db.latency.summary().find((s) => s.name === 'cleanup.apply.attempts-out-of-range')?.count ?? 0;
     const statementsBefore = statements();
     const seen: number[] = [];
-    const progress = { affectedRows: 0 };
-    const applied = await applyCleanup(t.db, { rules: ['attempts-out-of-range'], progress, onProgress: (p) => seen.push(p.fixed) });
+    const progress = committedCounter();
+    const applied = await applyCleanup(t.db, { rules: ['attempts-out-of-range'], counter: progress, onProgress: (p) => seen.push(p.fixed) });
     expect(applied.total).toBe(2500);
     expect(progress.affectedRows).toBe(2500);
     expect(seen).toEqual([1000, 2000, 2500]);

@@ -103,7 +103,7 @@ describe('pool-console pool commands', { timeout: 90_000 }, () => {
     const retry = await cli(['retry-failed', '--max-attempts', '4', '--reason', 'incident 12', '--actor', 'cli-test', '--json']);
     expect(retry.code).toBe(0);
     expect(json(retry)).toMatchObject({ dryRun: false, retried: wouldRetry });
-    const reset = await cli(['reset-stuck', '--older-than', '600', '--actor', 'cli-test', '--json']);
+    const reset = await cli(['reset-stuck', '--older-than', '600', '--reason', 'incident 12', '--actor', 'cli-test', '--json']);
     expect(reset.code).toBe(0);
     expect(json(reset)).toMatchObject({ dryRun: false, reset: wouldReset });
 

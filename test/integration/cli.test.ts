@@ -102,7 +102,7 @@ describe('pool-console against a bare host schema', () => {
   });
 
   it('migrate up --json applies everything, after which doctor --json is healthy', async () => {
-    const up = await cli(['migrate', 'up', '--json']);
+    const up = await cli(['migrate', 'up', '--reason', 'first install', '--json']);
     expect(up.code, up.stderr).toBe(0);
     const result = json<PlansJson>(up);
     expect(result.dryRun).toBe(false);
@@ -120,7 +120,7 @@ describe('pool-console against a bare host schema', () => {
   });
 
   it('migrate down --json reverts the last migration only', async () => {
-    const run = await cli(['migrate', 'down', '--json']);
+    const run = await cli(['migrate', 'down', '--reason', 'revert test', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const result = json<PlansJson>(run);
     const last = MIGRATIONS[MIGRATIONS.length - 1]?.name;

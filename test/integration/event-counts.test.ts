@@ -14,7 +14,7 @@ const t = poolDatabase();
 const CLAIMERS = 8;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const ops = { actor: 'ops@event-counts-test' };
+const ops = { actor: 'ops@event-counts-test', reason: 'event count test' };
 
 type Totals = Record<PoolEvent, number>;
 

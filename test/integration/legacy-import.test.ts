@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyLegacyImport, previewLegacyImport, type LegacyImportLine } from '../../src/core/maintenance/legacy-import.js';
 import { parseLegacySnapshot } from '../../src/core/maintenance/legacy-snapshot.js';
 import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-database.js';
+import { committedCounter } from '../helpers/committed-counter.js';
 
 const t = poolDatabase();
 
@@ -288,11 +289,11 @@ describe('legacy memory pool import: crash half-way, then rerun', () => {
     const preview = await previewLegacyImport(t.db, text);
     expect(preview.counts['will-add']).toBe(3500);
 
-    const progress = { affectedRows: 0 };
+    const progress = committedCounter();
     const crash = new Error('simulated crash after batch 1');
     await expect(
       applyLegacyImport(t.db, text, {
-        progress,
+        counter: progress,
         onProgress: ({ batch }) => {
           if (batch === 1) throw crash;
         },

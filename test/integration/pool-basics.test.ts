@@ -89,7 +89,7 @@ describe('DatabaseBookingPool basics', () => {
     const retried = await t.pool.retryFailedEntries({ maxAttempts: 5, audit: { actor: 'tester', reason: 'incident 7' } });
     expect(retried.retried).toBeGreaterThanOrEqual(2);
     expect(await t.pool.getPoolEntry(ids[0]!)).toMatchObject({ status: 'waiting', attempts: 3 });
-    const reset = await t.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { actor: 'tester' } });
+    const reset = await t.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { actor: 'tester', reason: 'incident 7' } });
     expect(reset.reset).toBeGreaterThanOrEqual(1);
     expect(await t.pool.getPoolEntry(ids[2]!)).toMatchObject({ status: 'waiting', claimedBy: null });
     expect(await t.pool.getPoolEntry(ids[3]!)).toMatchObject({ status: 'processing', claimedBy: 'alive' });
@@ -113,7 +113,7 @@ describe('DatabaseBookingPool basics', () => {
   it('clears the pool only when confirmed with the database name', async () => {
     await expect(t.pool.clearPool({ confirm: 'wrong' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect((await t.pool.getPoolStats()).inPool).toBeGreaterThan(0);
-    const { cleared } = await t.pool.clearPool({ confirm: t.name, audit: { actor: 'tester' } });
+    const { cleared } = await t.pool.clearPool({ confirm: t.name, audit: { actor: 'tester', reason: 'test reset' } });
     expect(cleared).toBeGreaterThan(0);
     expect((await t.pool.getPoolStats()).inPool).toBe(0);
   });

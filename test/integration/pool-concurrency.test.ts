@@ -23,7 +23,7 @@ async function pooledIds(status: string): Promise<number[]> {
 
 describe('concurrent claims', () => {
   it(`${CLAIMERS} claimers with claimBatch over 5,000 eligible entries claim each exactly once`, async () => {
-    await t.pool.clearPool({ confirm: t.name });
+    await t.pool.clearPool({ confirm: t.name, audit: { reason: 'test set-up' } });
     const ids = await insertBookings(t.admin, { count: 5000 });
     await poolDirectly(t.admin, ids.slice(0, 4500), { status: 'waiting', deadlineHoursFromNow: -1 });
     await poolDirectly(t.admin, ids.slice(4500), { status: 'ready', deadlineHoursFromNow: 24 });
@@ -54,7 +54,7 @@ describe('concurrent claims', () => {
   });
 
   it(`${CLAIMERS} claimers racing markAsProcessing for the same entries: one winner each`, async () => {
-    await t.pool.clearPool({ confirm: t.name });
+    await t.pool.clearPool({ confirm: t.name, audit: { reason: 'test set-up' } });
     const ids = await insertBookings(t.admin, { count: 600 });
     await poolDirectly(t.admin, ids, { status: 'waiting', deadlineHoursFromNow: -1 });
 
@@ -76,18 +76,18 @@ describe('concurrent claims', () => {
   });
 
   it('an expired lease can be reset and reclaimed; the old holder can no longer finish', async () => {
-    await t.pool.clearPool({ confirm: t.name });
+    await t.pool.clearPool({ confirm: t.name, audit: { reason: 'test set-up' } });
     const [id] = (await insertBookings(t.admin, { count: 1 })) as [number];
     await poolDirectly(t.admin, [id], { status: 'waiting', deadlineHoursFromNow: -1 });
     const [first, second] = workers as [DatabaseBookingPool, DatabaseBookingPool];
 
     expect((await first.claimBatch({ owner: 'slow-worker' })).map((e) => e.bookingId)).toEqual([id]);
     expect(await second.claimBatch({ owner: 'other' })).toEqual([]);
-    expect((await t.pool.resetStuckProcessing({ olderThanSeconds: 3600 })).reset).toBe(0);
+    expect((await t.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { reason: 'test reset' } })).reset).toBe(0);
 
     await t.admin.query('UPDATE BOOKING_PLAN SET POOL_CLAIMED_AT = UTC_TIMESTAMP() - INTERVAL 2 HOUR WHERE BOOKING_ID = ?', [id]);
     expect((await t.pool.getPoolStats()).expiredLeases).toBe(1);
-    expect((await t.pool.resetStuckProcessing({ olderThanSeconds: 3600 })).reset).toBe(1);
+    expect((await t.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { reason: 'test reset' } })).reset).toBe(1);
 
     const reclaimed = await second.claimBatch({ owner: 'other' });
     expect(reclaimed).toMatchObject([{ bookingId: id, claimedBy: 'other', attempts: 2 }]);

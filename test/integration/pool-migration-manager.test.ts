@@ -43,7 +43,7 @@ describe('PoolMigrationManager', () => {
   it('recreates a dropped index through the migrations, previewing first, and audits migration runs', async () => {
     const manager = new PoolMigrationManager(t.db);
     // Down to the indexes reverts the newer event counters first.
-    const reverted = await manager.migrate('down', { to: '0004-pool-indexes', audit: { actor: 'ops@desk' } });
+    const reverted = await manager.migrate('down', { to: '0004-pool-indexes', audit: { actor: 'ops@desk', reason: 'change 7' } });
     expect(reverted.map((plan) => plan.name)).toEqual(['0005-pool-event-counts', '0004-pool-indexes']);
     expect((await manager.getMigrationStatus()).drift).toMatchObject({ missingTables: ['POOL_EVENT_COUNTS'] });
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toContain('idx_pool_claim');
@@ -53,11 +53,11 @@ describe('PoolMigrationManager', () => {
     expect(preview.plans.flatMap((plan) => plan.steps).some((step) => step.sql?.includes('idx_pool_claim'))).toBe(true);
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toContain('idx_pool_claim');
 
-    await manager.ensurePoolIndexes({ dryRun: false, audit: { actor: 'ops@desk' } });
+    await manager.ensurePoolIndexes({ dryRun: false, audit: { actor: 'ops@desk', reason: 'change 7' } });
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toEqual([]);
     // ensurePoolIndexes runs up to the indexes only; the counters come back with the next full run.
     expect((await manager.getMigrationStatus()).pending.map((migration) => migration.name)).toEqual(['0005-pool-event-counts']);
-    await manager.migrate('up', { audit: { actor: 'ops@desk' } });
+    await manager.migrate('up', { audit: { actor: 'ops@desk', reason: 'change 7' } });
     expect((await manager.getMigrationStatus()).drift.missingTables).toEqual([]);
     expect((await auditActions()).slice(-1)).toEqual(['migrations.up']);
   });

@@ -153,7 +153,7 @@ describe('validatePoolSystem and getSystemStatus', () => {
     expect(status.reasons[0]).toMatch(/^1 expired lease: processing entries claimed more than 3600 s ago, or with no claim time/);
     expect(status.reasons[1]).toMatch(/^2 failed entries have reached 3 attempts/);
     expect(status.stats).toMatchObject({ expiredLeases: 1, failedAtMaxAttempts: 2, overdue: 2 });
-    await drift.pool.clearPool({ confirm: drift.name });
+    await drift.pool.clearPool({ confirm: drift.name, audit: { reason: 'test set-up' } });
   });
 
   it('flags drift after an index is dropped', async () => {

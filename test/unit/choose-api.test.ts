@@ -13,6 +13,6 @@ describe('chooseApi on the desktop', () => {
     const api = chooseApi({ poolConsole: bridge as never, location: { href: 'file:///index.html' } });
     expect(api.shell).toBe('desktop');
     await expect(api.call('app.info', {})).resolves.toEqual({ version: '1' });
-    await expect(api.call('entries.retry', { bookingId: 1 })).rejects.toMatchObject({ code: 'NO_PRIVILEGE', message: 'read-only', details: { op: 'entries.retry' } });
+    await expect(api.call('entries.retry', { bookingId: 1, reason: 'INC-1' })).rejects.toMatchObject({ code: 'NO_PRIVILEGE', message: 'read-only', details: { op: 'entries.retry' } });
   });
 });

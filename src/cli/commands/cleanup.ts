@@ -4,7 +4,7 @@ import type { RuleFinding } from '../../core/maintenance/cleanup.js';
 import { PoolMigrationManager } from '../../core/pool/pool-migration-manager.js';
 import { PoolError } from '../../shared/errors.js';
 import { EXIT_OK } from '../output.js';
-import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, intFlag, table } from './command.js';
+import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, requireReasonToApply, intFlag, table } from './command.js';
 
 export function renderFindings(rules: RuleFinding[]): string {
   return rules
@@ -17,14 +17,14 @@ export function renderFindings(rules: RuleFinding[]): string {
 
 export const cleanupCommand = defineCommand({
   name: 'cleanup',
-  usage: ['cleanup [--dry-run] [--rule ID]… [--lease-timeout SECONDS] [--reason TEXT] [--actor NAME]'],
+  usage: ['cleanup [--rule ID]… [--lease-timeout SECONDS] (--dry-run | --reason TEXT) [--actor NAME]'],
   options: { 'dry-run': { type: 'boolean' }, rule: { type: 'string', multiple: true }, 'lease-timeout': { type: 'string' }, ...AUDIT_OPTIONS },
   schema: z.object({
     'dry-run': z.boolean().default(false),
     rule: z.array(z.enum(CLEANUP_RULE_IDS, { error: (issue) => `unknown rule '${String(issue.input)}'; rules: ${CLEANUP_RULE_IDS.join(', ')}` })).optional(),
     'lease-timeout': intFlag(1, 366 * 86_400).optional(),
     ...auditFlags,
-  }),
+  }).superRefine(requireReasonToApply),
   async run(db, args, out) {
     const manager = new PoolMigrationManager(db);
     const options = { rules: args.rule, leaseTimeoutSeconds: args['lease-timeout'] };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditContext } from '../../core/audit/audit-log.js';
 import type { Database, DatabaseOptions } from '../../core/db/database.js';
 import { PoolError } from '../../shared/errors.js';
+import { reasonSchema, REASON_HINT } from '../../shared/results/audit.js';
 import type { Output } from '../output.js';
 
 /** parseArgs option shapes; every value arrives as a string (or strings), booleans as true. */
@@ -98,8 +99,13 @@ export function enumFlag<const T extends readonly [string, ...string[]]>(values:
 export const AUDIT_OPTIONS = { actor: { type: 'string' }, reason: { type: 'string' } } as const satisfies Record<string, FlagSpec>;
 export const auditFlags = {
   actor: z.string().trim().min(1, 'cannot be empty').max(255, 'must be at most 255 characters').optional(),
-  reason: z.string().trim().min(1, 'cannot be empty').max(1000, 'must be at most 1000 characters').optional(),
+  reason: reasonSchema.optional(),
 };
+
+/** Every applying run needs --reason (at least 3 non-blank characters); a --dry-run needs none. Checked before connecting. */
+export function requireReasonToApply(args: { 'dry-run'?: boolean; reason?: string }, ctx: z.RefinementCtx): void {
+  if (!args['dry-run'] && args.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: `required to apply (or use --dry-run): ${REASON_HINT}` });
+}
 
 /** The audit context for a write; the actor defaults to the OS user@host (AuditLog does that). */
 export function auditContext(args: { actor?: string; reason?: string }): AuditContext {

@@ -4,7 +4,7 @@ import type { LegacyImportLine, LegacyImportProgress } from '../../core/maintena
 import { PoolMigrationManager } from '../../core/pool/pool-migration-manager.js';
 import { PoolError } from '../../shared/errors.js';
 import { EXIT_OK } from '../output.js';
-import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, table } from './command.js';
+import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, requireReasonToApply, table } from './command.js';
 
 const SHOWN_LINES = 20;
 
@@ -32,10 +32,10 @@ function renderLines(lines: LegacyImportLine[]): string[] {
 
 export const importMemoryCommand = defineCommand({
   name: 'import-memory',
-  usage: ['import-memory FILE [--dry-run] [--reason TEXT] [--actor NAME]'],
+  usage: ['import-memory FILE (--dry-run | --reason TEXT) [--actor NAME]'],
   positionals: ['FILE'],
   options: { 'dry-run': { type: 'boolean' }, ...AUDIT_OPTIONS },
-  schema: z.object({ 'dry-run': z.boolean().default(false), ...auditFlags }),
+  schema: z.object({ 'dry-run': z.boolean().default(false), ...auditFlags }).superRefine(requireReasonToApply),
   async run(db, args, out, [file]) {
     const snapshot = await readSnapshot(file!);
     const manager = new PoolMigrationManager(db);

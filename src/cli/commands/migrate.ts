@@ -1,3 +1,4 @@
+import type { AuditContext } from '../../core/audit/audit-log.js';
 import type { Database } from '../../core/db/database.js';
 import { PoolMigrationManager } from '../../core/pool/pool-migration-manager.js';
 import { PoolMigrator, type MigrationPlan, type MigrationProgress } from '../../core/schema/migrator.js';
@@ -8,6 +9,8 @@ export interface MigrateArgs {
   action: string | undefined;
   to?: string;
   dryRun: boolean;
+  /** Who and why, for the run's audit row (--actor, --reason). */
+  audit?: AuditContext;
 }
 
 function renderPlans(plans: MigrationPlan[], heading: string): string {
@@ -48,7 +51,7 @@ export async function migrate(db: Database, args: MigrateArgs, out: Output): Pro
         return EXIT_OK;
       }
       // Through the manager, so the run leaves an audit row.
-      const plans = await new PoolMigrationManager(db).migrate(direction, { to: args.to, onProgress });
+      const plans = await new PoolMigrationManager(db).migrate(direction, { to: args.to, audit: args.audit, onProgress });
       out.result({ dryRun: false, direction, plans }, () => renderPlans(plans, `migrated ${direction}`));
       return EXIT_OK;
     }

@@ -2,18 +2,18 @@ import { z } from 'zod';
 import { DatabaseBookingPool } from '../../core/pool/database-booking-pool.js';
 import { plural } from '../../shared/plural.js';
 import { EXIT_OK } from '../output.js';
-import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, intFlag } from './command.js';
+import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, requireReasonToApply, intFlag } from './command.js';
 
 export const resetStuckCommand = defineCommand({
   name: 'reset-stuck',
-  usage: ['reset-stuck [--older-than SECONDS] [--limit N] [--dry-run] [--reason TEXT] [--actor NAME]'],
+  usage: ['reset-stuck [--older-than SECONDS] [--limit N] (--dry-run | --reason TEXT) [--actor NAME]'],
   options: { 'older-than': { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AUDIT_OPTIONS },
   schema: z.object({
     'older-than': intFlag(1, 366 * 86_400).default(3600),
     limit: intFlag(1, 10_000_000).optional(),
     'dry-run': z.boolean().default(false),
     ...auditFlags,
-  }),
+  }).superRefine(requireReasonToApply),
   async run(db, args, out) {
     const pool = new DatabaseBookingPool(db);
     const olderThanSeconds = args['older-than'];

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { DatabaseBookingPool } from '../../core/pool/database-booking-pool.js';
 import { EXIT_OK } from '../output.js';
-import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, intFlag } from './command.js';
+import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, requireReasonToApply, intFlag } from './command.js';
 
 export const retryFailedCommand = defineCommand({
   name: 'retry-failed',
-  usage: ['retry-failed [--max-attempts N] [--limit N] [--dry-run] [--reason TEXT] [--actor NAME]'],
+  usage: ['retry-failed [--max-attempts N] [--limit N] (--dry-run | --reason TEXT) [--actor NAME]'],
   options: { 'max-attempts': { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AUDIT_OPTIONS },
   schema: z.object({
     'max-attempts': intFlag(1, 100).default(3),
     limit: intFlag(1, 10_000_000).optional(),
     'dry-run': z.boolean().default(false),
     ...auditFlags,
-  }),
+  }).superRefine(requireReasonToApply),
   async run(db, args, out) {
     const pool = new DatabaseBookingPool(db);
     const maxAttempts = args['max-attempts'];

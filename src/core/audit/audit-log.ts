@@ -2,9 +2,12 @@ import { hostname, userInfo } from 'node:os';
 import type { Database } from '../db/database.js';
 import { containsPattern, LIKE_ESCAPE } from '../db/like-pattern.js';
 import { CONSOLE_VERSION } from '../version.js';
-import type { AuditContext, AuditEntry, AuditFilter, AuditOutcome } from '../../shared/results/audit.js';
+import { PoolError } from '../../shared/errors.js';
+import { isValidReason, REASON_HINT, type AuditContext, type AuditEntry, type AuditFilter, type AuditOutcome } from '../../shared/results/audit.js';
+import { AuditRun, sweepAbandonedRuns, type AuditCounter } from './audit-run.js';
 
 export type { AuditContext, AuditEntry, AuditFilter, AuditOutcome } from '../../shared/results/audit.js';
+export type { AuditCounter } from './audit-run.js';
 
 export function defaultActor(): string {
   let user = 'unknown';
@@ -49,24 +52,44 @@ export class AuditLog {
   }
 
   /**
-   * Runs an operator write and records it: `ok` with its row count, or `error` with the rows it
-   * had changed before failing (batched work can fail half-way) and the error's message.
+   * Runs an operator write under a journal row: opened `running` before `work` changes anything
+   * (after marking abandoned runs `interrupted`), its count raised by `work` through the counter in
+   * each batch's own transaction, then closed `ok`, or `error` with the failure. Refuses with
+   * INVALID_INPUT, before anything, a write whose reason is missing or too short.
    */
-  async audited<T extends { affectedRows: number }>(
+  async audited<T>(
     action: string,
     details: { context?: AuditContext; bookingId?: number; parameters?: unknown },
-    work: (progress: { affectedRows: number }) => Promise<T>,
+    work: (counter: AuditCounter) => Promise<T>,
   ): Promise<T> {
-    const progress = { affectedRows: 0 };
+    const reason = details.context?.reason;
+    if (!isValidReason(reason)) {
+      throw new PoolError('INVALID_INPUT', `A reason is required for ${action}: ${REASON_HINT} Nothing was changed.`, { field: 'reason' });
+    }
+    await this.sweepAbandoned();
+    const run = await AuditRun.open(this.db, {
+      actor: (details.context?.actor ?? defaultActor()).slice(0, 255),
+      action,
+      bookingId: details.bookingId ?? null,
+      parameters: JSON.stringify(details.parameters ?? {}),
+      reason: reason!.trim().slice(0, 1000),
+      version: CONSOLE_VERSION,
+    });
+    let result: T;
     try {
-      const result = await work(progress);
-      await this.record({ action, ...details, affectedRows: result.affectedRows, outcome: 'ok' });
-      return result;
+      result = await work(run);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await this.record({ action, ...details, affectedRows: progress.affectedRows, outcome: 'error', reason: `failed: ${message}` }).catch(() => undefined);
+      // Best effort: if the database is what failed, the row's lock dies with its session and the next run marks it interrupted.
+      await run.finish('error', error instanceof Error ? error.message : String(error)).catch(() => undefined);
       throw error;
     }
+    await run.finish('ok');
+    return result;
+  }
+
+  /** Marks `running` rows whose run is gone as `interrupted`; the ids marked. */
+  async sweepAbandoned(): Promise<number[]> {
+    return sweepAbandonedRuns(this.db);
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {

@@ -13,7 +13,8 @@ export function lockName(purpose: string, database: string): string {
   return `pool_console.${purpose}.${digest}`;
 }
 
-async function openSession(profile: ConnectionProfile): Promise<mysql.Connection> {
+/** A connection of its own, outside the pool: for a lock that must live exactly as long as one run. */
+export async function openSession(profile: ConnectionProfile): Promise<mysql.Connection> {
   try {
     return await mysql.createConnection({
       host: profile.host,

@@ -84,7 +84,7 @@ export function cleanupRules(columns: PoolColumns = ALL_POOL_COLUMNS): readonly 
     .map((column) => ` OR ${column} IS NOT NULL`)
     .join('');
 
-  return [
+  const rules: CleanupRule[] = [
     {
       id: 'booking-finished',
       title: 'Pooled but booking finished',
@@ -156,7 +156,44 @@ export function cleanupRules(columns: PoolColumns = ALL_POOL_COLUMNS): readonly 
       condition: `POOL_STATUS IS NULL AND (POOL_ENTRY_TIME IS NOT NULL OR POOL_DEADLINE_TIME IS NOT NULL${leftovers} OR POOL_PROCESSING_ATTEMPTS <> 0)`,
       assignments: LEAVE,
     },
+    /*
+     * States the schema allows and the lifecycle never produces (a claim sets owner, time and one
+     * more attempt together; every way out of processing clears the lease). Each condition leaves
+     * out what an earlier rule already takes (rules 1–2 take rows that do not STAY; meeting-started
+     * takes started waiting/ready rows and clears their lease), so preview still equals apply.
+     */
+    {
+      id: 'lease-on-idle-entry',
+      title: 'Lease on an entry not being processed',
+      detects: 'Waiting, ready or failed entries that still carry a lease owner or claim time (only processing entries hold a lease).',
+      fix: 'Clears the lease (owner and claim time); status, attempts and last error unchanged.',
+      condition: `POOL_STATUS IN ('waiting', 'ready', 'failed') AND (${c('POOL_CLAIMED_BY')} IS NOT NULL OR ${c('POOL_CLAIMED_AT')} IS NOT NULL)
+        AND ${STAYS} AND (POOL_STATUS = 'failed' OR TIME_START > :now)`,
+      assignments: 'POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL',
+    },
+    {
+      id: 'processing-without-attempt',
+      title: 'Processing with no attempt counted',
+      detects: 'Processing entries under a live lease whose attempts are 0 or missing (every claim counts one attempt).',
+      fix: 'Sets attempts to 1, the claim that is under way; status and lease unchanged.',
+      // COALESCE and <= 0: attempts-out-of-range runs first and turns NULL or negative into 0, which this rule then takes too.
+      condition: `${HELD} AND COALESCE(POOL_PROCESSING_ATTEMPTS, 0) <= 0`,
+      assignments: 'POOL_PROCESSING_ATTEMPTS = 1',
+    },
+    {
+      id: 'processing-without-owner',
+      title: 'Processing with no lease owner',
+      detects:
+        'Processing entries with a recent claim time but no owner, for meetings not yet started: no worker can complete or fail them (both check the owner), so they would wait out the lease for nothing.',
+      fix: 'Puts the entry back to waiting and clears the claim time; attempts and last error unchanged. (Once the claim time is older than the lease timeout, stuck-processing or meeting-started takes such an entry instead.)',
+      condition: `${HELD} AND ${c('POOL_CLAIMED_BY')} IS NULL AND ${STAYS} AND TIME_START > :now`,
+      assignments: `POOL_STATUS = 'waiting', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL`,
+      event: 'reset',
+    },
   ];
+  // Without the lease columns (before migration 0003) no lease can sit on the wrong entry or lack an owner.
+  const leaseRules = new Set<CleanupRuleId>(['lease-on-idle-entry', 'processing-without-owner']);
+  return hasColumn(columns, 'POOL_CLAIMED_BY') ? rules : rules.filter((rule) => !leaseRules.has(rule.id));
 }
 
 /** The rules on a fully migrated schema: their ids, titles and texts (previews build them per schema). */

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { updateInBatches } from '../pool/batches.js';
-import { countEvent } from '../pool/event-counts.js';
+import { countedBatch } from '../pool/event-counts.js';
+import type { AuditCounter } from '../audit/audit-log.js';
 import { loadThresholds } from '../pool/deadline.js';
 import { describeExpiredLease, leaseBasis } from '../pool/conditions.js';
 import { requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
@@ -43,8 +44,8 @@ export interface CleanupOptions {
 export interface ApplyCleanupOptions extends CleanupOptions {
   /** Called after every batch with the rule's running total. */
   onProgress?: (progress: { rule: CleanupRuleId; fixed: number }) => void;
-  /** Kept up to date with the rows changed so far in this run, so a failure half-way can be audited. */
-  progress?: { affectedRows: number };
+  /** The audit row's counter: raised in each batch's own transaction, with the change it counts. */
+  counter?: AuditCounter;
 }
 
 /** The rules for the schema at hand (see cleanupRules): a pool without its columns fails NO_POOL_COLUMNS. */
@@ -112,12 +113,11 @@ export async function previewCleanup(db: Database, options: CleanupOptions = {})
 
 /**
  * Fixes what the preview shows, rule by rule in the defined order, each rule as bounded
- * `UPDATE … LIMIT 1000` statements that commit on their own. Writes no audit row: the caller does.
+ * `UPDATE … LIMIT 1000` batches, each one transaction with its event count and its audit count
+ * (`counter`). Opens no audit row: the caller does.
  */
 export async function applyCleanup(db: Database, options: ApplyCleanupOptions = {}): Promise<CleanupResult> {
   const { rules, leaseTimeoutSeconds } = parseOptions(options, await requirePoolColumns(db));
-  const progress = options.progress ?? { affectedRows: 0 };
-  progress.affectedRows = 0;
   const [now, thresholds] = await Promise.all([databaseNow(db), loadThresholds(db)]);
   const replacements = { now, leaseTimeoutSeconds, meetingStartedError: MEETING_STARTED_ERROR, ...urgentDaysReplacements(thresholds) };
   const results: CleanupResult['rules'] = [];
@@ -129,13 +129,8 @@ export async function applyCleanup(db: Database, options: ApplyCleanupOptions = 
       `UPDATE BOOKING_PLAN SET ${rule.assignments} WHERE ${rule.condition} LIMIT :batch`,
       replacements,
       {
-        onBatch: (ruleTotal) => {
-          progress.affectedRows = total + ruleTotal;
-          options.onProgress?.({ rule: rule.id, fixed: ruleTotal });
-        },
-        afterBatch: async (changed) => {
-          if (rule.event) await countEvent(db, rule.event, changed);
-        },
+        onBatch: (ruleTotal) => options.onProgress?.({ rule: rule.id, fixed: ruleTotal }),
+        inBatch: (changed, transaction) => countedBatch(db, options.counter, rule.event, changed, transaction),
       },
     );
     total += fixed;

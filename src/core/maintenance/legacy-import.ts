@@ -3,7 +3,8 @@ import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { BATCH_SIZE } from '../pool/batches.js';
 import { computeDeadline, DEFAULT_THRESHOLDS, deadlineLeadDays, loadThresholds, type Thresholds } from '../pool/deadline.js';
-import { countEvent } from '../pool/event-counts.js';
+import { countedBatch } from '../pool/event-counts.js';
+import type { AuditCounter } from '../audit/audit-log.js';
 import type { BookingStatus, MeetingType, PoolMode, PoolStatus } from '../pool/pool-types.js';
 import {
   LEGACY_OUTCOMES,
@@ -38,8 +39,8 @@ export type { LegacyCounts, LegacyImportLine, LegacyImportPreview, LegacyImportP
 export interface LegacyApplyOptions {
   /** Called after each committed batch; awaited. If it throws, the import stops there (committed batches stay). */
   onProgress?: (progress: LegacyImportProgress) => void | Promise<void>;
-  /** Kept up to date with the rows changed so far, so a caller can report a failure half-way. */
-  progress?: { affectedRows: number };
+  /** The audit row's counter: raised in each batch's own transaction, with the rows it pooled. */
+  counter?: AuditCounter;
 }
 
 /** The columns the judgement needs, for up to one batch of ids (primary key lookups, never MEETING_DETAIL). */
@@ -80,7 +81,6 @@ export async function previewLegacyImport(db: Database, snapshot: unknown): Prom
 export async function applyLegacyImport(db: Database, snapshot: unknown, options: LegacyApplyOptions = {}): Promise<LegacyImportResult> {
   const { entries } = parseLegacySnapshot(snapshot);
   const thresholds = await thresholdsFor(db, entries);
-  const progress = options.progress ?? { affectedRows: 0 };
   const batches = batchesOf(entries);
   const result: LegacyImportResult = {
     total: entries.length,
@@ -99,7 +99,7 @@ export async function applyLegacyImport(db: Database, snapshot: unknown, options
         // The rows are locked, so this cannot happen unless something else is wrong: undo the batch.
         throw new PoolError('INTERNAL', `Legacy import: a batch changed ${rows} of the ${toAdd.length} locked bookings it should have pooled; the batch was rolled back.`);
       }
-      await countEvent(db, 'entered', rows, transaction);
+      await countedBatch(db, options.counter, 'entered', rows, transaction);
       return { lines: judged, changed: rows };
     });
     const counts = countOutcomes(lines);
@@ -110,7 +110,6 @@ export async function applyLegacyImport(db: Database, snapshot: unknown, options
     result.skipped.invalid += counts.invalid;
     result.batches += 1;
     processed += batch.length;
-    progress.affectedRows = result.added;
     await options.onProgress?.({ batch: result.batches, batches: batches.length, processed, total: entries.length, added: result.added });
   }
   return result;

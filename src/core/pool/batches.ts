@@ -1,35 +1,41 @@
+import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
 
 export const BATCH_SIZE = 1000;
 
 interface BatchOptions {
   limit?: number;
-  progress?: { affectedRows: number };
   onBatch?: (total: number) => void;
   /**
-   * Awaited after each batch with the rows that batch changed (its statement has committed and
-   * `progress` already counts them): countEvent, so that the event totals follow every batch.
+   * Runs inside each batch's transaction, after its change, with the rows it changed: the event
+   * count and the audit row's count, so that they commit (or roll back) with the change itself.
    */
-  afterBatch?: (changed: number) => Promise<void>;
+  inBatch?: (changed: number, transaction: Transaction) => Promise<void>;
 }
 
 /**
  * Runs `step` for batches of at most BATCH_SIZE rows until a batch comes back short, or until
- * `limit` rows changed. Each step commits on its own, so none holds thousands of row locks for
- * long; the running total is kept in `progress` so a failure half-way can still be reported.
+ * `limit` rows changed. Each batch is one transaction (its change and what counts it), so none
+ * holds thousands of row locks for long and a run killed between batches has counted exactly
+ * what it committed.
  */
-async function inBatches(step: (batch: number) => Promise<{ changed: number; full: boolean }>, options: BatchOptions): Promise<number> {
-  const progress = options.progress ?? { affectedRows: 0 };
+async function inBatches(
+  db: Database,
+  step: (batch: number, transaction: Transaction) => Promise<{ changed: number; full: boolean }>,
+  options: BatchOptions,
+): Promise<number> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   let total = 0;
   for (;;) {
     const batch = Math.min(BATCH_SIZE, limit - total);
     if (batch <= 0) return total;
-    const { changed, full } = await step(batch);
+    const { changed, full } = await db.transaction(async (transaction) => {
+      const stepped = await step(batch, transaction);
+      await options.inBatch?.(stepped.changed, transaction);
+      return stepped;
+    });
     total += changed;
-    progress.affectedRows = total;
     options.onBatch?.(total);
-    await options.afterBatch?.(changed);
     if (!full) return total;
   }
 }
@@ -42,10 +48,14 @@ export async function updateInBatches(
   replacements: Record<string, unknown>,
   options: BatchOptions = {},
 ): Promise<number> {
-  return inBatches(async (batch) => {
-    const changed = await db.execute(queryName, sql, { replacements: { ...replacements, batch } });
-    return { changed, full: changed === batch };
-  }, options);
+  return inBatches(
+    db,
+    async (batch, transaction) => {
+      const changed = await db.execute(queryName, sql, { replacements: { ...replacements, batch }, transaction });
+      return { changed, full: changed === batch };
+    },
+    options,
+  );
 }
 
 /**
@@ -60,10 +70,14 @@ export async function updateByIdInBatches(
   replacements: Record<string, unknown>,
   options: BatchOptions = {},
 ): Promise<number> {
-  return inBatches(async (batch) => {
-    const rows = await db.select<{ id: number }>(`${queryName}.ids`, statements.selectIds, { replacements: { ...replacements, batch } });
-    if (rows.length === 0) return { changed: 0, full: false };
-    const changed = await db.execute(queryName, statements.updateIds, { replacements: { ...replacements, ids: rows.map((row) => row.id) } });
-    return { changed, full: rows.length === batch };
-  }, options);
+  return inBatches(
+    db,
+    async (batch, transaction) => {
+      const rows = await db.select<{ id: number }>(`${queryName}.ids`, statements.selectIds, { replacements: { ...replacements, batch }, transaction });
+      if (rows.length === 0) return { changed: 0, full: false };
+      const changed = await db.execute(queryName, statements.updateIds, { replacements: { ...replacements, ids: rows.map((row) => row.id) }, transaction });
+      return { changed, full: rows.length === batch };
+    },
+    options,
+  );
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { PoolError } from '../../shared/errors.js';
-import { AuditLog, type AuditContext } from '../audit/audit-log.js';
+import { AuditLog, type AuditContext, type AuditCounter } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { updateByIdInBatches, updateInBatches } from './batches.js';
 import { ALL_POOL_COLUMNS, hasColumn, noPoolColumns, readWithPoolColumns, requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
 import { describeExpiredLease, expiredLeaseSql, leaseBasis, overdueSql, retriableFailedSql, failedAtMaxSql } from './conditions.js';
 import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
-import { countEvent } from './event-counts.js';
+import { countedBatch, countEvent } from './event-counts.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
 import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage, type EntryTotal, type UnavailableFigure } from '../../shared/results/pool.js';
@@ -113,14 +113,18 @@ export class DatabaseBookingPool {
     const id = parse(bookingIdSchema, bookingId, 'bookingId');
     const deadline = validDate(deadlineTime, 'deadlineTime');
     const mode = parse(modeSchema, options?.mode, 'mode');
-    const changed = await this.db.execute(
-      'pool.add',
-      `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_ENTRY_TIME = UTC_TIMESTAMP(), POOL_DEADLINE_TIME = :deadline,
-              POOL_PROCESSING_ATTEMPTS = 0, POOL_MODE = :mode, POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL, POOL_LAST_ERROR = NULL
-        WHERE BOOKING_ID = :id AND POOL_STATUS IS NULL AND BOOKING_STATUS = 'waiting' AND INTERPRETER_EMP_CODE IS NULL`,
-      { replacements: { id, deadline, mode } },
-    );
-    await countEvent(this.db, 'entered', changed);
+    // The change and its count commit together.
+    const changed = await this.db.transaction(async (transaction) => {
+      const rows = await this.db.execute(
+        'pool.add',
+        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting', POOL_ENTRY_TIME = UTC_TIMESTAMP(), POOL_DEADLINE_TIME = :deadline,
+                POOL_PROCESSING_ATTEMPTS = 0, POOL_MODE = :mode, POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL, POOL_LAST_ERROR = NULL
+          WHERE BOOKING_ID = :id AND POOL_STATUS IS NULL AND BOOKING_STATUS = 'waiting' AND INTERPRETER_EMP_CODE IS NULL`,
+        { replacements: { id, deadline, mode }, transaction },
+      );
+      await countEvent(this.db, 'entered', rows, transaction);
+      return rows;
+    });
     const entry = await this.getPoolEntry(id);
     if (changed === 1 && entry) return { outcome: 'added', entry };
     if (entry) return { outcome: 'already-pooled', entry };
@@ -150,14 +154,18 @@ export class DatabaseBookingPool {
   async markAsProcessing(bookingId: number, options: { owner: string }): Promise<boolean> {
     const id = parse(bookingIdSchema, bookingId, 'bookingId');
     const owner = parse(ownerSchema, options?.owner, 'owner');
-    const changed = await this.db.execute(
-      'pool.claim.one',
-      `UPDATE BOOKING_PLAN SET POOL_STATUS = 'processing', POOL_CLAIMED_BY = :owner, POOL_CLAIMED_AT = UTC_TIMESTAMP(),
-              POOL_PROCESSING_ATTEMPTS = COALESCE(POOL_PROCESSING_ATTEMPTS, 0) + 1
-        WHERE BOOKING_ID = :id AND ${ELIGIBLE}`,
-      { replacements: { id, owner } },
-    );
-    await countEvent(this.db, 'claimed', changed);
+    const changed = await this.db.transaction(async (transaction) => {
+      const rows = await this.db.execute(
+        'pool.claim.one',
+        `UPDATE BOOKING_PLAN SET POOL_STATUS = 'processing', POOL_CLAIMED_BY = :owner, POOL_CLAIMED_AT = UTC_TIMESTAMP(),
+                POOL_PROCESSING_ATTEMPTS = COALESCE(POOL_PROCESSING_ATTEMPTS, 0) + 1
+          WHERE BOOKING_ID = :id AND ${ELIGIBLE}`,
+        { replacements: { id, owner }, transaction },
+      );
+      // Last in the transaction: it commits (or rolls back) with the claim.
+      await countEvent(this.db, 'claimed', rows, transaction);
+      return rows;
+    });
     return changed === 1;
   }
 
@@ -220,17 +228,18 @@ export class DatabaseBookingPool {
   /** Takes a booking out of the pool whatever its state; says whether it was pooled. */
   async removeFromPool(bookingId: number, options: { audit?: AuditContext } = {}): Promise<{ removed: boolean }> {
     const id = parse(bookingIdSchema, bookingId, 'bookingId');
-    const remove = async (progress = { affectedRows: 0 }) => {
-      const affectedRows = await this.db.execute(
-        'pool.remove',
-        `UPDATE BOOKING_PLAN SET ${LEAVE_POOL_ASSIGNMENTS} WHERE BOOKING_ID = :id AND POOL_STATUS IS NOT NULL`,
-        { replacements: { id } },
-      );
-      // Should counting fail, the audit row still says the entry was removed.
-      progress.affectedRows = affectedRows;
-      await countEvent(this.db, 'removed', affectedRows);
-      return { affectedRows, removed: affectedRows === 1 };
-    };
+    // The change, its event count and (when audited) its audit count commit together.
+    const remove = (counter?: AuditCounter) =>
+      this.db.transaction(async (transaction) => {
+        const affectedRows = await this.db.execute(
+          'pool.remove',
+          `UPDATE BOOKING_PLAN SET ${LEAVE_POOL_ASSIGNMENTS} WHERE BOOKING_ID = :id AND POOL_STATUS IS NOT NULL`,
+          { replacements: { id }, transaction },
+        );
+        await counter?.add(affectedRows, transaction);
+        await countEvent(this.db, 'removed', affectedRows, transaction);
+        return { affectedRows, removed: affectedRows === 1 };
+      });
     const { removed } = options.audit
       ? await this.audit.audited('pool.remove', { context: options.audit, bookingId: id, parameters: { bookingId: id } }, remove)
       : await remove();
@@ -318,17 +327,17 @@ export class DatabaseBookingPool {
     const maxAttempts = parse(maxAttemptsSchema, options.maxAttempts, 'maxAttempts');
     const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
     const release = hasColumn(await requirePoolColumns(this.db), 'POOL_CLAIMED_BY') ? ', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL' : '';
-    const { affectedRows } = await this.audit.audited('pool.retry-failed', { context: options.audit, parameters: { maxAttempts, limit } }, async (progress) => ({
-      affectedRows: await updateInBatches(
+    const retried = await this.audit.audited('pool.retry-failed', { context: options.audit, parameters: { maxAttempts, limit } }, (counter) =>
+      updateInBatches(
         this.db,
         'pool.retry-failed',
         `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting'${release}
           WHERE ${RETRIABLE} LIMIT :batch`,
         { maxAttempts },
-        { limit, progress, afterBatch: (changed) => countEvent(this.db, 'retried', changed) },
+        { limit, inBatch: (changed, transaction) => countedBatch(this.db, counter, 'retried', changed, transaction) },
       ),
-    }));
-    return { retried: affectedRows };
+    );
+    return { retried };
   }
 
   /** Processing entries whose lease is older than `olderThanSeconds` (or missing) go back to waiting. */
@@ -336,16 +345,16 @@ export class DatabaseBookingPool {
     const olderThanSeconds = parse(z.number().int().min(0).default(3600), options.olderThanSeconds, 'olderThanSeconds');
     const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
     const columns = await requirePoolColumns(this.db);
-    const { affectedRows } = await this.audit.audited('pool.reset-stuck', { context: options.audit, parameters: { olderThanSeconds, limit } }, async (progress) => ({
-      affectedRows: await updateByIdInBatches(
+    const reset = await this.audit.audited('pool.reset-stuck', { context: options.audit, parameters: { olderThanSeconds, limit } }, (counter) =>
+      updateByIdInBatches(
         this.db,
         'pool.reset-stuck',
         { selectIds: stuckIdsSql(columns), updateIds: resetStuckByIdSql(columns) },
         { olderThanSeconds },
-        { limit, progress, onBatch: options.onBatch, afterBatch: (changed) => countEvent(this.db, 'reset', changed) },
+        { limit, onBatch: options.onBatch, inBatch: (changed, transaction) => countedBatch(this.db, counter, 'reset', changed, transaction) },
       ),
-    }));
-    return { reset: affectedRows };
+    );
+    return { reset };
   }
 
   /**
@@ -379,16 +388,16 @@ export class DatabaseBookingPool {
     if (options?.confirm !== database) {
       throw new PoolError('INVALID_INPUT', `Clearing the pool needs confirm: '${database}' (the database's name). Nothing was changed.`);
     }
-    const { affectedRows } = await this.audit.audited('pool.clear', { context: options.audit, parameters: { database } }, async (progress) => ({
-      affectedRows: await updateInBatches(
+    const cleared = await this.audit.audited('pool.clear', { context: options.audit, parameters: { database } }, (counter) =>
+      updateInBatches(
         this.db,
         'pool.clear',
         `UPDATE BOOKING_PLAN SET ${LEAVE_POOL_ASSIGNMENTS} WHERE POOL_STATUS IS NOT NULL LIMIT :batch`,
         {},
-        { progress, afterBatch: (changed) => countEvent(this.db, 'removed', changed) },
+        { inBatch: (changed, transaction) => countedBatch(this.db, counter, 'removed', changed, transaction) },
       ),
-    }));
-    return { cleared: affectedRows };
+    );
+    return { cleared };
   }
 
   /** The pool columns for a read; a filter on a column the schema lacks fails naming it. */

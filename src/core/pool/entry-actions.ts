@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import type { EntryDetail } from '../../shared/contract.js';
 import { bookingIdSchema } from './pool-types.js';
 import type { DatabaseBookingPool } from './database-booking-pool.js';
-import { countEvent, type PoolEvent } from './event-counts.js';
+import { countedBatch, type PoolEvent } from './event-counts.js';
 
 /** One-row actions an operator takes from the entries table, each conditional and audited. */
 export class EntryActions {
@@ -55,11 +55,14 @@ export class EntryActions {
 
   private async change(action: string, event: PoolEvent, bookingId: number, context: AuditContext, assignment: string): Promise<{ changed: boolean }> {
     const id = bookingIdSchema.parse(bookingId);
-    const { affectedRows } = await this.audit.audited(action, { context, bookingId: id, parameters: { bookingId: id } }, async (progress) => {
-      progress.affectedRows = await this.db.execute(action, `UPDATE BOOKING_PLAN ${assignment}`, { replacements: { id } });
-      await countEvent(this.db, event, progress.affectedRows);
-      return { affectedRows: progress.affectedRows };
-    });
+    // Opened before the change; the change, its audit count and its event count commit together.
+    const affectedRows = await this.audit.audited(action, { context, bookingId: id, parameters: { bookingId: id } }, (counter) =>
+      this.db.transaction(async (transaction) => {
+        const changed = await this.db.execute(action, `UPDATE BOOKING_PLAN ${assignment}`, { replacements: { id }, transaction });
+        await countedBatch(this.db, counter, event, changed, transaction);
+        return changed;
+      }),
+    );
     return { changed: affectedRows === 1 };
   }
 }

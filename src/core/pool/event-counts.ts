@@ -52,3 +52,18 @@ export async function countEvent(db: Database, event: PoolEvent, n: number, tran
     tableWentMissing(db, EVENT_COUNTS_TABLE);
   }
 }
+
+/**
+ * What each batch of an audited write does in its own transaction after its change: raise the
+ * audit row's count, then count the event (last, see countEvent), so both commit with the change.
+ */
+export async function countedBatch(
+  db: Database,
+  counter: { add(n: number, transaction: Transaction): Promise<void> } | undefined,
+  event: PoolEvent | undefined,
+  changed: number,
+  transaction: Transaction,
+): Promise<void> {
+  await counter?.add(changed, transaction);
+  if (event) await countEvent(db, event, changed, transaction);
+}

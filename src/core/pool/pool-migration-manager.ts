@@ -1,9 +1,12 @@
-import { AuditLog, type AuditContext } from '../audit/audit-log.js';
+import { AuditLog, type AuditContext, type AuditCounter } from '../audit/audit-log.js';
+import { AUDIT_TABLE } from '../audit/audit-run.js';
+import { PoolError } from '../../shared/errors.js';
+import { isValidReason, REASON_HINT } from '../../shared/results/audit.js';
 import type { Database } from '../db/database.js';
 import { applyCleanup, previewCleanup, validateIntegrity } from '../maintenance/cleanup.js';
 import { applyLegacyImport, previewLegacyImport, type LegacyImportProgress } from '../maintenance/legacy-import.js';
 import { listColumns, listIndexes, tableExists } from '../schema/introspect.js';
-import { PoolMigrator, type MigrationProgress } from '../schema/migrator.js';
+import { PoolMigrator, type MigrationPlan, type MigrationProgress } from '../schema/migrator.js';
 import { forgetPoolColumns, poolColumns } from '../schema/pool-columns.js';
 import { schemaReport } from '../schema/schema-report.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
@@ -34,8 +37,8 @@ export class PoolMigrationManager {
   /** Imports a legacy memory-pool export (JSON text or parsed): preview, or apply idempotently. */
   async migrateMemoryPoolToDatabase(snapshot: unknown, options: OperatorWrite & { onProgress?: (progress: LegacyImportProgress) => void } = {}) {
     if (options.dryRun !== false) return { dryRun: true as const, ...(await previewLegacyImport(this.db, snapshot)) };
-    const result = await this.audit.audited('import.memory-pool', { context: options.audit, parameters: {} }, async (progress) => {
-      const applied = await applyLegacyImport(this.db, snapshot, { progress, onProgress: options.onProgress });
+    const result = await this.audit.audited('import.memory-pool', { context: options.audit, parameters: {} }, async (counter) => {
+      const applied = await applyLegacyImport(this.db, snapshot, { counter, onProgress: options.onProgress });
       return { ...applied, affectedRows: applied.added };
     });
     return { dryRun: false as const, ...result };
@@ -47,8 +50,8 @@ export class PoolMigrationManager {
   ) {
     const { rules, leaseTimeoutSeconds } = options;
     if (options.dryRun !== false) return { dryRun: true as const, ...(await previewCleanup(this.db, { rules, leaseTimeoutSeconds })) };
-    const result = await this.audit.audited('maintenance.cleanup', { context: options.audit, parameters: { rules: rules ?? 'all', leaseTimeoutSeconds } }, async (progress) => {
-      const applied = await applyCleanup(this.db, { rules, leaseTimeoutSeconds, progress, onProgress: options.onProgress });
+    const result = await this.audit.audited('maintenance.cleanup', { context: options.audit, parameters: { rules: rules ?? 'all', leaseTimeoutSeconds } }, async (counter) => {
+      const applied = await applyCleanup(this.db, { rules, leaseTimeoutSeconds, counter, onProgress: options.onProgress });
       return { ...applied, affectedRows: applied.total };
     });
     return { dryRun: false as const, ...result };
@@ -68,21 +71,38 @@ export class PoolMigrationManager {
     return { dryRun: false, plans: await this.migrate('up', { to: INDEX_MIGRATION, audit: options.audit }) };
   }
 
-  /** Runs migrations up or down, recorded in the audit log whenever the audit table exists afterwards. */
+  /**
+   * Runs migrations up or down under a journal row (see AuditLog.audited). Its count is
+   * migrations applied or reverted, not rows or DDL steps: a step's DDL commits implicitly and
+   * cannot share a transaction with anything, but each migration's bookkeeping row can, so the
+   * count is raised with that row and always equals what POOL_CONSOLE_MIGRATIONS says was done.
+   * A migration killed between its DDL and its bookkeeping row is not counted, and is not
+   * recorded as applied either: its re-run adopts what the killed one created.
+   *
+   * Where there is no audit table to journal in, the run cannot be journalled: up from nothing
+   * runs the audit table's migration first, then journals the rest; a down that reverts the audit
+   * table (which it only does while the table is empty) leaves no row, as before.
+   */
   async migrate(direction: 'up' | 'down', options: { to?: string; audit?: AuditContext; onProgress?: (p: MigrationProgress) => void } = {}) {
-    const migrator = new PoolMigrator(this.db, { onProgress: options.onProgress });
-    const record = async (outcome: 'ok' | 'error', affectedRows: number, reason?: string) => {
-      if (!(await tableExists(this.db, 'POOL_AUDIT_LOG'))) return;
-      await this.audit.record({ action: `migrations.${direction}`, context: options.audit, parameters: { to: options.to ?? null }, affectedRows, outcome, reason });
-    };
-    try {
-      const plans = direction === 'up' ? await migrator.up({ to: options.to }) : await migrator.down({ to: options.to });
-      await record('ok', plans.length, options.audit?.reason ?? plans.map((plan) => plan.name).join(', '));
-      return plans;
-    } catch (error) {
-      await record('error', 0, `failed: ${error instanceof Error ? error.message : String(error)}`).catch(() => undefined);
-      throw error;
+    if (!isValidReason(options.audit?.reason)) {
+      throw new PoolError('INVALID_INPUT', `A reason is required for migrations.${direction}: ${REASON_HINT} Nothing was changed.`, { field: 'reason' });
     }
+    const run = (to: string | undefined, counter?: AuditCounter) => {
+      const migrator = new PoolMigrator(this.db, { onProgress: options.onProgress, counter });
+      return direction === 'up' ? migrator.up({ to }) : migrator.down({ to });
+    };
+    const selection = await new PoolMigrator(this.db).selection(direction, { to: options.to });
+    const first = MIGRATIONS[0]!.name;
+    const before: MigrationPlan[] = [];
+    if (direction === 'down' && selection.includes(first)) return run(options.to);
+    if (direction === 'up' && selection[0] === first && !(await tableExists(this.db, AUDIT_TABLE))) {
+      before.push(...(await run(first)));
+      if (selection.length === 1) return before;
+    }
+    const journalled = await this.audit.audited(`migrations.${direction}`, { context: options.audit, parameters: { to: options.to ?? null } }, (counter) =>
+      run(options.to, counter),
+    );
+    return [...before, ...journalled];
   }
 
   /** Applied and pending migrations, schema drift, the lock holder and counts by status. */

@@ -75,7 +75,7 @@ export async function balancePool(db: Database, options: Omit<PoolKeeperOptions,
     'sandbox.keeper.reset-dead-workers',
     RESET_DEAD_WORKERS_SQL,
     { olderThanSeconds: DEAD_WORKER_LEASE_SECONDS, seedOwner: SEED_LEASE_OWNER },
-    { afterBatch: (changed) => countEvent(db, 'reset', changed) },
+    { inBatch: (changed, transaction) => countEvent(db, 'reset', changed, transaction) },
   );
   counters.rounds += 1;
 }

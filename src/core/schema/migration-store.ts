@@ -1,4 +1,5 @@
 import type { UmzugStorage } from 'umzug';
+import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
 import { tableExists } from './introspect.js';
 import type { CreatedObject } from './migration-kit.js';
@@ -18,6 +19,12 @@ export interface AppliedMigration {
 export class MigrationStore implements UmzugStorage {
   /** Filled by a migration's up; read when umzug logs it. */
   readonly pendingCreated = new Map<string, CreatedObject[]>();
+
+  /**
+   * Raised by one in the same transaction as each migration's row is written (up) or deleted
+   * (down): the audit row's count of a migration run is migrations done, exactly as this table says.
+   */
+  counter?: { add(n: number, transaction: Transaction): Promise<void> };
 
   constructor(private readonly db: Database, private readonly consoleVersion: string) {}
 
@@ -44,15 +51,21 @@ export class MigrationStore implements UmzugStorage {
          CONSOLE_VERSION VARCHAR(32) NOT NULL
        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     );
-    await this.db.execute(
-      'migrations.log',
-      `INSERT INTO ${MIGRATIONS_TABLE} (NAME, CREATED_OBJECTS, CONSOLE_VERSION) VALUES (:name, :created, :version)`,
-      { replacements: { name, created: JSON.stringify(this.pendingCreated.get(name) ?? []), version: this.consoleVersion } },
-    );
+    await this.db.transaction(async (transaction) => {
+      await this.db.execute(
+        'migrations.log',
+        `INSERT INTO ${MIGRATIONS_TABLE} (NAME, CREATED_OBJECTS, CONSOLE_VERSION) VALUES (:name, :created, :version)`,
+        { replacements: { name, created: JSON.stringify(this.pendingCreated.get(name) ?? []), version: this.consoleVersion }, transaction },
+      );
+      await this.counter?.add(1, transaction);
+    });
     this.pendingCreated.delete(name);
   }
 
   async unlogMigration({ name }: { name: string }): Promise<void> {
-    await this.db.execute('migrations.unlog', `DELETE FROM ${MIGRATIONS_TABLE} WHERE NAME = :name`, { replacements: { name } });
+    await this.db.transaction(async (transaction) => {
+      await this.db.execute('migrations.unlog', `DELETE FROM ${MIGRATIONS_TABLE} WHERE NAME = :name`, { replacements: { name }, transaction });
+      await this.counter?.add(1, transaction);
+    });
   }
 }

@@ -23,9 +23,21 @@ export class PoolMigrator {
 
   constructor(
     private readonly db: Database,
-    private readonly options: { onProgress?: (progress: MigrationProgress) => void; migrations?: readonly PoolMigration[] } = {},
+    private readonly options: {
+      onProgress?: (progress: MigrationProgress) => void;
+      migrations?: readonly PoolMigration[];
+      /** The audit row's counter, raised with each migration's bookkeeping row (see MigrationStore). */
+      counter?: MigrationStore['counter'];
+    } = {},
   ) {
     this.store = new MigrationStore(db, CONSOLE_VERSION);
+    this.store.counter = options.counter;
+  }
+
+  /** The migrations a run would apply or revert, in order, without planning their steps. */
+  async selection(direction: Direction, options: { to?: string } = {}): Promise<string[]> {
+    const applied = await this.store.applied();
+    return (direction === 'up' ? this.selectUp(applied, options.to) : this.selectDown(applied, options.to)).map((migration) => migration.name);
   }
 
   private get migrations(): readonly PoolMigration[] {

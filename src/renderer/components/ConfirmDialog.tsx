@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { isValidReason, REASON_HINT } from '../../shared/results/audit.js';
 
 export interface ConfirmRequest {
   title: string;
@@ -7,7 +8,7 @@ export interface ConfirmRequest {
   rows: number | null;
   body?: ReactNode;
   confirmLabel: string;
-  /** Ask for a reason for the audit log. */
+  /** Ask for a reason for the audit log: required (at least 3 non-blank characters) before the action can run. */
   askReason?: boolean;
   /** Make the operator type the database name (for big or destructive changes). */
   typeToConfirm?: boolean;
@@ -17,7 +18,9 @@ export interface ConfirmRequest {
 export function ConfirmDialog({ request, onConfirm, onCancel }: { request: ConfirmRequest; onConfirm: (reason: string) => void; onCancel: () => void }) {
   const [reason, setReason] = useState('');
   const [typed, setTyped] = useState('');
-  const ready = !request.typeToConfirm || typed === request.database;
+  const hintId = useId();
+  const reasonOk = !request.askReason || isValidReason(reason);
+  const ready = reasonOk && (!request.typeToConfirm || typed === request.database);
   return (
     <div className="dialog-backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-label={request.title}>
@@ -33,8 +36,20 @@ export function ConfirmDialog({ request, onConfirm, onCancel }: { request: Confi
         {request.body}
         {request.askReason ? (
           <label>
-            Reason (recorded in the audit log)
-            <input value={reason} onChange={(event) => setReason(event.target.value)} maxLength={1000} />
+            Reason (required, recorded in the audit log)
+            <input
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              maxLength={1000}
+              required
+              aria-invalid={!reasonOk}
+              aria-describedby={reasonOk ? undefined : hintId}
+            />
+            {reasonOk ? null : (
+              <span id={hintId} className="muted hint">
+                {REASON_HINT}
+              </span>
+            )}
           </label>
         ) : null}
         {request.typeToConfirm ? (

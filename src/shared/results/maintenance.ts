@@ -13,6 +13,9 @@ export const CLEANUP_RULE_IDS = [
   'deadline-after-start',
   'attempts-out-of-range',
   'null-status-leftovers',
+  'lease-on-idle-entry',
+  'processing-without-attempt',
+  'processing-without-owner',
 ] as const;
 export type CleanupRuleId = (typeof CLEANUP_RULE_IDS)[number];
 

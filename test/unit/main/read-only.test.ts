@@ -34,15 +34,15 @@ function writingInputs(database: string): Partial<Record<OperationName, unknown>
   const bookingId = failedIds[0];
   return {
     'entries.retry': { bookingId, reason: 'test' },
-    'entries.reset': { bookingId },
-    'entries.remove': { bookingId },
-    'maintenance.cleanup.apply': { confirm: database },
-    'maintenance.retryFailed': { maxAttempts: 10 },
-    'maintenance.resetStuck': { olderThanSeconds: 0 },
-    'migrations.up': {},
-    'migrations.down': {},
-    'indexes.ensure.apply': {},
-    'import.apply': { snapshot: '[]' },
+    'entries.reset': { bookingId, reason: 'test' },
+    'entries.remove': { bookingId, reason: 'test' },
+    'maintenance.cleanup.apply': { confirm: database, reason: 'test' },
+    'maintenance.retryFailed': { maxAttempts: 10, reason: 'test' },
+    'maintenance.resetStuck': { olderThanSeconds: 0, reason: 'test' },
+    'migrations.up': { reason: 'test' },
+    'migrations.down': { reason: 'test' },
+    'indexes.ensure.apply': { reason: 'test' },
+    'import.apply': { snapshot: '[]', reason: 'test' },
   };
 }
 
@@ -108,7 +108,7 @@ describe('a read-only profile', () => {
     const { host, port, user, database } = target.profile;
     await call('profiles.save', { profile: { name: 'prod-watch', host, port, user, database, environment: 'production', readOnly: false } });
     expect(await call('connection.connect', { profile: 'prod-watch' })).toMatchObject({ ok: true, result: { readOnly: false } });
-    expect(await call('maintenance.retryFailed', { maxAttempts: 10 })).toEqual({ ok: true, result: { retried: failedIds.length } });
+    expect(await call('maintenance.retryFailed', { maxAttempts: 10, reason: 'test' })).toEqual({ ok: true, result: { retried: failedIds.length } });
     const [rows] = await target.admin.query<RowDataPacket[]>('SELECT DISTINCT POOL_STATUS AS status FROM BOOKING_PLAN WHERE BOOKING_ID IN (?)', [failedIds]);
     expect(rows.map((row) => row['status'])).toEqual(['waiting']);
   });

@@ -26,7 +26,7 @@ export function EntryActionBar({ bookingId, entry, onChanged }: { bookingId: num
     setRunning(action);
     setOutcome(null);
     try {
-      const { changed } = await api.call(action.operation, { bookingId, reason: reason || undefined });
+      const { changed } = await api.call(action.operation, { bookingId, reason });
       setOutcome(changed ? { kind: 'changed', message: action.done(bookingId) } : { kind: 'unchanged', message: action.unchanged(bookingId) });
     } catch (failure) {
       setOutcome({ kind: 'error', error: toCallError(failure) });

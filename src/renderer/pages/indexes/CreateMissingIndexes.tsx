@@ -29,7 +29,7 @@ export function CreateMissingIndexes({ missing, table, onApplied }: { missing: s
   };
   const run = async (reason: string) => {
     setConfirming(false);
-    const done = await apply.run({ reason: reason || undefined });
+    const done = await apply.run({ reason });
     if (done) {
       setShown(false);
       preview.reset();

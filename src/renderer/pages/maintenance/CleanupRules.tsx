@@ -67,7 +67,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
     setPending(null);
     setConfirmedRows({ rules: chosen, rows: request.rows ?? 0 });
     apply.reset();
-    await apply.run({ ...(chosen ? { rules: chosen } : {}), confirm: request.database, ...(reason ? { reason } : {}) });
+    await apply.run({ ...(chosen ? { rules: chosen } : {}), confirm: request.database, reason });
     onChanged();
   };
 

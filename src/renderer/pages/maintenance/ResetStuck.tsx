@@ -33,7 +33,7 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
     setConfirming(false);
     if (minutes === null) return;
     reset.reset();
-    await reset.run({ olderThanSeconds: minutes * 60, ...(reason ? { reason } : {}) });
+    await reset.run({ olderThanSeconds: minutes * 60, reason });
     onChanged();
   };
 

@@ -30,7 +30,7 @@ export function RetryFailed({ database, changes, onChanged }: { database: string
     setConfirming(false);
     if (maxAttempts === null) return;
     retry.reset();
-    await retry.run({ maxAttempts, ...(reason ? { reason } : {}) });
+    await retry.run({ maxAttempts, reason });
     onChanged();
   };
 

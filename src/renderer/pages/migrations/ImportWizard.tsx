@@ -49,7 +49,7 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
     setConfirming(false);
     if (!file) return;
     setConfirmedAdd(preview.result?.counts['will-add'] ?? null);
-    const result = await apply.run({ snapshot: file.text, ...(reason ? { reason } : {}) });
+    const result = await apply.run({ snapshot: file.text, reason });
     // The preview no longer describes the database: entries it would add are pooled now.
     if (result) preview.reset();
     onImported();

@@ -78,7 +78,7 @@ export function RunMigrations({ overview, database, blockedBy, onFinished }: { o
 
   const confirmed = async (reason: string) => {
     const direction = selection.direction;
-    const input = { ...(selection.to ? { to: selection.to } : {}), ...(reason ? { reason } : {}) };
+    const input = { ...(selection.to ? { to: selection.to } : {}), reason };
     setConfirm(null);
     setLastRun(direction);
     up.reset();
