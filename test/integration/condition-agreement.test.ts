@@ -41,7 +41,7 @@ describe('expired leases: stats, banner, preview and reset agree', () => {
     expect(reset).toBe(preview.count);
     expect((await t.pool.getPoolStats({ leaseSeconds: 3600 })).expiredLeases).toBe(0);
     expect((await t.pool.previewResetStuck({ olderThanSeconds: 3600 })).count).toBe(0);
-    await t.pool.clearPool({ confirm: t.name });
+    await t.pool.clearPool({ confirm: t.name, audit: { reason: 'test set-up' } });
   });
 
   it('a limit caps what one run changes, and the preview says so', async () => {
@@ -49,8 +49,8 @@ describe('expired leases: stats, banner, preview and reset agree', () => {
     await poolDirectly(t.admin, ids, { status: 'processing', claimedBy: 'dead', claimedSecondsAgo: 9000 });
     const preview = await t.pool.previewResetStuck({ olderThanSeconds: 3600, limit: 3 });
     expect(preview).toMatchObject({ count: 4, willChange: 3 });
-    expect((await t.pool.resetStuckProcessing({ olderThanSeconds: 3600, limit: 3 })).reset).toBe(preview.willChange);
-    await t.pool.clearPool({ confirm: t.name });
+    expect((await t.pool.resetStuckProcessing({ olderThanSeconds: 3600, limit: 3, audit: { reason: 'limit test' } })).reset).toBe(preview.willChange);
+    await t.pool.clearPool({ confirm: t.name, audit: { reason: 'test set-up' } });
   });
 });
 
