@@ -14,7 +14,14 @@ export interface LiveSamplerOptions<Body, Connection> {
   /** Reads one sample (pool stats, query latencies…); a throw becomes an error sample. */
   sample: () => Promise<Body>;
   /** The connection's state, put in error samples so the UI can say why there is no data. */
-  connectionState: () => Connection;
+  connectionState: (error: unknown, startedAt: number) => Connection;
+  /**
+   * What to send while a sample runs past the interval: called once the interval in force has
+   * passed since the sample began, and again each interval while it still runs, so a database
+   * that never answers is reported, never met with silence. `stalled` says the server itself is
+   * not answering: then that sample's length says nothing of load and does not slow sampling.
+   */
+  overdue?: (startedAt: number) => { error: LiveSampleError; connection: Connection; stalled: boolean };
   /** Milliseconds; Date.now by default. Sample times and durations are measured with it. */
   clock?: () => number;
   /** A listener that throws does not stop the others; its error goes here (console.error by default). */
@@ -54,6 +61,7 @@ export class LiveSampler<Body, Connection = unknown> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private sampling = false;
   private lastStartedAt: number | null = null;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: LiveSamplerOptions<Body, Connection>) {
     this.clock = options.clock ?? (() => Date.now());
@@ -139,6 +147,8 @@ export class LiveSampler<Body, Connection = unknown> {
   private stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
     this.backoffLevel = 0;
     this.lastSlow = null;
     this.lastStartedAt = null;
@@ -167,18 +177,49 @@ export class LiveSampler<Body, Connection = unknown> {
     this.sampling = true;
     const started = this.clock();
     this.lastStartedAt = started;
+    const overdue = { sent: false, stalled: false };
+    this.watch(started, overdue);
     let sample: LiveSample<Body, Connection>;
     try {
       const body = await this.options.sample();
-      const durationMs = this.clock() - started;
-      sample = { kind: 'ok', at: new Date(started), durationMs, body, backoff: this.adjustInterval(durationMs) };
+      const finished = this.clock();
+      const durationMs = finished - started;
+      // a sample that outlived a stall measured the stall, not the load
+      const backoff = overdue.stalled ? this.currentBackoff() : this.adjustInterval(durationMs);
+      // after error samples sent meanwhile, its time is when it came back: times keep increasing
+      sample = { kind: 'ok', at: new Date(overdue.sent ? finished : started), durationMs, body, backoff };
     } catch (error) {
-      const durationMs = this.clock() - started;
-      const connection = this.options.connectionState();
-      sample = { kind: 'error', at: new Date(started), durationMs, error: toSampleError(error), connection, backoff: this.adjustInterval(durationMs) };
+      const finished = this.clock();
+      const connection = this.options.connectionState(error, started);
+      // a failure says nothing of load: the interval stays, so good samples resume at once when it is back
+      sample = { kind: 'error', at: new Date(overdue.sent ? finished : started), durationMs: finished - started, error: toSampleError(error), connection, backoff: this.currentBackoff() };
     } finally {
       this.sampling = false;
+      if (this.watchdog !== null) clearTimeout(this.watchdog);
+      this.watchdog = null;
     }
+    this.publish(sample);
+    this.reschedule();
+  }
+
+  /** While the sample started at `started` runs, an error sample each interval from the overdue option. */
+  private watch(started: number, overdue: { sent: boolean; stalled: boolean }): void {
+    const report = this.options.overdue;
+    const interval = this.effectiveIntervalMs;
+    if (!report || interval === null) return;
+    this.watchdog = setTimeout(() => {
+      this.watchdog = null;
+      if (!this.sampling || this.lastStartedAt !== started || this.subscribers.size === 0) return;
+      const now = this.clock();
+      const { error, connection, stalled } = report(started);
+      overdue.sent = true;
+      overdue.stalled ||= stalled;
+      this.publish({ kind: 'error', at: new Date(now), durationMs: now - started, error, connection, backoff: this.currentBackoff() });
+      this.watch(started, overdue);
+    }, interval);
+  }
+
+  private publish(sample: LiveSample<Body, Connection>): void {
     this.remember(sample);
     for (const { listener } of [...this.subscribers]) {
       try {
@@ -187,7 +228,6 @@ export class LiveSampler<Body, Connection = unknown> {
         (this.options.onListenerError ?? ((e: unknown) => console.error('A live-sample listener failed:', e)))(error);
       }
     }
-    this.reschedule();
   }
 
   /** Backs off after a slow sample, comes back a step after a fast one; describes what is in force. */
@@ -201,6 +241,13 @@ export class LiveSampler<Body, Connection = unknown> {
     } else if (this.backoffLevel > 0 && durationMs <= SLOW_SHARE * this.intervalAt(requested, this.backoffLevel - 1)) {
       this.backoffLevel -= 1;
     }
+    return this.currentBackoff();
+  }
+
+  /** The backoff in force, described; null when sampling at the requested interval. */
+  private currentBackoff(): LiveBackoff | null {
+    const requested = this.requestedIntervalMs;
+    if (requested === null) return null;
     const effective = this.intervalAt(requested, this.backoffLevel);
     if (effective === requested || this.lastSlow === null) return null;
     return {
