@@ -52,15 +52,20 @@ export class ConnectionSession {
     return live.status === 'connected' ? this.current : { ...this.current, status: live.status, message: live.message };
   }
 
-  /** The heartbeat's verdict, counting a request waiting since `waitingSince`; connected when nothing is open. */
-  liveness(waitingSince?: number): Liveness {
-    return this.active?.liveness.stateFor(waitingSince) ?? CONNECTED;
+  /** The heartbeat's verdict; connected when nothing is open. */
+  liveness(): Liveness {
+    return this.active?.liveness.state ?? CONNECTED;
+  }
+
+  /** Whether the server answered anything (a heartbeat) at or after `time`. */
+  answeredSince(time: number): boolean {
+    return this.active?.liveness.answeredSince(time) ?? false;
   }
 
   /** The status `compute` finds, within the status deadline whatever the database does. */
   systemStatus(compute: (active: ActiveConnection) => Promise<SystemStatus>): Promise<SystemStatus> {
     const active = this.require();
-    return statusWithin(() => compute(active), { liveness: (since) => active.liveness.stateFor(since) });
+    return statusWithin(() => compute(active), { liveness: () => active.liveness.state });
   }
 
   /** Opens and checks a connection before it replaces the current one; a failure leaves the old one. */
@@ -75,7 +80,7 @@ export class ConnectionSession {
       }
       await this.disconnect();
       const pool = new DatabaseBookingPool(db);
-      const liveness = new LivenessMonitor({ heartbeat: new Heartbeat(profile, db.timeouts.heartbeatMs), timeoutMs: db.timeouts.heartbeatMs });
+      const liveness = new LivenessMonitor({ heartbeat: new Heartbeat(profile, db.timeouts.heartbeatMs), timeoutMs: db.timeouts.heartbeatMs, database: profile.database });
       liveness.start();
       this.active = {
         liveness,

@@ -55,14 +55,16 @@ export class ConsoleService {
         await statsPool.getReadyForAssignment({ limit: 100 });
         return { stats, latency: this.session.latency.summary() };
       },
-      connectionState: (error, startedAt) => sampleConnection(classifyError(error), this.session.liveness(startedAt).status, this.session.state.status),
-      overdue: (startedAt) => {
-        const live = this.session.liveness(startedAt);
+      connectionState: (error) => sampleConnection(classifyError(error), this.session.liveness().status, this.session.state.status),
+      overdue: (inFlightSince) => {
+        const live = this.session.liveness();
         if (live.status !== 'connected') {
           return { error: { code: live.code ?? 'UNREACHABLE', message: live.message ?? `The database is ${live.status}.` }, connection: live.status, stalled: true };
         }
+        // between samples (a backoff), or too soon to tell a slow read from a silent server
+        if (inFlightSince === null || !this.session.answeredSince(inFlightSince)) return null;
         // the server answers its heartbeat: this read is slow (load, a lock), not a dead server
-        const seconds = Math.round((Date.now() - startedAt) / 1000);
+        const seconds = ((Date.now() - inFlightSince) / 1000).toFixed(1);
         return {
           error: { code: 'TIMEOUT', message: `The live sample has been running for ${seconds} s; the server still answers its heartbeat, so it is slow or waiting on a lock, not down.` },
           connection: 'connected',

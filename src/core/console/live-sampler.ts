@@ -7,6 +7,14 @@ export const MAX_INTERVAL_MS = 30_000;
 export const HISTORY_MS = 60 * 60 * 1000;
 /** A sample slower than this share of the interval makes the sampler back off. */
 export const SLOW_SHARE = 0.05;
+/**
+ * The stream is never silent for two requested intervals: at this many intervals after the last
+ * sample sent, the sampler asks the overdue option what to say (a margin under two, for timers
+ * that fire late on a busy machine).
+ */
+export const SILENCE_INTERVALS = 1.8;
+/** How soon to ask again when the overdue option cannot tell yet. */
+const UNDECIDED_RECHECK_MS = 50;
 /** One hour at the smallest interval: the ring never needs more. */
 const RING_CAPACITY = HISTORY_MS / MIN_INTERVAL_MS;
 
@@ -16,12 +24,13 @@ export interface LiveSamplerOptions<Body, Connection> {
   /** The connection's state, put in error samples so the UI can say why there is no data. */
   connectionState: (error: unknown, startedAt: number) => Connection;
   /**
-   * What to send while a sample runs past the interval: called once the interval in force has
-   * passed since the sample began, and again each interval while it still runs, so a database
-   * that never answers is reported, never met with silence. `stalled` says the server itself is
-   * not answering: then that sample's length says nothing of load and does not slow sampling.
+   * What to send when nothing was sent for SILENCE_INTERVALS requested intervals (a sample is
+   * running long, since `inFlightSince`, or the sampler waits out a backoff: null), and again each
+   * interval while that lasts: a database that never answers is reported, never met with silence.
+   * Null: nothing to report (yet). `stalled` says the server itself does not answer: then the
+   * running sample's length says nothing of load and does not slow sampling.
    */
-  overdue?: (startedAt: number) => { error: LiveSampleError; connection: Connection; stalled: boolean };
+  overdue?: (inFlightSince: number | null) => { error: LiveSampleError; connection: Connection; stalled: boolean } | null;
   /** Milliseconds; Date.now by default. Sample times and durations are measured with it. */
   clock?: () => number;
   /** A listener that throws does not stop the others; its error goes here (console.error by default). */
@@ -62,6 +71,8 @@ export class LiveSampler<Body, Connection = unknown> {
   private sampling = false;
   private lastStartedAt: number | null = null;
   private watchdog: ReturnType<typeof setTimeout> | null = null;
+  /** The sample being taken, and whether error samples were sent for it meanwhile. */
+  private running: { started: number; overdueSent: boolean; stalled: boolean } | null = null;
 
   constructor(private readonly options: LiveSamplerOptions<Body, Connection>) {
     this.clock = options.clock ?? (() => Date.now());
@@ -78,6 +89,7 @@ export class LiveSampler<Body, Connection = unknown> {
     const before = this.requestedIntervalMs;
     const subscriber: Subscriber<Body, Connection> = { intervalMs, listener };
     this.subscribers.add(subscriber);
+    if (before === null) this.armWatchdog(SILENCE_INTERVALS * intervalMs);
     this.requestedChanged(before);
     return () => {
       if (!this.subscribers.delete(subscriber)) return;
@@ -177,49 +189,63 @@ export class LiveSampler<Body, Connection = unknown> {
     this.sampling = true;
     const started = this.clock();
     this.lastStartedAt = started;
-    const overdue = { sent: false, stalled: false };
-    this.watch(started, overdue);
+    const running = { started, overdueSent: false, stalled: false };
+    this.running = running;
     let sample: LiveSample<Body, Connection>;
     try {
       const body = await this.options.sample();
       const finished = this.clock();
       const durationMs = finished - started;
       // a sample that outlived a stall measured the stall, not the load
-      const backoff = overdue.stalled ? this.currentBackoff() : this.adjustInterval(durationMs);
+      const backoff = running.stalled ? this.currentBackoff() : this.adjustInterval(durationMs);
       // after error samples sent meanwhile, its time is when it came back: times keep increasing
-      sample = { kind: 'ok', at: new Date(overdue.sent ? finished : started), durationMs, body, backoff };
+      sample = { kind: 'ok', at: new Date(running.overdueSent ? finished : started), durationMs, body, backoff };
     } catch (error) {
       const finished = this.clock();
       const connection = this.options.connectionState(error, started);
       // a failure says nothing of load: the interval stays, so good samples resume at once when it is back
-      sample = { kind: 'error', at: new Date(overdue.sent ? finished : started), durationMs: finished - started, error: toSampleError(error), connection, backoff: this.currentBackoff() };
+      sample = { kind: 'error', at: new Date(running.overdueSent ? finished : started), durationMs: finished - started, error: toSampleError(error), connection, backoff: this.currentBackoff() };
     } finally {
       this.sampling = false;
-      if (this.watchdog !== null) clearTimeout(this.watchdog);
-      this.watchdog = null;
+      this.running = null;
     }
     this.publish(sample);
     this.reschedule();
   }
 
-  /** While the sample started at `started` runs, an error sample each interval from the overdue option. */
-  private watch(started: number, overdue: { sent: boolean; stalled: boolean }): void {
-    const report = this.options.overdue;
-    const interval = this.effectiveIntervalMs;
-    if (!report || interval === null) return;
-    this.watchdog = setTimeout(() => {
-      this.watchdog = null;
-      if (!this.sampling || this.lastStartedAt !== started || this.subscribers.size === 0) return;
-      const now = this.clock();
-      const { error, connection, stalled } = report(started);
-      overdue.sent = true;
-      overdue.stalled ||= stalled;
-      this.publish({ kind: 'error', at: new Date(now), durationMs: now - started, error, connection, backoff: this.currentBackoff() });
-      this.watch(started, overdue);
-    }, interval);
+  private armWatchdog(delayMs: number): void {
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
+    if (!this.options.overdue || this.subscribers.size === 0) return;
+    // setImmediate: an answer already received is handled first (timers run before I/O callbacks)
+    this.watchdog = setTimeout(() => setImmediate(() => this.checkSilence()), delayMs);
   }
 
-  private publish(sample: LiveSample<Body, Connection>): void {
+  /** Nothing sent for a while: an error sample if the overdue option has something to say. */
+  private checkSilence(): void {
+    this.watchdog = null;
+    const requested = this.requestedIntervalMs;
+    const report = this.options.overdue;
+    if (requested === null || !report) return;
+    const running = this.running;
+    const found = report(running?.started ?? null);
+    if (!found) {
+      this.armWatchdog(running ? UNDECIDED_RECHECK_MS : requested);
+      return;
+    }
+    if (running) {
+      running.overdueSent = true;
+      running.stalled ||= found.stalled;
+    }
+    const now = this.clock();
+    const { error, connection } = found;
+    this.publish({ kind: 'error', at: new Date(now), durationMs: running ? now - running.started : 0, error, connection, backoff: this.currentBackoff() }, requested);
+  }
+
+  /** Sends a sample; the stream is checked again for silence `nextCheckMs` later. */
+  private publish(sample: LiveSample<Body, Connection>, nextCheckMs?: number): void {
+    const requested = this.requestedIntervalMs;
+    if (requested !== null) this.armWatchdog(nextCheckMs ?? SILENCE_INTERVALS * requested);
     this.remember(sample);
     for (const { listener } of [...this.subscribers]) {
       try {

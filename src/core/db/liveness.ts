@@ -23,11 +23,13 @@ export interface LivenessMonitorOptions {
   heartbeat: HeartbeatSource;
   /** A beat unanswered for this long means "not responding". */
   timeoutMs: number;
-  /** Time between the starts of two beats; beats never overlap. */
+  /** Time between the starts of two beats (250 ms); beats never overlap. */
   periodMs?: number;
   /** A beat unanswered for this long is abandoned and the connection reopened (a silent network). */
   staleMs?: number;
   clock?: () => number;
+  /** Named in the message when the database is gone. */
+  database?: string;
 }
 
 export const CONNECTED: Liveness = { status: 'connected', since: null, message: null, code: null };
@@ -54,7 +56,7 @@ export class LivenessMonitor {
 
   constructor(private readonly options: LivenessMonitorOptions) {
     this.clock = options.clock ?? Date.now;
-    this.periodMs = options.periodMs ?? Math.max(100, Math.floor(options.timeoutMs / 2));
+    this.periodMs = options.periodMs ?? 250;
     this.staleMs = options.staleMs ?? Math.max(10_000, 5 * options.timeoutMs);
     // created right after a successful connect: that was an answer
     this.lastAnswerAt = this.clock();
@@ -74,21 +76,18 @@ export class LivenessMonitor {
     this.options.heartbeat.reset();
   }
 
-  get state(): Liveness {
-    return this.stateFor();
-  }
-
   /**
-   * The state, also counting a request of the caller's that has waited since `waitingSince`: if
-   * nothing at all has answered since it began and it has waited the heartbeat's timeout, the
-   * server does not respond, even before the heartbeat's own beat has waited that long.
+   * Not responding once nothing has answered for three heartbeat periods while a beat waits (a
+   * live server answers each beat in milliseconds), or a beat has waited its timeout; otherwise
+   * what the last beat found.
    */
-  stateFor(waitingSince?: number): Liveness {
+  get state(): Liveness {
     const now = this.clock();
     const { timeoutMs } = this.options;
-    const beatLate = this.beatSince !== null && now - this.beatSince >= timeoutMs;
-    const callerLate = waitingSince !== undefined && this.lastAnswerAt < waitingSince && now - waitingSince >= timeoutMs;
-    if (beatLate || callerLate || this.failure?.status === 'not-responding') return this.notResponding(now);
+    const waiting = this.beatSince !== null;
+    const silent = waiting && now - this.lastAnswerAt >= Math.min(timeoutMs, 3 * this.periodMs);
+    const beatLate = waiting && now - this.beatSince! >= timeoutMs;
+    if (silent || beatLate || this.failure?.status === 'not-responding') return this.notResponding(now);
     return this.failure ?? CONNECTED;
   }
 
@@ -122,7 +121,7 @@ export class LivenessMonitor {
       (present) => {
         this.lastAnswerAt = this.clock();
         this.beatSince = null;
-        this.failure = present ? null : this.persisting('database-missing', 'NO_DATABASE', `The database was dropped or renamed: the server answers, but has no database by this name. Restore it, or connect to another one.`);
+        this.failure = present ? null : this.persisting('database-missing', 'NO_DATABASE', `The database${this.options.database ? ` '${this.options.database}'` : ''} was dropped or renamed: the server answers, but has no database by this name. Restore it, or connect to another one.`);
       },
       (error: unknown) => {
         this.beatSince = null;
