@@ -51,5 +51,7 @@ export function useWriteBlock(): string | null {
   if (!state?.connected) return 'Not connected to a database.';
   if (state.readOnly) return `Profile '${state.profileName ?? ''}' is read-only.`;
   if (state.status === 'lost') return 'The connection is lost.';
+  if (state.status === 'not-responding') return 'The database server is not responding.';
+  if (state.status === 'database-missing') return 'The database is missing.';
   return null;
 }
