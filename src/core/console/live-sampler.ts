@@ -55,9 +55,12 @@ function toSampleError(error: unknown): LiveSampleError {
 /**
  * Samples while anyone subscribes, at the smallest interval any subscriber asked for, one sample
  * at a time (a slow one delays the next rather than overlapping it). Keeps the last hour of
- * samples. When a sample takes more than 5% of the interval, the interval doubles (up to 30 s)
- * and comes back a step at a time once samples are fast again, so watching the pool never loads
- * the database it watches. Generic over what a sample holds: it knows nothing of databases.
+ * samples. When a good sample takes more than 5% of the interval, the interval doubles (up to
+ * 30 s) and comes back a step at a time once samples are fast again, so watching the pool never
+ * loads the database it watches; failures and stalls do not back off (they say nothing of load,
+ * and backing off on them delayed the first good sample after an outage by up to 30 s). The
+ * stream is never silent: see `overdue`. Generic over what a sample holds: it knows nothing of
+ * databases.
  */
 export class LiveSampler<Body, Connection = unknown> {
   private readonly subscribers = new Set<Subscriber<Body, Connection>>();
