@@ -11,7 +11,8 @@ interface ConnectionContextValue {
 }
 
 const ConnectionContext = createContext<ConnectionContextValue | null>(null);
-const POLL_MS = 2000;
+/** In-memory on the back: cheap to ask every second, so the header follows the heartbeat closely. */
+const POLL_MS = 1000;
 
 /** The current connection, polled so that a lost connection shows at once on every page. */
 export function ConnectionProvider({ children }: { children: ReactNode }) {
