@@ -57,6 +57,11 @@ export class ConnectionSession {
     return this.active?.liveness.state ?? CONNECTED;
   }
 
+  /** The heartbeat's verdict after its next beat: for a read that just failed. */
+  confirmLiveness(): Promise<Liveness> {
+    return this.active?.liveness.confirm() ?? Promise.resolve(CONNECTED);
+  }
+
   /** Whether the server answered anything (a heartbeat) at or after `time`. */
   answeredSince(time: number): boolean {
     return this.active?.liveness.answeredSince(time) ?? false;

@@ -55,7 +55,13 @@ export class ConsoleService {
         await statsPool.getReadyForAssignment({ limit: 100 });
         return { stats, latency: this.session.latency.summary() };
       },
-      connectionState: (error) => sampleConnection(classifyError(error), this.session.liveness().status, this.session.state.status),
+      connectionState: async (error) => {
+        const failure = classifyError(error);
+        let live = this.session.liveness();
+        // the read failed in a way a dead, silent or dropped database would: ask the heartbeat afresh
+        if (live.status === 'connected' && CONFIRM_CODES.has(failure.code)) live = await this.session.confirmLiveness();
+        return sampleConnection(failure, live.status, this.session.state.status);
+      },
       overdue: (inFlightSince) => {
         const live = this.session.liveness();
         if (live.status !== 'connected') {
@@ -123,6 +129,9 @@ export class ConsoleService {
   }
 }
 
+
+/** Failures that may mean the database is gone rather than a bad read. */
+const CONFIRM_CODES = new Set(['UNREACHABLE', 'NO_DATABASE', 'NO_TABLE', 'TIMEOUT']);
 
 /**
  * The connection state an error sample carries: the heartbeat's, unless the failure itself proves

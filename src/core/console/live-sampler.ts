@@ -22,7 +22,7 @@ export interface LiveSamplerOptions<Body, Connection> {
   /** Reads one sample (pool stats, query latencies…); a throw becomes an error sample. */
   sample: () => Promise<Body>;
   /** The connection's state, put in error samples so the UI can say why there is no data. */
-  connectionState: (error: unknown, startedAt: number) => Connection;
+  connectionState: (error: unknown, startedAt: number) => Connection | Promise<Connection>;
   /**
    * What to send when nothing was sent for SILENCE_INTERVALS requested intervals (a sample is
    * running long, since `inFlightSince`, or the sampler waits out a backoff: null), and again each
@@ -205,7 +205,7 @@ export class LiveSampler<Body, Connection = unknown> {
       sample = { kind: 'ok', at: new Date(running.overdueSent ? finished : started), durationMs, body, backoff };
     } catch (error) {
       const finished = this.clock();
-      const connection = this.options.connectionState(error, started);
+      const connection = await this.options.connectionState(error, started);
       // a failure says nothing of load: the interval stays, so good samples resume at once when it is back
       sample = { kind: 'error', at: new Date(running.overdueSent ? finished : started), durationMs: finished - started, error: toSampleError(error), connection, backoff: this.currentBackoff() };
     } finally {

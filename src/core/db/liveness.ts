@@ -53,6 +53,8 @@ export class LivenessMonitor {
   private beatSince: number | null = null;
   private failure: Liveness | null = null;
   private lastBeat: Promise<void> = Promise.resolve();
+  /** When the last beat that has settled was started. */
+  private settledBeatStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: LivenessMonitorOptions) {
     this.clock = options.clock ?? Date.now;
@@ -91,6 +93,19 @@ export class LivenessMonitor {
     return this.failure ?? CONNECTED;
   }
 
+  /**
+   * The state once a beat started from now on has settled (or the beat timeout has passed): for a
+   * caller whose read just failed, before it says what the connection is.
+   */
+  async confirm(): Promise<Liveness> {
+    const asked = this.clock();
+    const until = asked + this.periodMs + this.options.timeoutMs;
+    while (this.settledBeatStartedAt < asked && this.clock() < until && this.state.status === 'connected') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.state;
+  }
+
   /** Settles when the beat in flight (or the last one) has its answer or its failure. */
   beatSettled(): Promise<void> {
     return this.lastBeat;
@@ -121,10 +136,12 @@ export class LivenessMonitor {
       (present) => {
         this.lastAnswerAt = this.clock();
         this.beatSince = null;
+        this.settledBeatStartedAt = now;
         this.failure = present ? null : this.persisting('database-missing', 'NO_DATABASE', `The database${this.options.database ? ` '${this.options.database}'` : ''} was dropped or renamed: the server answers, but has no database by this name. Restore it, or connect to another one.`);
       },
       (error: unknown) => {
         this.beatSince = null;
+        this.settledBeatStartedAt = now;
         this.failure = this.fromError(error);
       },
     );
