@@ -68,9 +68,11 @@ export class ConsoleService {
           return { error: { code: live.code ?? 'UNREACHABLE', message: live.message ?? `The database is ${live.status}.` }, connection: live.status, stalled: true };
         }
         // between samples (a backoff), or too soon to tell a slow read from a silent server
-        if (inFlightSince === null || !this.session.answeredSince(inFlightSince)) return null;
+        // "slow" needs an answer after the read began and a fresh one (the last two beats): else ask again shortly
+        const now = Date.now();
+        if (inFlightSince === null || !this.session.answeredSince(Math.max(inFlightSince, now - 500))) return null;
         // the server answers its heartbeat: this read is slow (load, a lock), not a dead server
-        const seconds = ((Date.now() - inFlightSince) / 1000).toFixed(1);
+        const seconds = ((now - inFlightSince) / 1000).toFixed(1);
         return {
           error: { code: 'TIMEOUT', message: `The live sample has been running for ${seconds} s; the server still answers its heartbeat, so it is slow or waiting on a lock, not down.` },
           connection: 'connected',

@@ -6,8 +6,8 @@ import { formatSeconds } from './timeouts.js';
 export const STATUS_DEADLINE_MS = 2_000;
 
 export interface StatusBounds {
-  /** What the liveness check says of a request waiting since `waitingSince`; it must itself answer promptly. */
-  liveness: (waitingSince: number) => Promise<Liveness> | Liveness;
+  /** What the connection's liveness is now (a monitor's state, or one pending heartbeat); asked at the start and past the deadline. */
+  liveness: () => Promise<Liveness> | Liveness;
   deadlineMs?: number;
   clock?: () => number;
 }
@@ -34,20 +34,23 @@ export async function statusWithin(compute: () => Promise<SystemStatus>, bounds:
   const clock = bounds.clock ?? Date.now;
   const deadlineMs = bounds.deadlineMs ?? STATUS_DEADLINE_MS;
   const started = clock();
+  const known = bounds.liveness();
+  // already known to be down: no statement is sent to a server that does not answer
+  if (!(known instanceof Promise) && known.status !== 'connected') return down(known);
   const computing = compute();
   // the computation may fail after the deadline, when nobody awaits it any more
   computing.catch(() => undefined);
   const remaining = () => deadlineMs - (clock() - started);
 
-  const first = await within(Promise.resolve(bounds.liveness(started)), remaining());
+  const first = await within(Promise.resolve(known), remaining());
   if (first !== LATE && first.status !== 'connected') return down(first);
   const computed = await within(computing, remaining());
   if (computed !== LATE) {
-    const live = first === LATE ? CONNECTED : await bounds.liveness(started);
+    const live = first === LATE ? CONNECTED : await bounds.liveness();
     // computed on a database that has just gone away: the liveness is the truer answer
     return live.status === 'connected' || computed.state === 'down' ? computed : down(live);
   }
-  const last = first === LATE ? null : await within(Promise.resolve(bounds.liveness(started)), 0);
+  const last = first === LATE ? null : await within(Promise.resolve(bounds.liveness()), 0);
   if (last === null || last === LATE || last.status !== 'connected') {
     return down(last && last !== LATE && last.status !== 'connected' ? last : {
       status: 'not-responding', since: null, code: 'TIMEOUT',
