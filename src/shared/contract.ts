@@ -47,10 +47,17 @@ export interface ConnectionState {
   host: string | null;
   database: string | null;
   serverVersion: string | null;
-  /** Set while a connection or the sandbox is being prepared, or when it was lost. */
-  status: 'disconnected' | 'connecting' | 'connected' | 'lost';
+  /**
+   * What the connection's heartbeat (its own connection, a short timeout) last found: connected;
+   * not-responding (no answer: a frozen or overloaded server); lost (the server refused or closed
+   * the connection); database-missing (the server answers, the database is gone). `message` says
+   * since when and why.
+   */
+  status: 'disconnected' | 'connecting' | ConnectionHealth;
   message: string | null;
 }
+
+export type ConnectionHealth = 'connected' | 'not-responding' | 'lost' | 'database-missing';
 
 export interface ConnectionTest {
   serverVersion: string;

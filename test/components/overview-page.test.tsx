@@ -158,6 +158,26 @@ describe('Overview page: live samples', () => {
     });
   });
 
+  it('labels the stream with the connection\'s true state while samples fail, never "Live"', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON - 1_000, { inPool: 321 }));
+    expect(screen.getByTestId('live-status').textContent).toMatch(/^Live · sample read/);
+
+    const frozen: StatsSample = { kind: 'error', at: new Date(NOON + 3_000), error: { code: 'TIMEOUT', message: 'The database server has not responded for 4 s' }, connection: 'not-responding' };
+    push(fake, frozen);
+    expect(screen.getByTestId('live-status').textContent).toMatch(/^Not responding · no live numbers for 4 s/);
+    expect(screen.getByTestId('live-status').textContent).not.toContain('Live');
+    expect(screen.getByRole('alert').textContent).toContain('has not responded for 4 s');
+
+    push(fake, { kind: 'error', at: new Date(NOON + 5_000), error: { code: 'NO_DATABASE', message: 'The database was dropped' }, connection: 'database-missing' });
+    expect(screen.getByTestId('live-status').textContent).toMatch(/^Database missing · /);
+
+    push(fake, okSample(fake, NOON + 6_000, { inPool: 322 }));
+    expect(screen.getByTestId('live-status').textContent).toMatch(/^Live · sample read/);
+  });
+
   it('reads out the sample under the pointer', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
     renderPage(fake);

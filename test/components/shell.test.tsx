@@ -59,6 +59,28 @@ describe('Shell', () => {
     expect(screen.getByTestId('connection-status').textContent).toBe('connected');
   });
 
+  it('shows "not responding" and "database missing" in the header, never "connected", with a banner saying why', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { fake } = start({}, 'activity');
+    await screen.findByText('connected');
+
+    fake.loseConnection('The database server has not responded for 3 s', 'not-responding');
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    expect(screen.getByTestId('connection-status').textContent).toBe('not responding');
+    expect(screen.getByTestId('connection-status').className).toContain('status-not-responding');
+    expect(screen.getByRole('alert').textContent).toContain('The database server is not responding: The database server has not responded for 3 s');
+
+    fake.loseConnection("The database 'booking' was dropped or renamed", 'database-missing');
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    expect(screen.getByTestId('connection-status').textContent).toBe('database missing');
+    expect(screen.getByRole('alert').textContent).toContain("The database is missing: The database 'booking' was dropped");
+
+    fake.restoreConnection();
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    expect(screen.getByTestId('connection-status').textContent).toBe('connected');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('asks to connect first on pages that need a database, and leads to the Connection page', async () => {
     const { user, fake } = start({ connection: 'disconnected' }, 'activity');
     expect(await screen.findByText('not connected')).toBeTruthy();

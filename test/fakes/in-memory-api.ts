@@ -433,6 +433,8 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       const state = model.connection;
       if (!state.connected) throw new PoolError('UNREACHABLE', NOT_CONNECTED);
       if (state.status === 'lost') throw new PoolError('UNREACHABLE', state.message ?? 'The connection to the database was lost.');
+      if (state.status === 'not-responding') throw new PoolError('TIMEOUT', state.message ?? 'The database server does not respond.');
+      if (state.status === 'database-missing') throw new PoolError('NO_DATABASE', state.message ?? 'The database was dropped.');
       if (OPERATIONS[name].writes && state.readOnly) {
         throw new PoolError('NO_PRIVILEGE', `Profile '${state.profileName}' is read-only: '${name}' would change the database. Use a profile without the read-only flag.`);
       }
@@ -487,9 +489,9 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       holds.set(name, new Promise<void>((resolve) => (release = resolve)));
       return () => release();
     },
-    /** The database connection drops: pool calls fail with UNREACHABLE and connection.current says 'lost'. */
-    loseConnection(message = 'Lost connection to MySQL server during query (db-staging.example.internal:3306)') {
-      model.connection = { ...model.connection, status: 'lost', message };
+    /** The database connection drops (or the server stops answering, or the database goes): pool calls fail and connection.current says so. */
+    loseConnection(message = 'Lost connection to MySQL server during query (db-staging.example.internal:3306)', status: 'lost' | 'not-responding' | 'database-missing' = 'lost') {
+      model.connection = { ...model.connection, status, message };
     },
     restoreConnection() {
       model.connection = { ...model.connection, status: 'connected', message: null };

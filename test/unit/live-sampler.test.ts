@@ -260,3 +260,92 @@ describe('LiveSampler', () => {
     expect(sampler.history()).toEqual([]);
   });
 });
+
+describe('LiveSampler under a database that stops answering', () => {
+  /** A sample that never settles until `release()`, and an overdue option reading `verdict`. */
+  function hanging() {
+    const state = { hang: false, release: () => {}, verdict: null as null | { connection: Connection; stalled: boolean }, asked: [] as (number | null)[], calls: 0 };
+    const sample = async (): Promise<{ n: number }> => {
+      state.calls += 1;
+      if (state.hang) await new Promise<void>((resolve) => (state.release = resolve));
+      return { n: state.calls };
+    };
+    const sampler = new LiveSampler<{ n: number }, Connection>({
+      sample,
+      connectionState: () => 'lost',
+      overdue: (inFlightSince) => {
+        state.asked.push(inFlightSince);
+        return state.verdict && { error: { code: 'TIMEOUT', message: 'not responding' }, ...state.verdict };
+      },
+    });
+    return { state, sampler };
+  }
+
+  it('sends an error sample within two intervals of the last good one while a sample hangs, then one each interval: never silence', async () => {
+    const { state, sampler } = hanging();
+    const { samples, listener } = collector();
+    const unsubscribe = sampler.subscribe(1000, listener);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(samples.map((sample) => sample.kind)).toEqual(['ok']);
+    state.hang = true;
+    state.verdict = { connection: 'lost', stalled: true };
+    await vi.advanceTimersByTimeAsync(6000);
+    const errors = samples.slice(1);
+    expect(errors.length).toBeGreaterThanOrEqual(5);
+    expect(errors.every((sample) => sample.kind === 'error' && sample.connection === 'lost')).toBe(true);
+    // the first within two intervals of the good one (at 0), then one per interval
+    expect(errors[0]!.at.getTime()).toBeLessThanOrEqual(2000);
+    expect(Math.max(...gaps(samples))).toBeLessThanOrEqual(2000);
+    // the hung sample (started at 1000) was the one in flight each time
+    expect(state.asked.every((since) => since === 1000)).toBe(true);
+
+    // the server answers: the hung sample comes back, stamped when it came back, without slowing sampling
+    state.hang = false;
+    state.release();
+    await vi.advanceTimersByTimeAsync(1);
+    const back = samples.at(-1)!;
+    expect(back.kind).toBe('ok');
+    expect(back.at.getTime()).toBeGreaterThan(errors.at(-1)!.at.getTime());
+    expect(back.backoff).toBeNull();
+    expect(sampler.effectiveIntervalMs).toBe(1000);
+    unsubscribe();
+  });
+
+  it('stays quiet while the overdue option has nothing to say (too soon to tell), and asks again until it has', async () => {
+    const { state, sampler } = hanging();
+    const { samples, listener } = collector();
+    const unsubscribe = sampler.subscribe(1000, listener);
+    await vi.advanceTimersByTimeAsync(500);
+    state.hang = true;
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(samples.map((sample) => sample.kind)).toEqual(['ok']);
+    const asked = state.asked.length;
+    expect(asked).toBeGreaterThan(1);
+    // once it can tell, the error sample follows within the recheck delay
+    state.verdict = { connection: 'lost', stalled: true };
+    await vi.advanceTimersByTimeAsync(100);
+    expect(samples.map((sample) => sample.kind)).toEqual(['ok', 'error']);
+    state.hang = false;
+    state.release();
+    unsubscribe();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('does not back off for failed samples: good samples resume at the requested interval as soon as the database is back', async () => {
+    const { state, sampler } = source();
+    const { samples, listener } = collector();
+    state.failWith = new PoolError('UNREACHABLE', 'refused');
+    state.delayMs = 900; // a failing read that spends most of the interval retrying
+    const unsubscribe = sampler.subscribe(1000, listener);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(samples.every((sample) => sample.kind === 'error' && sample.backoff === null)).toBe(true);
+    expect(sampler.effectiveIntervalMs).toBe(1000);
+    state.failWith = null;
+    state.delayMs = 0;
+    const before = samples.length;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(samples.slice(before).some((sample) => sample.kind === 'ok')).toBe(true);
+    unsubscribe();
+  });
+});

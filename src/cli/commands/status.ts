@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { statusWithin } from '../../core/health/status-within.js';
+import { Heartbeat } from '../../core/db/heartbeat.js';
+import { livenessOnce } from '../../core/db/liveness.js';
 import { PoolStartupManager } from '../../core/pool/pool-startup-manager.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from '../output.js';
 import { defineCommand, intFlag } from './command.js';
@@ -10,7 +13,9 @@ export const statusCommand = defineCommand({
   schema: z.object({ 'lease-timeout': intFlag(1, 366 * 86_400).optional(), 'max-attempts': intFlag(1, 100).optional() }),
   async run(db, args, out) {
     const manager = new PoolStartupManager(db, { leaseTimeoutSeconds: args['lease-timeout'], maxAttempts: args['max-attempts'] });
-    const status = await manager.getSystemStatus();
+    // one heartbeat beside the status's own reads: a server that does not answer is down within the deadline
+    const liveness = livenessOnce(new Heartbeat(db.profile, db.timeouts.heartbeatMs), db.timeouts.heartbeatMs);
+    const status = await statusWithin(() => manager.getSystemStatus(), { liveness: () => liveness });
     // down is the answer, not a failure of the command: the status itself goes out, as JSON with --json
     // The same coded reasons the Overview banner shows.
     out.result(status, () =>

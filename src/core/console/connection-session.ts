@@ -1,8 +1,12 @@
 import type { ConnectionState } from '../../shared/contract.js';
 import { PoolError } from '../../shared/errors.js';
 import type { ConnectionProfile, SavedProfile } from '../../shared/profile.js';
+import type { SystemStatus } from '../../shared/results/health.js';
+import { statusWithin } from '../health/status-within.js';
 import { Database } from '../db/database.js';
+import { Heartbeat } from '../db/heartbeat.js';
 import { LatencyRecorder } from '../db/latency.js';
+import { CONNECTED, LivenessMonitor, type Liveness } from '../db/liveness.js';
 import { DatabaseBookingPool } from '../pool/database-booking-pool.js';
 import { EntryActions } from '../pool/entry-actions.js';
 import { PoolMigrationManager } from '../pool/pool-migration-manager.js';
@@ -21,6 +25,8 @@ export interface ActiveConnection {
   startup: PoolStartupManager;
   entries: EntryActions;
   serverVersion: string;
+  /** The primary's heartbeat: what the header, the live stream and the status say of the connection. */
+  liveness: LivenessMonitor;
 }
 
 const DISCONNECTED: ConnectionState = {
@@ -39,8 +45,32 @@ export class ConnectionSession {
     this.switchListeners.push(listener);
   }
 
+  /** The connection as chosen, with the heartbeat's verdict on it. */
   get state(): ConnectionState {
-    return this.current;
+    if (!this.active || this.current.status !== 'connected') return this.current;
+    const live = this.active.liveness.state;
+    return live.status === 'connected' ? this.current : { ...this.current, status: live.status, message: live.message };
+  }
+
+  /** The heartbeat's verdict; connected when nothing is open. */
+  liveness(): Liveness {
+    return this.active?.liveness.state ?? CONNECTED;
+  }
+
+  /** The heartbeat's verdict after its next beat: for a read that just failed. */
+  confirmLiveness(): Promise<Liveness> {
+    return this.active?.liveness.confirm() ?? Promise.resolve(CONNECTED);
+  }
+
+  /** Whether the server answered anything (a heartbeat) at or after `time`. */
+  answeredSince(time: number): boolean {
+    return this.active?.liveness.answeredSince(time) ?? false;
+  }
+
+  /** The status `compute` finds, within the status deadline whatever the database does. */
+  systemStatus(compute: (active: ActiveConnection) => Promise<SystemStatus>): Promise<SystemStatus> {
+    const active = this.require();
+    return statusWithin(() => compute(active), { liveness: () => active.liveness.state });
   }
 
   /** Opens and checks a connection before it replaces the current one; a failure leaves the old one. */
@@ -55,7 +85,10 @@ export class ConnectionSession {
       }
       await this.disconnect();
       const pool = new DatabaseBookingPool(db);
+      const liveness = new LivenessMonitor({ heartbeat: new Heartbeat(profile, db.timeouts.heartbeatMs), timeoutMs: db.timeouts.heartbeatMs, database: profile.database });
+      liveness.start();
       this.active = {
+        liveness,
         saved, sandbox: Boolean(options.sandbox), db, statsDb, pool,
         statsPool: statsDb === db ? pool : new DatabaseBookingPool(statsDb),
         manager: new PoolMigrationManager(db), startup: new PoolStartupManager(db), entries: new EntryActions(db, pool),
@@ -79,6 +112,7 @@ export class ConnectionSession {
     this.active = null;
     this.current = DISCONNECTED;
     if (closing) {
+      closing.liveness.stop();
       await closing.db.close().catch(() => undefined);
       if (closing.statsDb !== closing.db) await closing.statsDb.close().catch(() => undefined);
     }
@@ -100,10 +134,4 @@ export class ConnectionSession {
     }
   }
 
-  /** A lost connection shows at once; the next successful call shows it is back. */
-  noteOutcome(error: PoolError | null): void {
-    if (!this.active) return;
-    if (error?.code === 'UNREACHABLE') this.current = { ...this.current, status: 'lost', message: error.message };
-    else if (!error && this.current.status === 'lost') this.current = { ...this.current, status: 'connected', message: null };
-  }
 }

@@ -55,7 +55,30 @@ export class ConsoleService {
         await statsPool.getReadyForAssignment({ limit: 100 });
         return { stats, latency: this.session.latency.summary() };
       },
-      connectionState: () => this.session.state.status,
+      connectionState: async (error) => {
+        const failure = classifyError(error);
+        let live = this.session.liveness();
+        // the read failed in a way a dead, silent or dropped database would: ask the heartbeat afresh
+        if (live.status === 'connected' && CONFIRM_CODES.has(failure.code)) live = await this.session.confirmLiveness();
+        return sampleConnection(failure, live.status, this.session.state.status);
+      },
+      overdue: (inFlightSince) => {
+        const live = this.session.liveness();
+        if (live.status !== 'connected') {
+          return { error: { code: live.code ?? 'UNREACHABLE', message: live.message ?? `The database is ${live.status}.` }, connection: live.status, stalled: true };
+        }
+        // between samples (a backoff), or too soon to tell a slow read from a silent server
+        // "slow" needs an answer after the read began and a fresh one (the last two beats): else ask again shortly
+        const now = Date.now();
+        if (inFlightSince === null || !this.session.answeredSince(Math.max(inFlightSince, now - 500))) return null;
+        // the server answers its heartbeat: this read is slow (load, a lock), not a dead server
+        const seconds = ((now - inFlightSince) / 1000).toFixed(1);
+        return {
+          error: { code: 'TIMEOUT', message: `The live sample has been running for ${seconds} s; the server still answers its heartbeat, so it is slow or waiting on a lock, not down.` },
+          connection: 'connected',
+          stalled: false,
+        };
+      },
     });
     // A new database starts a new history: the charts must not join two pools' figures.
     this.session.onSwitch(() => this.sampler.clearHistory());
@@ -71,11 +94,9 @@ export class ConsoleService {
       if (spec.writes) this.session.assertWritable(name);
       const handler = HANDLERS[name] as (input: unknown, context: HandlerContext) => Promise<unknown>;
       const result = await handler(parsed.data, this.context);
-      this.session.noteOutcome(null);
       return { ok: true, result };
     } catch (error) {
       const failure = classifyError(error, this.session.state.connected ? this.session.require().db.target : {});
-      this.session.noteOutcome(failure);
       this.options.onError?.(operation, failure);
       return { ok: false, error: failure.toEnvelope() };
     }
@@ -110,3 +131,19 @@ export class ConsoleService {
   }
 }
 
+
+/** Failures that may mean the database is gone rather than a bad read. */
+const CONFIRM_CODES = new Set(['UNREACHABLE', 'NO_DATABASE', 'NO_TABLE', 'TIMEOUT']);
+
+/**
+ * The connection state an error sample carries: the heartbeat's, unless the failure itself proves
+ * more than the heartbeat has seen yet (it beats every half second): never "connected" beside an
+ * error that says the server is unreachable, silent or without the database.
+ */
+function sampleConnection(error: PoolError, live: ConnectionState['status'], session: ConnectionState['status']): ConnectionState['status'] {
+  if (session === 'disconnected' || session === 'connecting') return session;
+  if (live !== 'connected') return live;
+  if (error.code === 'UNREACHABLE') return 'lost';
+  if (error.code === 'NO_DATABASE') return 'database-missing';
+  return live;
+}

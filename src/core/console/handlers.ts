@@ -131,7 +131,8 @@ export const HANDLERS: Handlers = {
 
   'audit.list': async (input, { session }) => session.require().pool.audit.list(input),
 
-  'system.status': async (_input, { session }) => session.require().startup.getSystemStatus(),
+  // within the status deadline whatever the database does (connection-session.ts)
+  'system.status': async (_input, { session }) => session.systemStatus((active) => active.startup.getSystemStatus()),
   'system.validate': async (_input, { session }) => session.require().startup.validatePoolSystem(),
 };
 

@@ -7,6 +7,14 @@ export const MAX_INTERVAL_MS = 30_000;
 export const HISTORY_MS = 60 * 60 * 1000;
 /** A sample slower than this share of the interval makes the sampler back off. */
 export const SLOW_SHARE = 0.05;
+/**
+ * The stream is never silent for two requested intervals: at this many intervals after the last
+ * sample sent, the sampler asks the overdue option what to say (a margin under two, for timers
+ * that fire late on a busy machine).
+ */
+export const SILENCE_INTERVALS = 1.8;
+/** How soon to ask again when the overdue option cannot tell yet. */
+const UNDECIDED_RECHECK_MS = 50;
 /** One hour at the smallest interval: the ring never needs more. */
 const RING_CAPACITY = HISTORY_MS / MIN_INTERVAL_MS;
 
@@ -14,7 +22,15 @@ export interface LiveSamplerOptions<Body, Connection> {
   /** Reads one sample (pool stats, query latencies…); a throw becomes an error sample. */
   sample: () => Promise<Body>;
   /** The connection's state, put in error samples so the UI can say why there is no data. */
-  connectionState: () => Connection;
+  connectionState: (error: unknown, startedAt: number) => Connection | Promise<Connection>;
+  /**
+   * What to send when nothing was sent for SILENCE_INTERVALS requested intervals (a sample is
+   * running long, since `inFlightSince`, or the sampler waits out a backoff: null), and again each
+   * interval while that lasts: a database that never answers is reported, never met with silence.
+   * Null: nothing to report (yet). `stalled` says the server itself does not answer: then the
+   * running sample's length says nothing of load and does not slow sampling.
+   */
+  overdue?: (inFlightSince: number | null) => { error: LiveSampleError; connection: Connection; stalled: boolean } | null;
   /** Milliseconds; Date.now by default. Sample times and durations are measured with it. */
   clock?: () => number;
   /** A listener that throws does not stop the others; its error goes here (console.error by default). */
@@ -39,9 +55,12 @@ function toSampleError(error: unknown): LiveSampleError {
 /**
  * Samples while anyone subscribes, at the smallest interval any subscriber asked for, one sample
  * at a time (a slow one delays the next rather than overlapping it). Keeps the last hour of
- * samples. When a sample takes more than 5% of the interval, the interval doubles (up to 30 s)
- * and comes back a step at a time once samples are fast again, so watching the pool never loads
- * the database it watches. Generic over what a sample holds: it knows nothing of databases.
+ * samples. When a good sample takes more than 5% of the interval, the interval doubles (up to
+ * 30 s) and comes back a step at a time once samples are fast again, so watching the pool never
+ * loads the database it watches; failures and stalls do not back off (they say nothing of load,
+ * and backing off on them delayed the first good sample after an outage by up to 30 s). The
+ * stream is never silent: see `overdue`. Generic over what a sample holds: it knows nothing of
+ * databases.
  */
 export class LiveSampler<Body, Connection = unknown> {
   private readonly subscribers = new Set<Subscriber<Body, Connection>>();
@@ -54,6 +73,9 @@ export class LiveSampler<Body, Connection = unknown> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private sampling = false;
   private lastStartedAt: number | null = null;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
+  /** The sample being taken, and whether error samples were sent for it meanwhile. */
+  private running: { started: number; overdueSent: boolean; stalled: boolean } | null = null;
 
   constructor(private readonly options: LiveSamplerOptions<Body, Connection>) {
     this.clock = options.clock ?? (() => Date.now());
@@ -70,6 +92,7 @@ export class LiveSampler<Body, Connection = unknown> {
     const before = this.requestedIntervalMs;
     const subscriber: Subscriber<Body, Connection> = { intervalMs, listener };
     this.subscribers.add(subscriber);
+    if (before === null) this.armWatchdog(SILENCE_INTERVALS * intervalMs);
     this.requestedChanged(before);
     return () => {
       if (!this.subscribers.delete(subscriber)) return;
@@ -139,6 +162,8 @@ export class LiveSampler<Body, Connection = unknown> {
   private stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
     this.backoffLevel = 0;
     this.lastSlow = null;
     this.lastStartedAt = null;
@@ -167,18 +192,63 @@ export class LiveSampler<Body, Connection = unknown> {
     this.sampling = true;
     const started = this.clock();
     this.lastStartedAt = started;
+    const running = { started, overdueSent: false, stalled: false };
+    this.running = running;
     let sample: LiveSample<Body, Connection>;
     try {
       const body = await this.options.sample();
-      const durationMs = this.clock() - started;
-      sample = { kind: 'ok', at: new Date(started), durationMs, body, backoff: this.adjustInterval(durationMs) };
+      const finished = this.clock();
+      const durationMs = finished - started;
+      // a sample that outlived a stall measured the stall, not the load
+      const backoff = running.stalled ? this.currentBackoff() : this.adjustInterval(durationMs);
+      // after error samples sent meanwhile, its time is when it came back: times keep increasing
+      sample = { kind: 'ok', at: new Date(running.overdueSent ? finished : started), durationMs, body, backoff };
     } catch (error) {
-      const durationMs = this.clock() - started;
-      const connection = this.options.connectionState();
-      sample = { kind: 'error', at: new Date(started), durationMs, error: toSampleError(error), connection, backoff: this.adjustInterval(durationMs) };
+      const finished = this.clock();
+      const connection = await this.options.connectionState(error, started);
+      // a failure says nothing of load: the interval stays, so good samples resume at once when it is back
+      sample = { kind: 'error', at: new Date(running.overdueSent ? finished : started), durationMs: finished - started, error: toSampleError(error), connection, backoff: this.currentBackoff() };
     } finally {
       this.sampling = false;
+      this.running = null;
     }
+    this.publish(sample);
+    this.reschedule();
+  }
+
+  private armWatchdog(delayMs: number): void {
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
+    if (!this.options.overdue || this.subscribers.size === 0) return;
+    // setImmediate: an answer already received is handled first (timers run before I/O callbacks)
+    this.watchdog = setTimeout(() => setImmediate(() => this.checkSilence()), delayMs);
+  }
+
+  /** Nothing sent for a while: an error sample if the overdue option has something to say. */
+  private checkSilence(): void {
+    this.watchdog = null;
+    const requested = this.requestedIntervalMs;
+    const report = this.options.overdue;
+    if (requested === null || !report) return;
+    const running = this.running;
+    const found = report(running?.started ?? null);
+    if (!found) {
+      this.armWatchdog(running ? UNDECIDED_RECHECK_MS : requested);
+      return;
+    }
+    if (running) {
+      running.overdueSent = true;
+      running.stalled ||= found.stalled;
+    }
+    const now = this.clock();
+    const { error, connection } = found;
+    this.publish({ kind: 'error', at: new Date(now), durationMs: running ? now - running.started : 0, error, connection, backoff: this.currentBackoff() }, requested);
+  }
+
+  /** Sends a sample; the stream is checked again for silence `nextCheckMs` later. */
+  private publish(sample: LiveSample<Body, Connection>, nextCheckMs?: number): void {
+    const requested = this.requestedIntervalMs;
+    if (requested !== null) this.armWatchdog(nextCheckMs ?? SILENCE_INTERVALS * requested);
     this.remember(sample);
     for (const { listener } of [...this.subscribers]) {
       try {
@@ -187,7 +257,6 @@ export class LiveSampler<Body, Connection = unknown> {
         (this.options.onListenerError ?? ((e: unknown) => console.error('A live-sample listener failed:', e)))(error);
       }
     }
-    this.reschedule();
   }
 
   /** Backs off after a slow sample, comes back a step after a fast one; describes what is in force. */
@@ -201,6 +270,13 @@ export class LiveSampler<Body, Connection = unknown> {
     } else if (this.backoffLevel > 0 && durationMs <= SLOW_SHARE * this.intervalAt(requested, this.backoffLevel - 1)) {
       this.backoffLevel -= 1;
     }
+    return this.currentBackoff();
+  }
+
+  /** The backoff in force, described; null when sampling at the requested interval. */
+  private currentBackoff(): LiveBackoff | null {
+    const requested = this.requestedIntervalMs;
+    if (requested === null) return null;
     const effective = this.intervalAt(requested, this.backoffLevel);
     if (effective === requested || this.lastSlow === null) return null;
     return {

@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { PoolError, type ErrorCode } from '../../shared/errors.js';
 import { redactSecrets } from '../../shared/redact.js';
+import { FORCED_CLOSE_CODE, STATEMENT_TIMEOUT_CODE } from './statement-guard.js';
 
 /** Where the failing operation was pointed, so messages can name it (never the password itself). */
 export interface ErrorTarget {
@@ -80,6 +81,15 @@ export function classifyError(error: unknown, target: ErrorTarget = {}): PoolErr
   }
   if ((fault.errno !== undefined && PRIVILEGE_ERRNOS.has(fault.errno)) || fault.code === 'ER_TABLEACCESS_DENIED_ERROR') {
     return make('NO_PRIVILEGE', `The database user '${target.user ?? '?'}' lacks a privilege: ${detail}. Ask a DBA to grant it, or use a profile with more rights.`);
+  }
+  if (fault.code === STATEMENT_TIMEOUT_CODE || fault.code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+    return make('TIMEOUT', `${server(target)} did not answer in time (${detail}): it may be frozen, overloaded, or waiting on a lock. The connection was closed and will be replaced. If the server is merely slow, raise POOL_QUERY_TIMEOUT_MS (reads) or POOL_WRITE_TIMEOUT_MS (writes).`);
+  }
+  if (fault.code === FORCED_CLOSE_CODE) {
+    return make('UNREACHABLE', `The connection to ${server(target)} was closed while still waiting for the server to answer.`);
+  }
+  if (/AcquireTimeout/.test(name)) {
+    return make('TIMEOUT', `No connection to ${server(target)} became free in time: earlier statements are still waiting for the server. Check that the server answers; raise POOL_ACQUIRE_TIMEOUT_MS only if it is merely busy.`);
   }
   if (fault.code !== undefined && TLS_CODES.has(fault.code)) {
     return make('UNREACHABLE', fault.code === 'HANDSHAKE_NO_SSL_SUPPORT'

@@ -4,6 +4,7 @@ import { PoolError } from '../../shared/errors.js';
 import type { ConnectionProfile } from '../../shared/profile.js';
 import type { LockHolder } from '../../shared/results/schema.js';
 import { classifyError, errorTarget } from './classify-error.js';
+import { resolveTimeouts } from './timeouts.js';
 
 export type { LockHolder } from '../../shared/results/schema.js';
 
@@ -24,16 +25,33 @@ export async function openSession(profile: ConnectionProfile): Promise<mysql.Con
       database: profile.database,
       socketPath: profile.socketPath,
       ssl: profile.tls ? { ca: profile.tls.ca, rejectUnauthorized: profile.tls.rejectUnauthorized } : undefined,
-      connectTimeout: 5000,
+      connectTimeout: resolveTimeouts().connectMs,
     });
   } catch (error) {
     throw classifyError(error, errorTarget(profile));
   }
 }
 
+/** A statement on a lock session, under mysql2's own per-query timeout (the read bound). */
+function ask(session: mysql.Connection, sql: string, values: unknown[]) {
+  return session.query<mysql.RowDataPacket[]>({ sql, values, timeout: resolveTimeouts().readMs });
+}
+
+/** Ends a session; a server that does not answer the goodbye gets its socket cut. */
+async function endSession(session: mysql.Connection): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = await Promise.race([
+    session.end().then(() => true, () => false),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 1_000))),
+  ]);
+  clearTimeout(timer);
+  if (!ended) session.destroy();
+}
+
 /** Who holds a named lock, read from the server's process list; null when it is free. */
 export async function findLockHolder(session: mysql.Connection, name: string): Promise<LockHolder | null> {
-  const [rows] = await session.query<mysql.RowDataPacket[]>(
+  const [rows] = await ask(
+    session,
     `SELECT l.id AS connectionId, p.USER AS user, p.HOST AS host, p.TIME AS heldForSeconds
        FROM (SELECT IS_USED_LOCK(?) AS id) l
        LEFT JOIN information_schema.PROCESSLIST p ON p.ID = l.id`,
@@ -62,7 +80,7 @@ export async function withNamedLock<T>(
   const name = lockName(purpose, profile.database);
   const session = await openSession(profile);
   try {
-    const [rows] = await session.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got', [name]);
+    const [rows] = await ask(session, 'SELECT GET_LOCK(?, 0) AS got', [name]);
     if (Number(rows[0]?.got) !== 1) {
       const holder = await findLockHolder(session, name);
       throw new PoolError(
@@ -73,8 +91,7 @@ export async function withNamedLock<T>(
     }
     // Work runs on other connections: check between steps that the lock did not die with its own.
     const assertStillHeld = async () => {
-      const [held] = await session
-        .query<mysql.RowDataPacket[]>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [name])
+      const [held] = await ask(session, 'SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [name])
         .catch(() => [[{ mine: 0 }] as mysql.RowDataPacket[]]);
       if (Number(held[0]?.mine) !== 1) {
         throw new PoolError('CONFLICT', `${activity} stopped: its database lock was lost (connection closed). Check the status before running it again.`);
@@ -83,12 +100,12 @@ export async function withNamedLock<T>(
     try {
       return await work(assertStillHeld);
     } finally {
-      await session.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
+      await ask(session, 'SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
     }
   } catch (error) {
     throw classifyError(error, errorTarget(profile));
   } finally {
-    await session.end().catch(() => session.destroy());
+    await endSession(session);
   }
 }
 
@@ -100,6 +117,6 @@ export async function currentLockHolder(profile: ConnectionProfile, purpose: str
   } catch (error) {
     throw classifyError(error, errorTarget(profile));
   } finally {
-    await session.end().catch(() => session.destroy());
+    await endSession(session);
   }
 }

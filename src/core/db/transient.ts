@@ -32,3 +32,12 @@ export const TRANSIENT_RETRY = {
   backoffExponent: 2,
   backoffJitter: 50,
 };
+
+/**
+ * TRANSIENT_RETRY, but only while the call is within its bound: a frozen server makes each try
+ * wait out a timeout, and five of them would turn a 5 s bound into 30 s. Past the deadline the
+ * last failure is reported as it is.
+ */
+export function retryWithin(deadline: number, clock: () => number = Date.now) {
+  return { ...TRANSIENT_RETRY, match: [(error: unknown) => isTransientError(error) && clock() < deadline] };
+}

@@ -1,6 +1,6 @@
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
-import type { HealthReason, Liveness, SystemStatus } from '../../shared/results/health.js';
+import type { HealthReason, SystemStatus } from '../../shared/results/health.js';
 import type { PoolStats } from '../../shared/results/pool.js';
 import type { Database } from '../db/database.js';
 import { describeExpiredLease } from '../pool/conditions.js';
@@ -12,7 +12,7 @@ import * as why from './health-reasons.js';
 import { indexHealth } from './index-health.js';
 import { integrityHits } from './integrity-hits.js';
 
-export type { HealthReason, Liveness, SystemStatus } from '../../shared/results/health.js';
+export type { HealthReason, SystemStatus } from '../../shared/results/health.js';
 
 export interface PoolHealthOptions {
   /** A processing entry whose lease is older than this has an expired lease (default 3600 s). */
@@ -21,8 +21,6 @@ export interface PoolHealthOptions {
   maxAttempts: number;
   /** Explain the hot queries too (slower; the CLI and the banner do, the sampler would not). */
   plans?: boolean;
-  /** What the connection's heartbeat knows: not responding is down at once, without a query. */
-  liveness?: Liveness;
 }
 
 /** The verdict from the reasons: down if any reason is, degraded if any, healthy otherwise. */
@@ -56,9 +54,6 @@ async function driftOf(db: Database, applied: Set<string>): Promise<string[]> {
  * be used (never an empty, healthy pool); degraded when it works but needs an operator.
  */
 export async function readPoolHealth(db: Database, options: PoolHealthOptions): Promise<SystemStatus> {
-  if (options.liveness && options.liveness.state !== 'responding') {
-    return judge([why.notResponding(options.liveness.silentForSeconds, options.liveness.message)], new Date());
-  }
   let checkedAt: Date;
   try {
     const [clock] = await db.select<{ now: Date }>('status.clock', 'SELECT UTC_TIMESTAMP() AS now');

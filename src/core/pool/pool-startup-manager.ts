@@ -4,7 +4,7 @@ import { defaultActor, type AuditContext } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { withNamedLock } from '../db/named-lock.js';
 import { indexHealth } from '../health/index-health.js';
-import { readPoolHealth, type Liveness } from '../health/pool-health.js';
+import { readPoolHealth } from '../health/pool-health.js';
 import { validateIntegrity } from '../maintenance/cleanup.js';
 import { poolColumns } from '../schema/pool-columns.js';
 import { schemaReport, type SchemaReport } from '../schema/schema-report.js';
@@ -145,9 +145,9 @@ export class PoolStartupManager {
 
   /**
    * healthy, degraded (with reasons) or down: the one health model (core/health/pool-health.ts).
-   * `liveness` is what a heartbeat already knows; a database not responding is down without a query.
+   * The heartbeat's liveness is applied around it (health/status-within.ts), within the status deadline.
    */
-  async getSystemStatus(options: { plans?: boolean; liveness?: Liveness } = {}): Promise<SystemStatus> {
+  async getSystemStatus(options: { plans?: boolean } = {}): Promise<SystemStatus> {
     return readPoolHealth(this.db, { leaseSeconds: this.leaseTimeoutSeconds, maxAttempts: this.maxAttempts, ...options });
   }
 

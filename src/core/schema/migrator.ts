@@ -3,6 +3,7 @@ import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { currentLockHolder, withNamedLock } from '../db/named-lock.js';
+import { DDL_TIMEOUT_MS } from '../db/timeouts.js';
 import { CONSOLE_VERSION } from '../version.js';
 import { tableExists } from './introspect.js';
 import type { PoolMigration } from './migration-kit.js';
@@ -143,13 +144,14 @@ export class PoolMigrator {
 
   private async runStep(step: SchemaStep): Promise<void> {
     try {
-      await this.db.execute('migrations.ddl', step.sql ?? '');
+      // in place on a big table can take many minutes: DDL has its own, longer bound
+      await this.db.execute('migrations.ddl', step.sql ?? '', { timeoutMs: DDL_TIMEOUT_MS });
     } catch (error) {
       const errno = error instanceof PoolError ? error.details?.errno : undefined;
       if (!step.fallbackSql || typeof errno !== 'number' || !UNSUPPORTED_ALGORITHM.has(errno)) throw error;
       // The server cannot do it instantly; in place without a lock is still safe, anything else is refused.
       step.sql = step.fallbackSql;
-      await this.db.execute('migrations.ddl', step.fallbackSql);
+      await this.db.execute('migrations.ddl', step.fallbackSql, { timeoutMs: DDL_TIMEOUT_MS });
     }
   }
 

@@ -1,8 +1,25 @@
 import { useEffect, useState } from 'react';
 import { EnvironmentBadge } from '../components/EnvironmentBadge';
 import { ErrorNotice } from '../components/ErrorNotice';
+import type { ConnectionState } from '../../shared/contract';
 import { useConnection } from './connection-context';
 import { PAGES, type PageId } from './pages';
+
+/** What the header pill says for each state; never "connected" while the database is not answering. */
+const STATUS_LABELS: Record<ConnectionState['status'], string> = {
+  disconnected: 'disconnected',
+  connecting: 'connecting',
+  connected: 'connected',
+  'not-responding': 'not responding',
+  lost: 'lost',
+  'database-missing': 'database missing',
+};
+
+const TROUBLE_TITLES: Partial<Record<ConnectionState['status'], string>> = {
+  'not-responding': 'The database server is not responding',
+  lost: 'Connection to the database lost',
+  'database-missing': 'The database is missing',
+};
 
 /** Layout, navigation (Alt+1…7), and the connection status every page shares. */
 export function Shell({ initialPage }: { initialPage?: PageId }) {
@@ -38,12 +55,12 @@ export function Shell({ initialPage }: { initialPage?: PageId }) {
           <span className="connection-summary muted">not connected</span>
         )}
         <span className={`status-pill status-${backError ? 'lost' : (state?.status ?? 'disconnected')}`} data-testid="connection-status">
-          {backError ? 'console unreachable' : (state?.status ?? '…')}
+          {backError ? 'console unreachable' : state ? STATUS_LABELS[state.status] : '…'}
         </span>
       </header>
-      {state?.status === 'lost' ? (
+      {state && TROUBLE_TITLES[state.status] ? (
         <div className="banner banner-lost" role="alert">
-          Connection to the database lost: {state.message}. Figures shown are from before the loss; the console retries on every call.
+          {TROUBLE_TITLES[state.status]}: {state.message}. Figures shown are from before; the console keeps checking and says when it answers again.
         </div>
       ) : null}
       {backError ? <ErrorNotice error={backError} title="The console's back cannot be reached" /> : null}

@@ -11,7 +11,8 @@ interface ConnectionContextValue {
 }
 
 const ConnectionContext = createContext<ConnectionContextValue | null>(null);
-const POLL_MS = 2000;
+/** In-memory on the back: cheap to ask every second, so the header follows the heartbeat closely. */
+const POLL_MS = 1000;
 
 /** The current connection, polled so that a lost connection shows at once on every page. */
 export function ConnectionProvider({ children }: { children: ReactNode }) {
@@ -51,5 +52,7 @@ export function useWriteBlock(): string | null {
   if (!state?.connected) return 'Not connected to a database.';
   if (state.readOnly) return `Profile '${state.profileName ?? ''}' is read-only.`;
   if (state.status === 'lost') return 'The connection is lost.';
+  if (state.status === 'not-responding') return 'The database server is not responding.';
+  if (state.status === 'database-missing') return 'The database is missing.';
   return null;
 }

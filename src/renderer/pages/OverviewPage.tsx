@@ -10,8 +10,9 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { readChartColors } from './overview/chart-colors';
 import { DeadlineRisk } from './overview/DeadlineRisk';
 import { chartsPng, downloadBlob, jsonBlob } from './overview/export-snapshot';
-import { fileStamp, formatClock, formatCount, formatDuration } from './overview/format';
+import { fileStamp, formatClock, formatDuration } from './overview/format';
 import { HealthBanner } from './overview/HealthBanner';
+import { liveLabel } from './overview/live-label';
 import type { LivePoint } from './overview/live-points';
 import { latestOk, liveSeriesFor, REQUESTED_INTERVAL_MS } from './overview/live-series';
 import { OverviewCharts } from './overview/OverviewCharts';
@@ -96,13 +97,13 @@ export function OverviewPage({ navigate }: PageProps) {
           Export snapshot
         </button>
         <span className="muted overview-live" data-testid="live-status">
-          {frozen
-            ? `Paused at ${formatClock(frozen.points.at(-1)?.t ?? Date.now())} · still collecting (${formatCount(series.version - frozen.version)} new samples)`
-            : lastGood
-              ? `Live · sample read ${formatClock(lastGood.t)} in ${Math.round(lastGood.sample.durationMs)} ms`
-              : connection
-                ? `Waiting for the first sample from ${connection.database ?? 'the database'}…`
-                : 'Waiting for the connection…'}
+          {liveLabel({
+            paused: frozen ? { at: frozen.points.at(-1)?.t ?? Date.now(), newSamples: series.version - frozen.version } : null,
+            failing,
+            lastGood: lastGood ? { t: lastGood.t, durationMs: lastGood.sample.durationMs } : null,
+            database: connection?.database,
+            connected: connection !== null,
+          })}
           {backoff ? ` · ${backoff.reason}` : ''}
         </span>
       </div>

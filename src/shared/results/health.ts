@@ -147,17 +147,6 @@ export interface HealthReason {
   items?: string[];
 }
 
-/**
- * What the connection's watcher knows without a query (a heartbeat): the health model takes it as
- * an input, so a database that does not answer is "not responding" at once, not after a timeout.
- */
-export interface Liveness {
-  state: 'responding' | 'not-responding' | 'lost';
-  /** Seconds since the last answer, when known. */
-  silentForSeconds?: number;
-  message?: string;
-}
-
 export interface SystemStatus {
   state: SystemState;
   /** The findings' messages, in order (kept for callers that show lines). */
