@@ -30,9 +30,10 @@ export interface Prerequisite {
 const SERVER_ENV = 'POOL_TEST_DATABASE_URL';
 const CHROMIUM_ENV = 'POOL_E2E_CHROMIUM';
 
-/** Where a Chromium lives when POOL_E2E_CHROMIUM names none: Debian's first, then PATH, then macOS. */
+/** Names a Chromium goes by in PATH, and where one lives when PATH has none (sudo's, macOS apps). */
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-const CHROMIUM_APPS = [
+export const WELL_KNOWN_CHROMIUMS = [
+  '/usr/bin/chromium',
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
 ];
@@ -47,26 +48,25 @@ function executable(file: string): boolean {
 }
 
 /**
- * The Chromium the end-to-end tests and the chart benchmark drive: POOL_E2E_CHROMIUM when set
- * (and only it, so a wrong setting is reported, not silently replaced), else a well-known one.
+ * The Chromium the end-to-end tests drive: POOL_E2E_CHROMIUM when set (and only it, so a wrong
+ * setting is reported, not silently replaced), else the first in PATH, else a well-known one.
  */
-export function findChromium(env: Env = process.env): string | null {
+export function findChromium(env: Env = process.env, wellKnown = WELL_KNOWN_CHROMIUMS): string | null {
   const named = env[CHROMIUM_ENV];
   if (named) return executable(named) ? named : null;
-  const dirs = ['/usr/bin', ...(env.PATH ?? '').split(path.delimiter).filter(Boolean)];
-  for (const name of CHROMIUM_NAMES) {
-    for (const dir of dirs) {
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const name of CHROMIUM_NAMES) {
       const candidate = path.join(dir, name);
       if (executable(candidate)) return candidate;
     }
   }
-  return CHROMIUM_APPS.find(executable) ?? null;
+  return wellKnown.find(executable) ?? null;
 }
 
 /** The table: later tests (e.g. Galera/replica: mariadb-backup, galera-4) add their rows here. */
 export const PREREQUISITES: Prerequisite[] = [
   {
-    name: 'a MariaDB/MySQL server binary',
+    name: 'MariaDB/MySQL server (mariadbd or mysqld)',
     why: 'the tests start a throwaway database server from it',
     env: SERVER_ENV,
     find: () => findServerBinary()?.path ?? null,
@@ -78,7 +78,7 @@ export const PREREQUISITES: Prerequisite[] = [
     name: 'Chromium',
     why: 'the end-to-end tests drive the console in it',
     env: CHROMIUM_ENV,
-    find: findChromium,
+    find: (env) => findChromium(env),
     // Ubuntu's "chromium" is not an apt package; chromium-browser is
     packages: { apt: 'chromium', aptUbuntu: 'chromium-browser', dnf: 'chromium', brew: '--cask chromium' },
   },
