@@ -125,6 +125,14 @@ export function installCommand(missing: Prerequisite[], os: OsFamily): string | 
 export function decide(machine: Machine, table: Prerequisite[] = PREREQUISITES): Decision {
   const missing = table.filter((item) => (item.needed?.(machine.env) ?? true) && !machine.found[item.name]);
   if (missing.length === 0) return { action: 'none' };
+  // a variable naming nothing usable is a mistake to fix, not a reason to install another one
+  const misnamed = missing.find((item) => machine.env[item.env]);
+  if (misnamed) {
+    return {
+      action: 'stop',
+      line: `test prerequisites: ${misnamed.env}=${machine.env[misnamed.env]} is not an executable ${misnamed.name}: point it at one, or unset it to use (or install) the machine's own.`,
+    };
+  }
 
   const names = missing.map((item) => item.name).join(' and ');
   const envs = missing.map((item) => `${item.env}=…`).join(' or ');

@@ -68,6 +68,14 @@ describe("npm test's prerequisite step: what it decides", () => {
     });
   });
 
+  it('stops, installing nothing, when POOL_E2E_CHROMIUM names no executable', () => {
+    const env = { POOL_E2E_CHROMIUM: '/opt/nowhere/chrome' };
+    expect(decide(machine({ env, found: { [SERVER]: '/usr/sbin/mariadbd', [CHROMIUM]: null } }))).toEqual({
+      action: 'stop',
+      line: "test prerequisites: POOL_E2E_CHROMIUM=/opt/nowhere/chrome is not an executable Chromium: point it at one, or unset it to use (or install) the machine's own.",
+    });
+  });
+
   it('needs no server binary when POOL_TEST_DATABASE_URL names a server', () => {
     const env = { POOL_TEST_DATABASE_URL: 'mysql://root@db:3306/' };
     expect(decide(machine({ env, isRoot: false, found: { [SERVER]: null, [CHROMIUM]: '/usr/bin/chromium' } }))).toEqual({ action: 'none' });
