@@ -141,7 +141,7 @@ export function decide(machine: Machine, table: Prerequisite[] = PREREQUISITES):
 
   if (apt && machine.isRoot && machine.hasAptGet && !installOff) {
     const packages = missing.map((item) => aptPackage(item, machine.os));
-    const whys = missing.map((item) => `${item.why}`).join('; ');
+    const whys = missing.map((item) => item.why).join('; ');
     return {
       action: 'install',
       packages,
