@@ -13,6 +13,7 @@ import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { EVENT_FLOWS, KEY_QUERIES } from '../../src/renderer/pages/overview/live-points.js';
+import { findChromium } from '../setup/prerequisites.js';
 import { distribution, type Distribution } from './measure.js';
 import { ms, table } from './report.js';
 
@@ -20,7 +21,7 @@ const HELP = `npm run bench:charts -- [options]
 
   --updates N       timed updates per scenario, one sample per animation frame (default 300)
   --warmup N        untimed updates before them (default 30)
-  --chromium PATH   the browser (default /usr/bin/chromium)
+  --chromium PATH   the browser (default: the one the end-to-end tests find, POOL_E2E_CHROMIUM first)
   --screenshot FILE save a PNG of the charts after the 1 h run (not committed)
   --profile PREFIX  save CPU profiles of each scenario's updates as PREFIX-1h.cpuprofile and
                     PREFIX-5min.cpuprofile (unminified build)
@@ -58,7 +59,7 @@ function parseOptions(argv: string[]): Options {
     options: {
       updates: { type: 'string', default: '300' },
       warmup: { type: 'string', default: '30' },
-      chromium: { type: 'string', default: '/usr/bin/chromium' },
+      chromium: { type: 'string', default: findChromium() ?? '/usr/bin/chromium' },
       screenshot: { type: 'string' },
       profile: { type: 'string' },
       docs: { type: 'boolean', default: false },

@@ -5,11 +5,18 @@ import { LocalDatabaseServer } from '../../src/core/sandbox/local-server.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeTempDir } from '../helpers/temp-dirs.js';
 
+/** The pid the server's pid file names; throws when the file is not there. */
+function pidInFile(server: LocalDatabaseServer): number {
+  return Number(fs.readFileSync(`${server.dataDir}/pid`, 'utf8'));
+}
+
 async function connect(server: LocalDatabaseServer, database?: string) {
   return mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root', password: '', database, connectTimeout: 2_000 });
 }
 
-describe('LocalDatabaseServer', () => {
+// each test starts and stops real servers: up to 33 s (the first, which initialises the data dir)
+// and 22 s seen with both cores kept busy, against 2–6 s on an idle machine
+describe('LocalDatabaseServer', { timeout: 90_000 }, () => {
   let server: LocalDatabaseServer;
 
   beforeAll(async () => {
@@ -20,9 +27,10 @@ describe('LocalDatabaseServer', () => {
     await server?.remove();
   });
 
-  it('starts on a free port and answers a query', async () => {
+  it('starts on a free port and answers a query, its pid file naming it', async () => {
     await server.start();
     expect(server.running).toBe(true);
+    expect(() => process.kill(pidInFile(server), 0)).not.toThrow();
     expect(server.profile('x')).toEqual({ host: '127.0.0.1', port: server.port, user: 'root', password: '', database: 'x' });
     const connection = await connect(server);
     try {
@@ -40,9 +48,11 @@ describe('LocalDatabaseServer', () => {
     await setup.query('INSERT INTO keep_me.survivor VALUES (42)');
     await setup.end();
     const port = server.port;
+    const crashed = pidInFile(server);
 
     await server.kill();
     expect(server.running).toBe(false);
+    expect(() => process.kill(crashed, 0)).toThrow();
     await expect(connect(server)).rejects.toThrow();
 
     await server.start();
@@ -59,21 +69,25 @@ describe('LocalDatabaseServer', () => {
   it('is stopped by another handle on the same dir, through the pid file', async () => {
     const handle = new LocalDatabaseServer({ dataDir: server.dataDir, port: server.port });
     expect(handle.running).toBe(true);
+    const pid = pidInFile(server);
     await handle.stop();
+    // gone, not a zombie waiting to be reaped: the handle that started it agrees at once
+    expect(() => process.kill(pid, 0)).toThrow();
     expect(server.running).toBe(false);
     await expect(connect(server)).rejects.toThrow();
 
     await handle.start();
     expect(server.running).toBe(true);
+    expect(pidInFile(server)).not.toBe(pid);
     await handle.stop();
   });
 
   it('stops a server left running on its dir before starting again', async () => {
     await server.start();
-    const orphan = Number(fs.readFileSync(`${server.dataDir}/pid`, 'utf8'));
+    const orphan = pidInFile(server);
     const successor = new LocalDatabaseServer({ dataDir: server.dataDir, port: server.port });
     await successor.start();
-    expect(Number(fs.readFileSync(`${server.dataDir}/pid`, 'utf8'))).not.toBe(orphan);
+    expect(pidInFile(server)).not.toBe(orphan);
     expect(() => process.kill(orphan, 0)).toThrow();
     await successor.stop();
   });

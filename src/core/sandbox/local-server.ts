@@ -34,6 +34,7 @@ export interface LocalDatabaseServerOptions {
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 15_000;
+const PORT_RELEASE_MS = 5_000;
 
 function searchDirs(): string[] {
   const fromPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
@@ -125,6 +126,13 @@ async function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Servers this process spawned, by pid, with a promise of their exit. Until Node has reaped a
+ * child it is a zombie that still answers signal 0, so "gone" for our own children means this
+ * promise has settled, whichever handle on the dataDir asks.
+ */
+const spawned = new Map<number, Promise<void>>();
+
+/**
  * A private MariaDB/MySQL server started from the machine's own binary: the console's local
  * sandbox, and the database of the test suite. The server is found again through its pid file,
  * so any handle on the same dataDir can stop it, even one in another process.
@@ -187,14 +195,23 @@ export class LocalDatabaseServer {
     const child = spawn(binary.path, args, { stdio: 'ignore' });
     child.unref();
     this.child = child;
+    const pid = child.pid;
     this.childExit = new Promise((resolve) => child.once('exit', () => resolve()));
+    if (pid !== undefined) {
+      spawned.set(pid, this.childExit);
+      void this.childExit.then(() => spawned.delete(pid));
+    }
     const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
-    if (child.pid !== undefined) await fs.promises.writeFile(this.paths.pid, `${child.pid}\n`);
+    // written now, not when the server gets to it, so a stop() during start-up finds the server
+    if (pid !== undefined) await fs.promises.writeFile(this.paths.pid, `${pid}\n`);
 
     await this.waitUntilReady(child, spawnFailed);
   }
 
-  /** Graceful shutdown: SIGTERM, then SIGKILL if the server has not exited after 15 s. */
+  /**
+   * Graceful shutdown: SIGTERM, then SIGKILL if the server has not exited after 15 s. Returns once
+   * the process is gone (reaped, where it was ours) and its port no longer accepts connections.
+   */
   async stop(): Promise<void> {
     await this.signal('SIGTERM');
   }
@@ -313,8 +330,14 @@ export class LocalDatabaseServer {
         continue;
       }
       // when our server cannot bind the port, whatever else listens there answers instead
-      if (path.resolve(datadir) === this.paths.data) return;
-      impostor = datadir;
+      if (path.resolve(datadir) !== this.paths.data) {
+        impostor = datadir;
+        continue;
+      }
+      // the server rewrites the pid file as it starts: ready means another handle can find it there
+      if (this.pidFromFile() === child.pid) return;
+      lastError = new Error(`${this.paths.pid} does not name the server (pid ${child.pid}) yet`);
+      await sleep(100);
     }
     if (!exited && !spawnError) {
       child.kill('SIGKILL');
@@ -335,19 +358,26 @@ export class LocalDatabaseServer {
   }
 
   private childAlive(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+    const child = this.child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
+    // another handle may have stopped it: exited, and maybe not reaped by Node yet
+    return spawned.has(child.pid) && isAlive(child.pid);
+  }
+
+  private pidFromFile(): number | null {
+    try {
+      const pid = Number.parseInt(fs.readFileSync(this.paths.pid, 'utf8').trim(), 10);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    } catch {
+      return null; // not there (yet), or removed by the server as it stopped
+    }
   }
 
   /** The pid of a running server for this datadir, from our child or from the pid file. */
   private livePid(): number | null {
     if (this.childAlive() && this.child?.pid !== undefined) return this.child.pid;
-    let pid: number;
-    try {
-      pid = Number.parseInt(fs.readFileSync(this.paths.pid, 'utf8').trim(), 10);
-    } catch {
-      return null;
-    }
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+    const pid = this.pidFromFile();
+    if (pid === null || !isAlive(pid)) return null;
     // a recycled pid must not get a signal meant for our server
     const command = commandLine(pid);
     return command?.includes(`--datadir=${this.paths.data}`) ? pid : null;
@@ -356,22 +386,26 @@ export class LocalDatabaseServer {
   private async signal(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     const pid = this.livePid();
     if (pid === null) return;
-    const ours = this.child?.pid === pid;
     try {
       process.kill(pid, signal);
     } catch {
       return; // exited in the meantime
     }
-    const exited = ours && this.childExit ? this.childExit : waitForExit(pid);
     const escalation = setTimeout(() => {
-      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      try {
+        if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited between the check and the kill
+      }
     }, STOP_GRACE_MS);
     try {
-      await exited;
+      // our own child: its exit event, i.e. reaped; anyone else's: gone from the process table
+      await (spawned.get(pid) ?? waitForExit(pid));
     } finally {
       clearTimeout(escalation);
     }
-    if (ours) this.child = null;
+    if (this.child?.pid === pid) this.child = null;
+    if (this.chosenPort !== undefined) await waitForPortClosed(this.chosenPort);
   }
 
   private async logTail(): Promise<string> {
@@ -385,6 +419,30 @@ export class LocalDatabaseServer {
 
 async function waitForExit(pid: number): Promise<void> {
   while (isAlive(pid)) await sleep(50);
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Waits (bounded) until the stopped server's port refuses connections. An exited process's sockets
+ * are closed with it, so this normally takes one attempt; it guards against a child the server left
+ * holding the port. Past the bound, start() reports whoever answers there.
+ */
+async function waitForPortClosed(port: number): Promise<void> {
+  const deadline = Date.now() + PORT_RELEASE_MS;
+  while ((await accepting(port)) && Date.now() < deadline) await sleep(100);
 }
 
 function lastLines(text: string, count: number): string {

@@ -1,21 +1,21 @@
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { findChromium } from '../../setup/prerequisites.js';
 
-/** Debian's Chromium; POOL_E2E_CHROMIUM names another one. Never a downloaded browser. */
-export const CHROMIUM = process.env.POOL_E2E_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The size the issue asks the console to be good at. */
 export const VIEWPORT = { width: 1280, height: 800 };
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: the end-to-end tests need it (Debian: apt-get install -y chromium), or set POOL_E2E_CHROMIUM to its path.`);
+  // the same search as `npm test`'s prerequisite step, which installs one where it can
+  const executablePath = findChromium();
+  if (!executablePath) {
+    throw new Error('No Chromium for the end-to-end tests: run `npm run pretest` (it says what to install), or set POOL_E2E_CHROMIUM to its path.');
   }
-  // playwright-core gives every launch a fresh, temporary user-data dir
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // playwright-core gives every launch a fresh, temporary user-data dir; never a downloaded browser
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 export interface ConsolePage {
