@@ -14,7 +14,7 @@ import { makeTempDir } from '../helpers/temp-dirs.js';
  * rows really changed, counted in the database against the crafted start.
  *
  * Part-way is made deterministic: this test holds a row lock on one row the run reaches in a later
- * batch, waits until the run's batch blocks on it (information_schema.INNODB_TRX: LOCK WAIT), and
+ * batch, waits until the run's batch blocks on it (a LOCK WAIT in InnoDB's transaction list), and
  * kills the process there, mid-batch, with earlier batches committed. Then the next run marks the
  * dead row `interrupted` and finishes the job.
  */
@@ -42,12 +42,26 @@ async function eventTotal(event: string): Promise<number> {
   return Number((await one<{ n: number }>('SELECT COALESCE(SUM(TOTAL), 0) AS n FROM POOL_EVENT_COUNTS WHERE EVENT = ?', [event])).n);
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function until(what: string | (() => string), check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    // what the child has printed by then, not when the wait began
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Threads waiting for a row lock. INNODB_TRX is read first, but on MariaDB 10.11 it was seen to
+ * leave out a scanning UPDATE that waited, with thousands of row locks (its cache is bounded), so
+ * InnoDB's own transaction list (SHOW ENGINE INNODB STATUS) is read too.
+ */
+async function lockWaiters(): Promise<Set<number>> {
+  const [trx] = await t.admin.query<RowDataPacket[]>("SELECT trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
+  const [status] = await t.admin.query<RowDataPacket[]>('SHOW ENGINE INNODB STATUS');
+  const text = String(status[0]?.Status ?? '');
+  const fromStatus = [...text.matchAll(/\nLOCK WAIT [^\n]*\n(?:[^\n]*\n)?(?:MariaDB|MySQL) thread id (\d+)/g)].map((match) => Number(match[1]));
+  return new Set([...trx.map((row) => Number(row.id)), ...fromStatus]);
 }
 
 /** Connections to this test's database other than those open now (the test's own). */
@@ -72,15 +86,12 @@ async function killMidRun(args: string[], lockedId: number): Promise<void> {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await until(`the run to block on booking ${lockedId} (stderr: ${stderr})`, async () => {
+    await until(() => `the run to block on booking ${lockedId} (stderr: ${stderr})`, async () => {
       if (child.exitCode !== null) throw new Error(`the run ended before it was killed (exit ${child.exitCode}): ${stderr}`);
       const children = await othersThan(mine);
       if (children.length === 0) return false;
-      const [waiting] = await t.admin.query<RowDataPacket[]>(
-        "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id IN (?)",
-        [children],
-      );
-      return Number(waiting[0]?.n) > 0;
+      const waiting = await lockWaiters();
+      return children.some((id) => waiting.has(id));
     });
     child.kill('SIGKILL');
     await exited;
@@ -188,11 +199,9 @@ describe('a run killed with SIGKILL part-way leaves a true audit row and true ev
       await blocker.query('SELECT BOOKING_ID FROM BOOKING_PLAN WHERE BOOKING_ID = ? FOR UPDATE', [ids[BLOCK_AT]]);
       run = t.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { actor: 'lost-journal-test', reason: 'INC-lost-journal' } }).catch((error: unknown) => error);
       await until('the run to block', async () => {
-        const [waiting] = await t.admin.query<RowDataPacket[]>(
-          "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id IN (SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ?)",
-          [t.name],
-        );
-        return Number(waiting[0]?.n) > 0;
+        const [ours] = await t.admin.query<RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ?', [t.name]);
+        const waiting = await lockWaiters();
+        return ours.some((row) => waiting.has(Number(row.id)));
       });
       const { auditId } = await one<{ auditId: number }>("SELECT AUDIT_ID AS auditId FROM POOL_AUDIT_LOG WHERE ACTOR = 'lost-journal-test' AND OUTCOME = 'running'");
       const { holder } = await one<{ holder: number }>('SELECT IS_USED_LOCK(?) AS holder', [runLockName(Number(auditId), t.name)]);
