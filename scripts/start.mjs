@@ -9,30 +9,10 @@
 // --skip-build uses the existing out/ build. SERVE ARGS replace serve's default `--sandbox`
 // (e.g. `-- --profile staging`).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { electronBinary } from './electron-binary.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-/**
- * The Electron binary, found the way the electron package finds it (path.txt, dist/, or
- * ELECTRON_OVERRIDE_DIST_PATH) but without require('electron'), which tries to download a
- * missing binary: slow and noisy on an offline machine, the very case this script handles.
- */
-function electronBinary(env = process.env) {
-  let packageDir;
-  try {
-    packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return null;
-  }
-  const pathFile = path.join(packageDir, 'path.txt');
-  const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  const dist = env.ELECTRON_OVERRIDE_DIST_PATH;
-  const binary = dist ? path.join(dist, executable || 'electron') : executable ? path.join(packageDir, 'dist', executable) : null;
-  return binary && existsSync(binary) ? binary : null;
-}
 
 /** Why the desktop app cannot open here, in one line; null when it can. */
 function whyNoDesktop(env = process.env) {
