@@ -14,7 +14,7 @@ import { makeTempDir } from '../helpers/temp-dirs.js';
  * rows really changed, counted in the database against the crafted start.
  *
  * Part-way is made deterministic: this test holds a row lock on one row the run reaches in a later
- * batch, waits until the run's batch blocks on it (a LOCK WAIT in InnoDB's transaction list), and
+ * batch, waits until the run's batch blocks on that very row (InnoDB's transaction list), and
  * kills the process there, mid-batch, with earlier batches committed. Then the next run marks the
  * dead row `interrupted` and finishes the job.
  */
@@ -52,16 +52,25 @@ async function until(what: string | (() => string), check: () => Promise<boolean
 }
 
 /**
- * Threads waiting for a row lock. INNODB_TRX is read first, but on MariaDB 10.11 it was seen to
- * leave out a scanning UPDATE that waited, with thousands of row locks (its cache is bounded), so
- * InnoDB's own transaction list (SHOW ENGINE INNODB STATUS) is read too.
+ * Whether one of `threads` waits for the row lock on booking `bookingId`, read from InnoDB's own
+ * transaction list (SHOW ENGINE INNODB STATUS): each waiting transaction prints its thread and the
+ * primary-key record it waits for. Only that wait counts: a passing wait on anything else (the
+ * audit row, a counter) must not get the run killed before its earlier batches committed.
+ * (INNODB_TRX was tried first: on MariaDB 10.11 it left out a waiting UPDATE scan holding about
+ * 7,000 row locks.)
  */
-async function lockWaiters(): Promise<Set<number>> {
-  const [trx] = await t.admin.query<RowDataPacket[]>("SELECT trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
+async function waitsOnBooking(threads: number[], bookingId: number): Promise<boolean> {
   const [status] = await t.admin.query<RowDataPacket[]>('SHOW ENGINE INNODB STATUS');
   const text = String(status[0]?.Status ?? '');
-  const fromStatus = [...text.matchAll(/\nLOCK WAIT [^\n]*\n(?:[^\n]*\n)?(?:MariaDB|MySQL) thread id (\d+)/g)].map((match) => Number(match[1]));
-  return new Set([...trx.map((row) => Number(row.id)), ...fromStatus]);
+  // a signed INT key is stored with its sign bit flipped
+  const key = `0: len 4; hex ${((bookingId | 0x80000000) >>> 0).toString(16)};`;
+  return text.split('\n---TRANSACTION ').some((block) => {
+    const thread = /(?:MariaDB|MySQL) thread id (\d+)/.exec(block)?.[1];
+    return (
+      thread !== undefined && threads.includes(Number(thread)) && /\nLOCK WAIT /.test(block) &&
+      block.includes('FOR THIS LOCK TO BE GRANTED') && block.includes('`BOOKING_PLAN`') && block.includes(key)
+    );
+  });
 }
 
 /** Connections to this test's database other than those open now (the test's own). */
@@ -90,8 +99,7 @@ async function killMidRun(args: string[], lockedId: number): Promise<void> {
       if (child.exitCode !== null) throw new Error(`the run ended before it was killed (exit ${child.exitCode}): ${stderr}`);
       const children = await othersThan(mine);
       if (children.length === 0) return false;
-      const waiting = await lockWaiters();
-      return children.some((id) => waiting.has(id));
+      return waitsOnBooking(children, lockedId);
     });
     child.kill('SIGKILL');
     await exited;
@@ -200,8 +208,7 @@ describe('a run killed with SIGKILL part-way leaves a true audit row and true ev
       run = t.pool.resetStuckProcessing({ olderThanSeconds: 3600, audit: { actor: 'lost-journal-test', reason: 'INC-lost-journal' } }).catch((error: unknown) => error);
       await until('the run to block', async () => {
         const [ours] = await t.admin.query<RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ?', [t.name]);
-        const waiting = await lockWaiters();
-        return ours.some((row) => waiting.has(Number(row.id)));
+        return waitsOnBooking(ours.map((row) => Number(row.id)), ids[BLOCK_AT]!);
       });
       const { auditId } = await one<{ auditId: number }>("SELECT AUDIT_ID AS auditId FROM POOL_AUDIT_LOG WHERE ACTOR = 'lost-journal-test' AND OUTCOME = 'running'");
       const { holder } = await one<{ holder: number }>('SELECT IS_USED_LOCK(?) AS holder', [runLockName(Number(auditId), t.name)]);
