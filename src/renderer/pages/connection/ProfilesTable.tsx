@@ -48,10 +48,11 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
   };
   const passwordSaved = (saved: ProfileSummary) => {
     setSettingPassword(null);
+    const live = current?.connected && current.profileName === saved.name && !current.sandbox;
     onChanged(
-      saved.hasPassword
+      (saved.hasPassword
         ? `Your password for '${saved.name}' is saved (${PASSWORD_STORAGE_TEXT[saved.passwordStorage]}).`
-        : `Your password for '${saved.name}' is cleared.`,
+        : `Your password for '${saved.name}' is cleared.`) + (live ? ' Reconnect to use it for the current connection.' : ''),
     );
   };
 
