@@ -23,6 +23,8 @@ const bookingId = z.number().int().positive().max(2_147_483_647);
 const reason = reasonSchema;
 const seconds = (max: number) => z.number().int().min(1).max(max);
 const ruleIds = z.array(z.string().min(1).max(64)).min(1).max(20).optional();
+/** A profile's password as the user gives it (never returned, never logged). */
+const profilePassword = z.string().max(1024);
 /** A legacy export as text; large pools are tens of MB. */
 const snapshotText = z.string().min(2).max(64 * 1024 * 1024);
 
@@ -106,11 +108,16 @@ export const OPERATIONS = {
 
   'profiles.list': op<ProfileSummary[]>()(none, false, 'Saved connection profiles (never passwords)'),
   'profiles.save': op<ProfileSummary>()(
-    z.object({ profile: savedProfileSchema, password: z.string().max(1024).optional() }).strict(),
+    z.object({ profile: savedProfileSchema, password: profilePassword.optional() }).strict(),
     false,
     'Add or update a profile; a given password is stored encrypted, or for this session only',
   ),
   'profiles.delete': op<{ deleted: boolean }>()(z.object({ name: z.string().min(1).max(64) }).strict(), false, 'Delete a profile and its password'),
+  'profiles.setPassword': op<ProfileSummary>()(
+    z.object({ name: z.string().min(1).max(64), password: profilePassword }).strict(),
+    false,
+    "Keep your own password for a profile, a managed one too ('' forgets it): stored encrypted, or for this session only",
+  ),
 
   'connection.test': op<ConnectionTest>()(
     z.union([z.object({ profile: z.string().min(1).max(64) }).strict(), z.object({ draft: savedProfileSchema, password: z.string().max(1024).optional() }).strict()]),

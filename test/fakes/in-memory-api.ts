@@ -42,7 +42,7 @@ const NO_POOL_COLUMNS_MESSAGE =
 /** Pool reads: on a schema without the pool columns they fail NO_POOL_COLUMNS, as the real back's do. */
 const POOL_READS = new Set<OperationName>(['pool.stats', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview']);
 /** Operations that work without a database. */
-const NO_DATABASE_NEEDED = new Set<OperationName>(['app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
+const NO_DATABASE_NEEDED = new Set<OperationName>(['app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'profiles.setPassword', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
 /** Long operations emit a first progress event before a held call waits (see hold()). */
 const LONG = new Set<OperationName>(['connection.connect', 'migrations.up', 'migrations.down', 'indexes.ensure.apply', 'maintenance.cleanup.apply', 'import.apply', 'maintenance.retryFailed', 'maintenance.resetStuck']);
 
@@ -188,6 +188,14 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       const before = model.profiles.length;
       model.profiles = model.profiles.filter((profile) => profile.name !== name);
       return { deleted: model.profiles.length < before };
+    },
+    'profiles.setPassword': async ({ name, password }) => {
+      // any profile, a managed one too: only its password changes, never its definition
+      const profile = profileNamed(name);
+      const storage = password === '' ? 'none' : model.passwordEncryption ? 'encrypted' : 'session-only';
+      const updated: ProfileSummary = { ...profile, hasPassword: storage !== 'none', passwordStorage: storage };
+      model.profiles = model.profiles.map((candidate) => (candidate.name === name ? updated : candidate));
+      return updated;
     },
 
     'connection.test': async (input) => {

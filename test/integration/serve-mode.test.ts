@@ -55,6 +55,11 @@ describe('serve mode: the contract over the socket', () => {
       ['app.info', {}, (info: { shell: string }) => expect(info.shell).toBe('serve')],
       ['app.logs', { limit: 10 }, (lines: unknown[]) => expect(Array.isArray(lines)).toBe(true)],
       ['profiles.save', { profile: scratch, password: data.profile.password }, (saved: { name: string; passwordStorage: string }) => expect(saved.name).toBe('serve scratch')],
+      // the same password again: connection.connect below still uses it
+      ['profiles.setPassword', { name: 'serve scratch', password: data.profile.password }, (saved: { name: string; hasPassword: boolean; managed: boolean }) => {
+        expect(saved).toMatchObject({ name: 'serve scratch', hasPassword: data.profile.password !== '', managed: false });
+        expect(saved).not.toHaveProperty('password');
+      }],
       ['profiles.list', {}, (list: { name: string }[]) => expect(list.map((profile) => profile.name)).toContain('serve scratch')],
       ['connection.test', { profile: 'serve scratch' }, (test: { bookingPlan: boolean; serverVersion: string }) => {
         expect(test.bookingPlan).toBe(true);

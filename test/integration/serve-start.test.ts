@@ -176,6 +176,7 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
     }),
 
     readSample('profiles.save', { profile: byHand }, (saved) => expect(saved).toMatchObject({ name: byHand.name, port, passwordStorage: 'none' })),
+    readSample('profiles.setPassword', { name: byHand.name, password: '' }, (saved) => expect(saved).toMatchObject({ name: byHand.name, hasPassword: false, passwordStorage: 'none' })),
     readSample('profiles.list', {}, (profiles) => expect(profiles.map((profile) => profile.name)).toEqual([byHand.name])),
     readSample('connection.test', { profile: byHand.name }, (test) => {
       expect(test.bookingPlan).toBe(true);

@@ -32,6 +32,7 @@ export const HANDLERS: Handlers = {
   'profiles.list': async (_input, { profiles }) => profiles.list(),
   'profiles.save': async ({ profile, password }, { profiles }) => profiles.save(profile, password),
   'profiles.delete': async ({ name }, { profiles }) => ({ deleted: await profiles.delete(name) }),
+  'profiles.setPassword': async ({ name, password }, { profiles }) => profiles.setPassword(name, password),
 
   'connection.test': async (input, { profiles }) => {
     const profile = 'profile' in input

@@ -26,6 +26,11 @@ export const NO_SECRET_BOX: SecretBox = {
 const storedSchema = z.object({
   version: z.literal(1),
   profiles: z.array(savedProfileSchema.extend({ sealedPassword: z.string().optional() })),
+  /**
+   * The user's own passwords for managed profiles, whose definitions are not theirs to store.
+   * Absent in files written before there were any (still version 1): none.
+   */
+  credentials: z.array(z.object({ name: z.string().min(1).max(64), sealedPassword: z.string().min(1) }).strict()).default([]),
 });
 type Stored = z.infer<typeof storedSchema>;
 
@@ -37,9 +42,13 @@ type Stored = z.infer<typeof storedSchema>;
  * too, marked managed, and cannot be saved over or deleted. A name clash is settled for the
  * managed profile: a user's profile of the same name (saved before the organisation shipped
  * theirs) is hidden and left untouched in the user's file, and no new one can take the name.
+ * The user may keep their own password for a managed profile (setPassword): it is stored apart
+ * from the profiles, under `credentials`, sealed or session-only like any other password.
  */
 export class ProfileStore {
   private readonly sessionPasswords = new Map<string, string>();
+  /** Session-only passwords for managed profiles, apart from those of the user's own profiles. */
+  private readonly sessionCredentials = new Map<string, string>();
   /** Saves and deletes run one at a time: each reads, changes and rewrites the whole file. */
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -59,7 +68,7 @@ export class ProfileStore {
     const stored = await this.read();
     const own = stored.profiles.filter((profile) => !managed.some((candidate) => candidate.name === profile.name));
     return [
-      ...managed.map((profile) => ({ ...this.summary(profile, undefined), managed: true })),
+      ...managed.map((profile) => this.managedSummary(profile, stored)),
       ...own.map(({ sealedPassword, ...profile }) => this.summary(profile, sealedPassword)),
     ].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -95,8 +104,39 @@ export class ProfileStore {
     const profiles = stored.profiles.filter((candidate) => candidate.name !== profile.name);
     profiles.push({ ...profile, ...(sealedPassword ? { sealedPassword } : {}) });
     profiles.sort((a, b) => a.name.localeCompare(b.name));
-    await this.write({ version: 1, profiles });
+    await this.write({ ...stored, profiles });
     return this.summary(profile, sealedPassword);
+  }
+
+  /**
+   * Sets (or, with '', forgets) the user's password for a profile: their own, or a managed one
+   * (whose definition stays read-only). Encrypted with the OS's encryption, or kept for this
+   * session only where there is none, like profiles.save's.
+   */
+  setPassword(name: string, password: string): Promise<ProfileSummary> {
+    return this.oneAtATime(() => this.setPasswordNow(name, password));
+  }
+
+  private async setPasswordNow(name: string, password: string): Promise<ProfileSummary> {
+    const managed = (await this.managed()).find((profile) => profile.name === name);
+    if (!managed) {
+      const own = (await this.read()).profiles.find((profile) => profile.name === name);
+      if (!own) throw new PoolError('INVALID_INPUT', `There is no saved profile named '${name}'.`);
+      const { sealedPassword: _sealed, ...profile } = own;
+      return this.saveNow(profile, password);
+    }
+    const stored = await this.read();
+    const credentials = stored.credentials.filter((credential) => credential.name !== name);
+    this.sessionCredentials.delete(name);
+    if (password !== '') {
+      if (this.box.available) credentials.push({ name, sealedPassword: this.box.encrypt(password) });
+      else this.sessionCredentials.set(name, password);
+    }
+    credentials.sort((a, b) => a.name.localeCompare(b.name));
+    const next = { ...stored, credentials };
+    // a session-only password, or clearing one that was never on disk, leaves the file as it is
+    if (JSON.stringify(next) !== JSON.stringify(stored)) await this.write(next);
+    return this.managedSummary(managed, next);
   }
 
   delete(name: string): Promise<boolean> {
@@ -109,16 +149,21 @@ export class ProfileStore {
     const profiles = stored.profiles.filter((profile) => profile.name !== name);
     this.sessionPasswords.delete(name);
     if (profiles.length === stored.profiles.length) return false;
-    await this.write({ version: 1, profiles });
+    await this.write({ ...stored, profiles });
     return true;
   }
 
   /** The profile with its password, for connecting; stays in main/server, never sent to the UI. */
   async connectionProfile(name: string): Promise<{ saved: SavedProfile; connection: ConnectionProfile }> {
-    // A managed profile has no stored password (an account without one, or socket authentication).
     const managed = (await this.managed()).find((profile) => profile.name === name);
-    if (managed) return { saved: managed, connection: toConnectionProfile(managed, '') };
-    const found = (await this.read()).profiles.find((profile) => profile.name === name);
+    const stored = await this.read();
+    if (managed) {
+      // The user's own password for it, if they set one; else none (socket or PAM authentication).
+      const sealed = stored.credentials.find((credential) => credential.name === name)?.sealedPassword;
+      const password = sealed ? this.unseal(name, sealed) : (this.sessionCredentials.get(name) ?? '');
+      return { saved: managed, connection: toConnectionProfile(managed, password) };
+    }
+    const found = stored.profiles.find((profile) => profile.name === name);
     if (!found) throw new PoolError('INVALID_INPUT', `There is no saved profile named '${name}'.`);
     const { sealedPassword, ...saved } = found;
     const password = sealedPassword ? this.unseal(name, sealedPassword) : (this.sessionPasswords.get(name) ?? '');
@@ -146,13 +191,12 @@ export class ProfileStore {
   }
 
   private summary(profile: SavedProfile, sealedPassword: string | undefined): ProfileSummary {
-    const inSession = this.sessionPasswords.has(profile.name);
-    return {
-      ...profile,
-      managed: false,
-      hasPassword: Boolean(sealedPassword) || inSession,
-      passwordStorage: sealedPassword ? 'encrypted' : inSession ? 'session-only' : 'none',
-    };
+    return { ...profile, managed: false, ...passwordState(sealedPassword, this.sessionPasswords.has(profile.name)) };
+  }
+
+  private managedSummary(profile: SavedProfile, stored: Stored): ProfileSummary {
+    const sealed = stored.credentials.find((credential) => credential.name === profile.name)?.sealedPassword;
+    return { ...profile, managed: true, ...passwordState(sealed, this.sessionCredentials.has(profile.name)) };
   }
 
   private async read(): Promise<Stored> {
@@ -160,7 +204,7 @@ export class ProfileStore {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: [] };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: [], credentials: [] };
       throw new PoolError('INTERNAL', `Cannot read the profiles file ${this.file}: ${(error as Error).message}`);
     }
     const parsed = storedSchema.safeParse(safeJson(text));
@@ -180,9 +224,16 @@ export class ProfileStore {
   private async write(stored: Stored): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+    // no `credentials` key while there are none: the file stays as versions before it wrote it
+    const { credentials, ...rest } = stored;
+    const content = credentials.length ? { ...rest, credentials } : rest;
+    await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.file);
   }
+}
+
+function passwordState(sealedPassword: string | undefined, inSession: boolean): Pick<ProfileSummary, 'hasPassword' | 'passwordStorage'> {
+  return { hasPassword: Boolean(sealedPassword) || inSession, passwordStorage: sealedPassword ? 'encrypted' : inSession ? 'session-only' : 'none' };
 }
 
 function safeJson(text: string): unknown {

@@ -10,7 +10,7 @@ import { ProfileForm } from './connection/ProfileForm';
 import { ProfilesTable } from './connection/ProfilesTable';
 import { SandboxPanel } from './connection/SandboxPanel';
 
-/** Page 1: saved profiles (add, edit, test, connect, delete, read-only) and the local sandbox. */
+/** Page 1: saved profiles (add, edit, test, connect, delete, read-only, a managed one's password) and the local sandbox. */
 export function ConnectionPage({ navigate }: PageProps) {
   const { state, refresh } = useConnection();
   const info = useCall('app.info', {});
@@ -99,6 +99,7 @@ export function ConnectionPage({ navigate }: PageProps) {
             onEdit={(profile) => setEditing(profile)}
             onDelete={(profile) => setDeleting(profile)}
             onChanged={changed}
+            encryption={encryption}
           />
         ) : null}
       </section>

@@ -4,6 +4,7 @@ import type { ProfileSummary } from '../../../shared/profile';
 import { useAction } from '../../api/hooks';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { PasswordForm } from './PasswordForm';
 import { PASSWORD_STORAGE_TEXT, toSavedInput } from './profile-fields';
 import { TestResult } from './TestResult';
 
@@ -15,16 +16,23 @@ interface Props {
   onConnect: (name: string) => void;
   onEdit: (profile: ProfileSummary) => void;
   onDelete: (profile: ProfileSummary) => void;
-  /** A profile changed here (the read-only toggle): reload the list, say what happened. */
+  /** A profile changed here (the read-only toggle, a managed profile's password): reload the list, say what happened. */
   onChanged: (message: string) => void;
+  /** Whether the OS can encrypt a password (otherwise it is kept for this session only). */
+  encryption?: boolean;
 }
 
 const COLUMNS = 8;
 
-/** The saved profiles with their test, connect, edit, delete and read-only controls. */
-export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit, onDelete, onChanged }: Props) {
+/**
+ * The saved profiles with their test, connect, edit, delete and read-only controls; a managed
+ * profile offers instead "Set password…", for the user's own password to it.
+ */
+export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit, onDelete, onChanged, encryption = true }: Props) {
   const test = useAction('connection.test');
   const [tested, setTested] = useState<string | null>(null);
+  /** The managed profile whose password form is open. */
+  const [settingPassword, setSettingPassword] = useState<string | null>(null);
   const toggle = useAction('profiles.save');
 
   const runTest = (name: string) => {
@@ -37,6 +45,15 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
     if (!saved) return;
     const live = current?.connected && current.profileName === profile.name && !current.sandbox;
     onChanged(`'${profile.name}' is now ${readOnly ? 'read-only' : 'writable'}.${live ? ' Reconnect to apply it to the current connection.' : ''}`);
+  };
+  const passwordSaved = (saved: ProfileSummary) => {
+    setSettingPassword(null);
+    const live = current?.connected && current.profileName === saved.name && !current.sandbox;
+    onChanged(
+      (saved.hasPassword
+        ? `Your password for '${saved.name}' is saved (${PASSWORD_STORAGE_TEXT[saved.passwordStorage]}).`
+        : `Your password for '${saved.name}' is cleared.`) + (live ? ' Reconnect to use it for the current connection.' : ''),
+    );
   };
 
   return (
@@ -102,8 +119,17 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
                     >
                       {connecting === profile.name ? 'Connecting…' : isCurrent ? 'Connected' : 'Connect'}
                     </button>
-                    {/* A managed profile is the organisation's: no edit or delete (the back refuses them too). */}
-                    {profile.managed ? null : (
+                    {/* A managed profile is the organisation's: no edit or delete (the back refuses them too), only the user's own password. */}
+                    {profile.managed ? (
+                      <button
+                        type="button"
+                        onClick={() => setSettingPassword(settingPassword === profile.name ? null : profile.name)}
+                        aria-label={`Set password for ${profile.name}`}
+                        aria-expanded={settingPassword === profile.name}
+                      >
+                        Set password…
+                      </button>
+                    ) : (
                       <>
                         <button type="button" onClick={() => onEdit(profile)} aria-label={`Edit ${profile.name}`}>
                           Edit
@@ -115,6 +141,13 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
                     )}
                   </td>
                 </tr>
+                {profile.managed && settingPassword === profile.name ? (
+                  <tr className="profile-test-row">
+                    <td colSpan={COLUMNS}>
+                      <PasswordForm profile={profile} encryption={encryption} onSaved={passwordSaved} onCancel={() => setSettingPassword(null)} />
+                    </td>
+                  </tr>
+                ) : null}
                 {tested === profile.name && !test.running && (test.result || test.error) ? (
                   <tr className="profile-test-row">
                     <td colSpan={COLUMNS}>
