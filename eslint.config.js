@@ -1,7 +1,9 @@
 // Flat config: @eslint/js + typescript-eslint recommended (syntax only, no type-aware rules),
-// plus the architecture's one-way import arrows (docs/ARCHITECTURE.md).
+// React's hooks rules for the React code, plus the architecture's one-way import arrows
+// (docs/ARCHITECTURE.md).
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Relative specifiers that climb out of the current folder into a sibling src/ folder,
@@ -22,6 +24,15 @@ export default defineConfig(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // The rules of hooks and the React Compiler's checks, on everything that renders React.
+    files: ['src/renderer/**/*.{ts,tsx}', 'test/components/**/*.{ts,tsx}', 'test/bench/chart-page/**/*.{ts,tsx}'],
+    extends: [reactHooks.configs.flat.recommended],
+    rules: {
+      // A missing dependency is a stale-value bug: an error, not a warning nobody reads.
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { InputOf, OperationName, ResultOf, StreamEvent, StreamName, StreamParams } from '../../shared/contract';
 import { useOptionalConnection } from '../app/connection-context';
 import { useApi } from './api-context';
@@ -24,28 +24,29 @@ export interface CallState<T> {
 export function useCall<N extends OperationName>(name: N, input: InputOf<N>, options: { enabled?: boolean } = {}): CallState<ResultOf<N>> {
   const api = useApi();
   const report = useFailureReport();
-  const [state, setState] = useState<{ data?: ResultOf<N>; error: CallError | null; loading: boolean }>({ error: null, loading: options.enabled !== false });
   const [generation, setGeneration] = useState(0);
   const key = JSON.stringify(input);
   const enabled = options.enabled !== false;
+  // Which request the state answers: loading until the current one has answered.
+  const request = `${generation} ${name} ${key}`;
+  const [state, setState] = useState<{ request: string | null; data?: ResultOf<N>; error: CallError | null }>({ request: null, error: null });
   useEffect(() => {
     if (!enabled) return;
     let current = true;
-    setState((previous) => ({ ...previous, loading: true }));
     api.call(name, JSON.parse(key) as InputOf<N>).then(
-      (data) => current && setState({ data, error: null, loading: false }),
+      (data) => current && setState({ request, data, error: null }),
       (error: unknown) => {
         const failure = toCallError(error);
         report(failure);
-        if (current) setState((previous) => ({ data: previous.data, error: failure, loading: false }));
+        if (current) setState((previous) => ({ request, data: previous.data, error: failure }));
       },
     );
     return () => {
       current = false;
     };
-  }, [api, name, key, generation, enabled, report]);
+  }, [api, name, key, request, enabled, report]);
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  return { data: state.data, error: state.error, loading: enabled && state.request !== request, reload };
 }
 
 export interface ActionState<N extends OperationName> {
@@ -92,11 +93,11 @@ export function useAction<N extends OperationName>(name: N): ActionState<N> {
 /** Subscribes while mounted (and while `enabled`); the listener may change without resubscribing. */
 export function useStream<S extends StreamName>(stream: S, params: StreamParams<S>, listener: (event: StreamEvent<S>) => void, enabled = true): void {
   const api = useApi();
-  const latest = useRef(listener);
-  latest.current = listener;
+  // The newest listener, called from the subscription without resubscribing when it changes.
+  const onEvent = useEffectEvent(listener);
   const key = JSON.stringify(params);
   useEffect(() => {
     if (!enabled) return;
-    return api.subscribe(stream, JSON.parse(key) as StreamParams<S>, (event) => latest.current(event));
+    return api.subscribe(stream, JSON.parse(key) as StreamParams<S>, (event) => onEvent(event));
   }, [api, stream, key, enabled]);
 }

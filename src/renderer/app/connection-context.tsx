@@ -19,14 +19,17 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const [state, setState] = useState<ConnectionState | null>(null);
   const [backError, setBackError] = useState<CallError | null>(null);
-  const refresh = useCallback(async () => {
-    try {
-      setState(await api.call('connection.current', {}));
-      setBackError(null);
-    } catch (error) {
-      setBackError(toCallError(error));
-    }
-  }, [api]);
+  const refresh = useCallback(
+    () =>
+      api.call('connection.current', {}).then(
+        (current) => {
+          setState(current);
+          setBackError(null);
+        },
+        (error: unknown) => setBackError(toCallError(error)),
+      ),
+    [api],
+  );
   useEffect(() => {
     void refresh();
     const timer = setInterval(() => void refresh(), POLL_MS);

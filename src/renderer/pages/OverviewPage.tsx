@@ -42,13 +42,14 @@ export function OverviewPage({ navigate }: PageProps) {
 
   const [windowId, setWindowId] = useState<WindowId>('5m');
   const windowMs = WINDOWS.find((option) => option.id === windowId)!.ms;
-  const [frozen, setFrozen] = useState<{ points: LivePoint[]; version: number } | null>(null);
+  const [frozen, setFrozen] = useState<{ points: LivePoint[]; version: number; at: number } | null>(null);
+  // `series.points` changes in place: the points as of a version are what the memos depend on.
   const shownVersion = frozen ? frozen.version : version;
-  const source = frozen ? frozen.points : series.points;
-  // `series.points` changes in place: the version is what tells the memos that it changed.
-  const view = useMemo(() => windowView(source, windowMs), [source, shownVersion, windowMs]);
-  const { latest, tiles } = useMemo(() => tileValues(source), [source, shownVersion]);
-  const projection = useMemo(() => drainProjection(source), [source, shownVersion]);
+  const shownPoints = frozen ? frozen.points : series.points;
+  const shown = useMemo(() => ({ points: shownPoints, version: shownVersion }), [shownPoints, shownVersion]);
+  const view = useMemo(() => windowView(shown.points, windowMs), [shown, windowMs]);
+  const { latest, tiles } = useMemo(() => tileValues(shown.points), [shown]);
+  const projection = useMemo(() => drainProjection(shown.points), [shown]);
   const colors = useMemo(() => readChartColors(), []);
 
   const health = useCall('system.status', {});
@@ -61,7 +62,10 @@ export function OverviewPage({ navigate }: PageProps) {
   const lastGood = latestOk(series.points);
   const backoff = lastGood?.sample.backoff ?? null;
 
-  const togglePause = () => setFrozen((current) => (current ? null : { points: series.points.slice(), version: series.version }));
+  const togglePause = () => {
+    const at = Date.now();
+    setFrozen((current) => (current ? null : { points: series.points.slice(), version: series.version, at: series.points.at(-1)?.t ?? at }));
+  };
 
   const exportSnapshot = async () => {
     const now = Date.now();
@@ -98,7 +102,7 @@ export function OverviewPage({ navigate }: PageProps) {
         </button>
         <span className="muted overview-live" data-testid="live-status">
           {liveLabel({
-            paused: frozen ? { at: frozen.points.at(-1)?.t ?? Date.now(), newSamples: series.version - frozen.version } : null,
+            paused: frozen ? { at: frozen.at, newSamples: series.version - frozen.version } : null,
             failing,
             lastGood: lastGood ? { t: lastGood.t, durationMs: lastGood.sample.durationMs } : null,
             database: connection?.database,

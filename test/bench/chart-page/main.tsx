@@ -85,7 +85,9 @@ class SampleSource {
 }
 
 function Charts({ series, windowMs, version, colors }: { series: LiveSeries; windowMs: number; version: number; colors: ChartColors }) {
-  const view = useMemo(() => windowView(series.points, windowMs), [series, version, windowMs]);
+  // `series.points` changes in place: the points as of a version are what the view depends on.
+  const shown = useMemo(() => ({ points: series.points, version }), [series, version]);
+  const view = useMemo(() => windowView(shown.points, windowMs), [shown, windowMs]);
   // The width of the Overview's chart area at 1280×800 (window minus navigation and padding).
   return (
     <div className="overview-grid" style={{ width: 1050 }}>

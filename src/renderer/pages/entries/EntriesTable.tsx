@@ -14,6 +14,7 @@ const WIDTHS = ['7%', '9%', '7%', '9%', '9%', '17%', '9%', '7%', '12%', '14%'];
  */
 export function EntriesTable({ rows, selectedId, onSelect }: { rows: PoolEntry[]; selectedId: number | null; onSelect: (bookingId: number) => void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- a note for the React Compiler, which this project does not run: nothing here is memoized by it.
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,

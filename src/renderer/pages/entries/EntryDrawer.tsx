@@ -2,6 +2,7 @@ import { useEffect, type ReactNode } from 'react';
 import type { EntryDetail } from '../../../shared/contract';
 import { plural } from '../../../shared/plural';
 import { useCall } from '../../api/hooks';
+import { useNow } from '../../app/use-now';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { EntryActionBar } from './EntryActionBar';
 import { ageSince, formatTimeSeconds, isOverdue } from './format';
@@ -44,7 +45,7 @@ export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: numb
 
 function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detail: EntryDetail; onChanged: () => void }) {
   const { booking, entry, audit } = detail;
-  const now = Date.now();
+  const now = useNow();
   return (
     <>
       <section className="drawer-section" aria-label="Booking">

@@ -37,22 +37,26 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
   const [error, setError] = useState<CallError | null>(null);
   const [generation, setGeneration] = useState(0);
   const latest = useRef(0);
-  const shownKey = useRef<string | null>(null);
-
-  useEffect(() => {
-    const request = ++latest.current;
+  // The first-page request the state is for. When the filters or the generation change, the state
+  // is adjusted during this render (not in the effect, which would show one stale render first).
+  const [requested, setRequested] = useState({ key, generation });
+  if (requested.key !== key || requested.generation !== generation) {
     // New filters: the old rows answer a different question, so they go at once.
-    if (shownKey.current !== key) {
+    if (requested.key !== key) {
       setRows([]);
       setNext(null);
       setTotal(null);
     }
+    setRequested({ key, generation });
     setLoading('first');
     setError(null);
+  }
+
+  useEffect(() => {
+    const request = ++latest.current;
     api.call('entries.list', { ...(JSON.parse(key) as EntryFilters), limit: PAGE_SIZE }).then(
       (page) => {
         if (request !== latest.current) return;
-        shownKey.current = key;
         setRows(page.entries);
         setNext(page.next);
         setTotal(page.total);

@@ -46,18 +46,25 @@ export function HoverReadout({ data, series, stacked, plot, x, y, xDomain, unit,
   const cursorX = point ? x(point.t) : 0;
   const boxWidth = Math.max(...lines.map((line) => line.length)) * 6.6 + 16;
   const boxX = cursorX + boxWidth + 12 > plot.x + plot.width ? cursorX - boxWidth - 8 : cursorX + 8;
-  let stack = 0;
+  // Each dot sits on top of the ones before it when the chart is stacked.
+  const dots: { key: string; y: number; color: string }[] = [];
+  if (point) {
+    let stack = 0;
+    for (const spec of series) {
+      const value = point[spec.key];
+      if (value === null) continue;
+      stack = stacked ? stack + value : value;
+      dots.push({ key: spec.key, y: y(stack), color: spec.color });
+    }
+  }
   return (
     <g className="live-readout" data-export="skip">
       {point ? (
         <g pointerEvents="none">
           <line x1={cursorX} x2={cursorX} y1={plot.y} y2={plot.y + plot.height} stroke={colors.muted} strokeDasharray="3 3" />
-          {series.map((spec) => {
-            const value = point[spec.key];
-            if (value === null) return null;
-            stack = stacked ? stack + value : value;
-            return <circle key={spec.key} cx={cursorX} cy={y(stack)} r={3} fill={spec.color} />;
-          })}
+          {dots.map((dot) => (
+            <circle key={dot.key} cx={cursorX} cy={dot.y} r={3} fill={dot.color} />
+          ))}
           <rect x={boxX} y={plot.y + 4} width={boxWidth} height={lines.length * LINE_HEIGHT + 8} rx={4} fill={colors.panel} stroke={colors.line} opacity={0.95} />
           {lines.map((line, index) => (
             <text key={index} x={boxX + 8} y={plot.y + 8 + (index + 1) * LINE_HEIGHT - 3} fill={index === 0 ? colors.text : colors.muted} fontSize={11}>

@@ -1,4 +1,4 @@
-import { memo, useContext, useId, useMemo, useRef } from 'react';
+import { memo, useContext, useId, useMemo, useState } from 'react';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { blend, type ChartColors } from './chart-colors';
 import { ChunkedPaths, type Chunk } from './chunked-paths';
@@ -81,12 +81,12 @@ export function LiveLayer({ series, stacked, windowMs, yDomain, unit, colors }: 
   const end = domain[1];
   const x = useMemo<Mapping | null>(() => (relative ? (t: number) => relative(t - end) : null), [relative, end]);
   const clipId = `live-clip-${useId().replace(/:/g, '')}`;
-  const chunked = useRef<ChunkedPaths>(null);
-  chunked.current ??= new ChunkedPaths();
+  // One cache per mounted layer, made once.
+  const [chunked] = useState(() => new ChunkedPaths());
   const pxPerMs = relative ? relative(1) - relative(0) : 0;
   const layout = useMemo(
-    () => (y && pxPerMs ? chunked.current!.layout(data, series, stacked, pxPerMs, y, yDomain) : null),
-    [data, series, stacked, pxPerMs, y, yDomain],
+    () => (y && pxPerMs ? chunked.layout(data, series, stacked, pxPerMs, y, yDomain) : null),
+    [chunked, data, series, stacked, pxPerMs, y, yDomain],
   );
   if (!plot || !x || !y || !layout) return null;
   const bottom = plot.y + plot.height;

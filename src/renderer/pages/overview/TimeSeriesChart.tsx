@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { ChartColors } from './chart-colors';
 import { LiveContext, type LiveFrame } from './live-context';
@@ -36,9 +36,11 @@ const MARGIN = { top: 6, right: 12, bottom: 0, left: 0 };
  * recharts re-registers an axis whose props change, which costs a good part of a frame.
  */
 function useStable<T extends readonly unknown[]>(next: T): T {
-  const kept = useRef(next);
-  if (kept.current.length !== next.length || kept.current.some((value, index) => value !== next[index])) kept.current = next;
-  return kept.current;
+  const [kept, setKept] = useState(next);
+  const same = kept.length === next.length && kept.every((value, index) => value === next[index]);
+  // Adjusting state while rendering: React renders this component again at once, before its children.
+  if (!same) setKept(next);
+  return same ? kept : next;
 }
 
 const tickNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
