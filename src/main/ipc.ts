@@ -1,81 +1,79 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
-import type { ConsoleService } from '../core/console/console-service.js';
-import { classifyError } from '../core/db/classify-error.js';
-import { isOperationName } from '../shared/contract.js';
+import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
+import { Endpoint, type EndpointService } from '../core/console/endpoint.js';
 import { IPC_CHANNELS } from '../shared/ipc-protocol.js';
-import type { Reply } from '../shared/wire.js';
+import type { ServerMessage } from '../shared/protocol.js';
 import { FOREIGN_SENDER_REPLY, foreignSenderReason } from './ipc-sender';
-import { StreamSubscriptions } from './ipc-streams';
 import type { LogSink } from './log-sink';
 import { rememberSecretsIn } from './secret-registry';
 
 export interface ContractBindingOptions {
-  service: Pick<ConsoleService, 'dispatch' | 'subscribe'>;
+  service: EndpointService;
   /** The app's one page: only its main frame may call. */
   appUrl: URL;
   log: LogSink;
 }
 
 export interface ContractBinding {
-  streams: StreamSubscriptions;
-  /** Removes the handlers and ends every subscription. */
+  /** How many subscriptions a page holds (for tests and diagnostics). */
+  count(contents: WebContents): number;
+  /** Removes the listener and ends every page's calls and subscriptions. */
   dispose(): void;
 }
 
-const callRequest = z.object({ name: z.string().max(200), input: z.unknown() }).strict();
-
-type Handler = (event: IpcMainInvokeEvent, payload: unknown) => Reply<unknown> | Promise<Reply<unknown>>;
-
 /**
- * Binds the contract to ipcMain through one wrapper. Every channel checks that the sender is the
- * app's page first; everything a handler throws becomes an envelope (no stack, no password) and
- * a log line. One `pool:call` channel carries all operations (see shared/ipc-protocol.ts), so an
- * unknown name is refused and logged here; input is validated by the service against the
- * contract's zod schema, and a read-only profile's writes are refused there, in this process.
+ * Binds the console's one endpoint (core/console/endpoint.ts) to Electron IPC: one channel each
+ * way, one endpoint per page. Every message is checked first to come from the app's own page in
+ * its main frame; a page's endpoint closes (its subscriptions end, its calls are aborted) when
+ * the page reloads, crashes or is destroyed.
  */
 export function bindContractToIpc({ service, appUrl, log }: ContractBindingOptions): ContractBinding {
-  const streams = new StreamSubscriptions(service, log);
+  const pages = new Map<WebContents, { endpoint: Endpoint; deliver(message: unknown): void; close(): void }>();
 
-  const guarded = (channel: string, handler: Handler) => {
-    ipcMain.handle(channel, async (event, payload: unknown) => {
-      const foreign = foreignSenderReason(event, appUrl);
-      if (foreign) {
-        log.warn(`Refused '${channel}' from ${foreign}`);
-        return FOREIGN_SENDER_REPLY;
-      }
-      try {
-        return await handler(event, payload);
-      } catch (error) {
-        const failure = classifyError(error);
-        log.error(`'${channel}' failed:`, failure.code, failure.message);
-        return { ok: false, error: { code: failure.code, message: failure.message } } satisfies Reply<never>;
-      }
-    });
+  function open(contents: WebContents) {
+    let deliver: (message: unknown) => void = () => undefined;
+    const closers: (() => void)[] = [];
+    const close = () => {
+      if (pages.get(contents)?.close !== close) return;
+      pages.delete(contents);
+      contents.off('destroyed', close);
+      contents.off('render-process-gone', close);
+      contents.off('did-start-navigation', onNavigation);
+      for (const closer of closers) closer();
+    };
+    const onNavigation = (details: { isMainFrame: boolean; isSameDocument: boolean }) => {
+      if (details.isMainFrame && !details.isSameDocument) close(); // a reload or a new document
+    };
+    contents.once('destroyed', close);
+    contents.on('render-process-gone', close);
+    contents.on('did-start-navigation', onNavigation);
+    const send = (message: ServerMessage) => (contents.isDestroyed() ? close() : contents.send(IPC_CHANNELS.toPage, message));
+    const endpoint = new Endpoint(
+      { send, onMessage: (listener) => (deliver = listener), onClose: (listener) => closers.push(listener) },
+      service,
+      { log, onCall: (_name, input) => rememberSecretsIn(input) },
+    );
+    const page = { endpoint, deliver: (message: unknown) => deliver(message), close };
+    pages.set(contents, page);
+    return page;
+  }
+
+  const receive = (event: IpcMainEvent, message: unknown) => {
+    const foreign = foreignSenderReason(event, appUrl);
+    if (foreign) {
+      log.warn(`Refused '${IPC_CHANNELS.toMain}' from ${foreign}`);
+      const id = message && typeof message === 'object' && 'id' in message && (typeof message.id === 'number' || typeof message.id === 'string') ? message.id : null;
+      if (!event.sender.isDestroyed()) event.sender.send(IPC_CHANNELS.toPage, { id, reply: FOREIGN_SENDER_REPLY } satisfies ServerMessage);
+      return;
+    }
+    if (!event.sender.isDestroyed()) (pages.get(event.sender) ?? open(event.sender)).deliver(message);
   };
-
-  guarded(IPC_CHANNELS.call, async (_event, payload) => {
-    const request = callRequest.safeParse(payload);
-    if (!request.success) {
-      log.warn(`Refused a malformed '${IPC_CHANNELS.call}' request`);
-      return { ok: false, error: classifyError(request.error).toEnvelope() };
-    }
-    const { name, input } = request.data;
-    if (!isOperationName(name)) {
-      log.warn(`Refused unknown operation '${name.slice(0, 80)}'`);
-      return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown operation '${name.slice(0, 80)}'.` } };
-    }
-    rememberSecretsIn(input);
-    return service.dispatch(name, input);
-  });
-  guarded(IPC_CHANNELS.subscribe, (event, payload) => streams.subscribe(event.sender, payload));
-  guarded(IPC_CHANNELS.unsubscribe, (event, payload) => streams.unsubscribe(event.sender, payload));
+  ipcMain.on(IPC_CHANNELS.toMain, receive);
 
   return {
-    streams,
+    count: (contents) => pages.get(contents)?.endpoint.subscriptionCount ?? 0,
     dispose() {
-      for (const channel of [IPC_CHANNELS.call, IPC_CHANNELS.subscribe, IPC_CHANNELS.unsubscribe]) ipcMain.removeHandler(channel);
-      streams.endAll();
+      ipcMain.removeListener(IPC_CHANNELS.toMain, receive);
+      for (const page of [...pages.values()]) page.close();
     },
   };
 }

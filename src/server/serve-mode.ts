@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, SOCKET_PATH, TOKEN_PARAM } from '../shared/socket-protocol.js';
 import { AccessToken } from './access-token.js';
 import { isAllowedHost, isAllowedOrigin, securityHeaders } from './origins.js';
-import { SocketSession, type ContractService } from './socket-session.js';
+import { serveSocket, type ContractService } from './socket-session.js';
 import { lookupStatic, openStatic, type StaticLookup } from './static-files.js';
 
 export interface ServeModeOptions {
@@ -112,7 +112,7 @@ export async function startServeMode(options: ServeModeOptions): Promise<ServeMo
     sockets.handleUpgrade(request, socket, head, (ws) => {
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
-      new SocketSession(ws, options.service);
+      serveSocket(ws, options.service);
     });
   });
 

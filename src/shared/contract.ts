@@ -253,6 +253,7 @@ export function isStreamName(name: unknown): name is StreamName {
 
 /** The one object the renderer talks to, whether the preload or the web client made it. */
 export interface PoolConsoleApi {
-  call<N extends OperationName>(name: N, input: InputOf<N>): Promise<ResultOf<N>>;
+  /** An aborted `signal` sends `cancel`: the back aborts the call's own signal (see core/console/endpoint.ts). */
+  call<N extends OperationName>(name: N, input: InputOf<N>, signal?: AbortSignal): Promise<ResultOf<N>>;
   subscribe<S extends StreamName>(stream: S, params: StreamParams<S>, listener: (event: StreamEvent<S>) => void): () => void;
 }

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'INVALID_INPUT',
   'INTERNAL',
+  /** The caller cancelled the call (its AbortSignal was aborted). */
+  'CANCELLED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -84,7 +84,8 @@ export class ConsoleService {
     this.session.onSwitch(() => this.sampler.clearHistory());
   }
 
-  async dispatch(name: unknown, input: unknown): Promise<Reply<unknown>> {
+  /** `signal` is the caller's cancel (the endpoint's per-call AbortController); handlers get it as `context.signal`. */
+  async dispatch(name: unknown, input: unknown, options: { signal?: AbortSignal } = {}): Promise<Reply<unknown>> {
     const operation = typeof name === 'string' ? name.slice(0, 80) : String(typeof name);
     try {
       if (!isOperationName(name)) throw new PoolError('INVALID_INPUT', `Unknown operation '${operation}'.`);
@@ -92,8 +93,10 @@ export class ConsoleService {
       const parsed = spec.input.safeParse(input ?? {});
       if (!parsed.success) throw classifyError(parsed.error);
       if (spec.writes) this.session.assertWritable(name);
+      const { signal } = options;
+      if (signal?.aborted) throw new PoolError('CANCELLED', `The call '${name}' was cancelled before it started.`);
       const handler = HANDLERS[name] as (input: unknown, context: HandlerContext) => Promise<unknown>;
-      const result = await handler(parsed.data, this.context);
+      const result = await handler(parsed.data, signal ? { ...this.context, signal } : this.context);
       return { ok: true, result };
     } catch (error) {
       const failure = classifyError(error, this.session.state.connected ? this.session.require().db.target : {});

@@ -18,6 +18,8 @@ export interface HandlerContext {
   progress: (event: ProgressEvent) => void;
   /** Who is asking, for the audit log. */
   actor: string;
+  /** Aborted when the caller cancels this call; long operations check it between steps/batches. */
+  signal?: AbortSignal;
 }
 
 type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>, context: HandlerContext) => Promise<ResultOf<N>> };

@@ -28,5 +28,6 @@ export const WHAT_TO_DO: Record<ErrorCode, string> = {
   TIMEOUT: 'The database is busy or a lock is held; wait a moment and try again.',
   CONFLICT: 'Something else changed it at the same time; refresh and try again.',
   INVALID_INPUT: 'Correct the highlighted value and try again.',
+  CANCELLED: 'The call was cancelled; start it again when you are ready.',
   INTERNAL: 'Try again; if it keeps happening, send the recent log (Activity page) to the console team.',
 };

@@ -27,7 +27,7 @@ export function chooseApi(page: PageGlobals = globalThis as unknown as PageGloba
     const api = fromBridge(preload as PoolConsoleBridge);
     return {
       shell: 'desktop',
-      call: (name, input) => api.call(name, input),
+      call: (name, input, signal) => api.call(name, input, signal),
       subscribe: (stream, params, listener) => api.subscribe(stream, params, listener),
       onStateChange(listener) {
         listener('open');

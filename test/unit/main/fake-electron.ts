@@ -7,22 +7,12 @@ import { EventEmitter } from 'node:events';
  * test registers so the tests can drive it.
  */
 
-type Handler = (event: unknown, ...args: unknown[]) => unknown;
-
-class FakeIpcMain {
-  readonly handlers = new Map<string, Handler>();
-  handle(channel: string, handler: Handler): void {
-    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-    this.handlers.set(channel, handler);
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel);
-  }
-  /** What ipcRenderer.invoke would get: the handler's answer, or Electron's refusal. */
-  async invoke(channel: string, event: unknown, payload: unknown): Promise<unknown> {
-    const handler = this.handlers.get(channel);
-    if (!handler) throw new Error(`No handler registered for '${channel}'`);
-    return structuredClone(await handler(event, payload));
+/** Main's ipcMain: listeners by channel (`on`, `removeListener`), fed by what a page sends. */
+class FakeIpcMain extends EventEmitter {
+  /** What ipcRenderer.send from `event`'s page does: main's listeners get a structured-clone copy. */
+  deliver(channel: string, event: unknown, message: unknown): boolean {
+    const copy = structuredClone(message);
+    return this.emit(channel, event, copy);
   }
 }
 
@@ -65,6 +55,23 @@ export class FakeWebContents extends EventEmitter {
 }
 
 /** An IPC event as Electron builds it, from a page's frame. */
+/**
+ * A page sending one protocol message to main on the console's channel, and main's reply to it
+ * (the message sent back to that page with the same id, or with id null when the id was unusable).
+ * Rejects when nothing listens.
+ */
+export async function ipcRequest(event: { sender: FakeWebContents; senderFrame: FakeFrame | null }, message: { id: unknown; [key: string]: unknown }, timeoutMs = 10_000): Promise<unknown> {
+  const start = event.sender.sent.length;
+  if (!ipcMain.deliver('pool:to-main', event, message)) throw new Error("No listener registered for 'pool:to-main'");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = event.sender.sent.slice(start).find((sent) => sent.channel === 'pool:to-page' && [message.id, null].includes((sent.message as { id?: unknown }).id) && 'reply' in (sent.message as object));
+    if (found) return (found.message as { reply: unknown }).reply;
+    if (Date.now() > deadline) throw new Error(`no reply to ${String(message.id)}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 export function invokeEvent(sender: FakeWebContents, frame: FakeFrame | null = sender.mainFrame) {
   return { sender, senderFrame: frame };
 }
@@ -202,9 +209,9 @@ export const contextBridge = {
 };
 
 class FakeIpcRenderer extends EventEmitter {
-  /** The page this renderer is; its invokes reach the fake ipcMain from this page's main frame. */
+  /** The page this renderer is; what it sends reaches the fake ipcMain from this page's main frame. */
   page = new FakeWebContents('file:///app/out/renderer/index.html');
-  readonly invoked: { channel: string; payload: unknown }[] = [];
+  readonly sentToMain: { channel: string; payload: unknown }[] = [];
 
   constructor() {
     super();
@@ -213,9 +220,11 @@ class FakeIpcRenderer extends EventEmitter {
       this.emit(channel, {}, structuredClone(message));
     };
   }
-  async invoke(channel: string, payload: unknown): Promise<unknown> {
-    this.invoked.push({ channel, payload });
-    return ipcMain.invoke(channel, invokeEvent(this.page), structuredClone(payload));
+  /** Like Electron's: throws at once for a payload structured clone cannot copy. */
+  send(channel: string, payload: unknown): void {
+    const copy = structuredClone(payload);
+    this.sentToMain.push({ channel, payload: copy });
+    ipcMain.deliver(channel, invokeEvent(this.page), copy);
   }
 }
 

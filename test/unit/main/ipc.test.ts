@@ -10,7 +10,7 @@ import { bindContractToIpc, type ContractBinding } from '../../../src/main/ipc.j
 import { RecentLogLines } from '../../../src/main/recent-log-lines.js';
 import { safeStorageBox } from '../../../src/main/secret-box.js';
 import { PoolError } from '../../../src/shared/errors.js';
-import { FakeWebContents, invokeEvent, ipcMain } from './fake-electron.js';
+import { FakeWebContents, invokeEvent, ipcMain, ipcRequest } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -51,14 +51,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const call = (name: unknown, input: unknown, event: unknown = invokeEvent(page)) => ipcMain.invoke('pool:call', event, { name, input });
+let nextId = 1;
+const call = (name: unknown, input: unknown, event = invokeEvent(page)) => ipcRequest(event, { id: nextId++, type: 'call', name, input });
 const subscribe = (id: string, stream: string, params: unknown = {}, contents = page) =>
-  ipcMain.invoke('pool:subscribe', invokeEvent(contents), { id, stream, params });
+  ipcRequest(invokeEvent(contents), { id, type: 'subscribe', stream, params });
+const unsubscribe = (id: string, contents = page) => ipcMain.deliver('pool:to-main', invokeEvent(contents), { id, type: 'unsubscribe' });
+/** What main sent a page as stream events (replies left out). */
+const events = (contents: FakeWebContents) => contents.sent.filter((sent) => (sent.message as { type?: string }).type === 'event');
 const draft = { name: 'staging', host: 'db.example', user: 'ops', database: 'booking' };
 
 describe('the IPC binding: calls', () => {
-  it('registers exactly the call, subscribe and unsubscribe channels', () => {
-    expect([...ipcMain.handlers.keys()].sort()).toEqual(['pool:call', 'pool:subscribe', 'pool:unsubscribe']);
+  it("listens on exactly one channel, the protocol's", () => {
+    expect(ipcMain.eventNames()).toEqual(['pool:to-main']);
   });
 
   it("passes a good call to the service and returns the service's reply", async () => {
@@ -81,8 +85,11 @@ describe('the IPC binding: calls', () => {
   });
 
   it('refuses a malformed request', async () => {
-    for (const payload of [null, 'profiles.list', { name: 5 }, { name: 'app.info', input: {}, extra: true }]) {
-      expect(await ipcMain.invoke('pool:call', invokeEvent(page), payload)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    for (const payload of [null, 'profiles.list', { name: 5 }, { id: 1, type: 'call', name: 'app.info', input: {}, extra: true }]) {
+      const before = page.sent.length;
+      ipcMain.deliver('pool:to-main', invokeEvent(page), payload);
+      await vi.waitFor(() => expect(page.sent.length).toBe(before + 1));
+      expect(page.sent.at(-1)!.message).toMatchObject({ reply: { ok: false, error: { code: 'INVALID_INPUT' } } });
     }
   });
 
@@ -96,7 +103,7 @@ describe('the IPC binding: calls', () => {
     ];
     for (const event of senders) {
       expect(await call('profiles.save', { profile: draft }, event)).toEqual({ ok: false, error: { code: 'NO_PRIVILEGE', message: expect.any(String) } });
-      expect(await ipcMain.invoke('pool:subscribe', event, { id: 'x', stream: 'progress', params: {} })).toMatchObject({ ok: false, error: { code: 'NO_PRIVILEGE' } });
+      expect(await ipcRequest(event, { id: 'x', type: 'subscribe', stream: 'progress', params: {} })).toMatchObject({ ok: false, error: { code: 'NO_PRIVILEGE' } });
     }
     expect(await call('profiles.list', {})).toEqual({ ok: true, result: [] });
     expect(warnings.filter((line) => line.startsWith("Refused 'pool:"))).toHaveLength(8);
@@ -105,7 +112,7 @@ describe('the IPC binding: calls', () => {
 
   it('stops answering once disposed', async () => {
     binding.dispose();
-    await expect(call('app.info', {})).rejects.toThrow(/No handler/);
+    await expect(call('app.info', {})).rejects.toThrow(/No listener/);
     binding = bindContractToIpc({ service, appUrl: APP, log: { warn: () => undefined, error: () => undefined } });
   });
 });
@@ -118,42 +125,45 @@ describe('the IPC binding: streams', () => {
     const other = new FakeWebContents(APP.href);
     expect(await subscribe('page-1', 'progress')).toEqual({ ok: true, result: { subscribed: true } });
     expect(await makeProgress()).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
-    expect(page.sent).toEqual([
-      { channel: 'pool:event', message: { id: 'page-1', event: { operation: 'connection', message: 'Looking for a MariaDB or MySQL server binary' } } },
+    expect(events(page)).toEqual([
+      { channel: 'pool:to-page', message: { type: 'event', subscription: 'page-1', event: { operation: 'connection', message: 'Looking for a MariaDB or MySQL server binary' } } },
     ]);
     expect(other.sent).toEqual([]);
   });
 
   it('stops sending after unsubscribe', async () => {
     await subscribe('s1', 'progress');
-    expect(await ipcMain.invoke('pool:unsubscribe', invokeEvent(page), { id: 's1' })).toEqual({ ok: true, result: { unsubscribed: true } });
-    expect(await ipcMain.invoke('pool:unsubscribe', invokeEvent(page), { id: 's1' })).toEqual({ ok: true, result: { unsubscribed: false } });
+    expect(binding.count(page as never)).toBe(1);
+    unsubscribe('s1');
+    expect(binding.count(page as never)).toBe(0);
+    unsubscribe('s1');
     await makeProgress();
-    expect(page.sent).toEqual([]);
+    expect(events(page)).toEqual([]);
   });
 
   it("one page cannot end another page's subscription", async () => {
     const other = new FakeWebContents(APP.href);
     await subscribe('shared-id', 'progress');
-    expect(await ipcMain.invoke('pool:unsubscribe', invokeEvent(other), { id: 'shared-id' })).toEqual({ ok: true, result: { unsubscribed: false } });
+    unsubscribe('shared-id', other);
+    expect(binding.count(page as never)).toBe(1);
     await makeProgress();
-    expect(page.sent).toHaveLength(1);
+    expect(events(page)).toHaveLength(1);
   });
 
   it('ends the subscriptions of a page that is destroyed or reloads', async () => {
     await subscribe('a', 'progress');
     await subscribe('b', 'progress');
-    expect(binding.streams.count(page as never)).toBe(2);
+    expect(binding.count(page as never)).toBe(2);
     page.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
-    expect(binding.streams.count(page as never)).toBe(2);
+    expect(binding.count(page as never)).toBe(2);
     page.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
-    expect(binding.streams.count(page as never)).toBe(0);
+    expect(binding.count(page as never)).toBe(0);
 
     await subscribe('c', 'progress');
     page.destroy();
-    expect(binding.streams.count(page as never)).toBe(0);
-    await makeProgress();
-    expect(page.sent).toEqual([]);
+    expect(binding.count(page as never)).toBe(0);
+    await call('connection.connect', { sandbox: true }, invokeEvent(new FakeWebContents(APP.href))); // progress, made by another page
+    expect(events(page)).toEqual([]);
     expect(page.listenerCount('did-start-navigation')).toBe(0);
   });
 
@@ -164,6 +174,6 @@ describe('the IPC binding: streams', () => {
     expect(await subscribe('no spaces allowed', 'progress')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await subscribe('dup', 'progress')).toMatchObject({ ok: true });
     expect(await subscribe('dup', 'progress')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('already in use') } });
-    expect(binding.streams.count(page as never)).toBe(1);
+    expect(binding.count(page as never)).toBe(1);
   });
 });

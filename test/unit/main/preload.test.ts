@@ -9,34 +9,44 @@ vi.mock('electron', () => import('./fake-electron.js'));
  * channel, so these tests see exactly what the preload sends and delivers.
  */
 let bridge: PoolConsoleBridge;
-const subscribed: { id: string; stream: string; params: unknown }[] = [];
-const unsubscribed: string[] = [];
+const subscribed: { id: number; stream: string; params: unknown }[] = [];
+const unsubscribed: number[] = [];
+const cancelled: number[] = [];
 let refuseSubscriptions = false;
+/** Calls main holds unanswered until the page cancels them (input { hold: true }). */
+const held = new Map<number, () => void>();
 
 beforeAll(async () => {
-  ipcMain.handle('pool:call', (_event, payload) => ({ ok: true, result: { echoed: payload } }));
-  ipcMain.handle('pool:subscribe', (_event, payload) => {
-    subscribed.push(payload as (typeof subscribed)[number]);
-    return refuseSubscriptions ? { ok: false, error: { code: 'INVALID_INPUT', message: 'bad params' } } : { ok: true, result: { subscribed: true } };
-  });
-  ipcMain.handle('pool:unsubscribe', (_event, payload) => {
-    unsubscribed.push((payload as { id: string }).id);
-    return { ok: true, result: { unsubscribed: true } };
+  ipcMain.on('pool:to-main', (event: { sender: { send(channel: string, message: unknown): void } }, message: { id: number; type: string; name?: string; input?: { hold?: boolean }; stream?: string; params?: unknown }) => {
+    const answer = (reply: unknown) => event.sender.send('pool:to-page', { id: message.id, reply });
+    if (message.type === 'call') {
+      if (message.input?.hold) held.set(message.id, () => answer({ ok: false, error: { code: 'CANCELLED', message: 'cancelled' } }));
+      else answer({ ok: true, result: { echoed: { name: message.name, input: message.input } } });
+    } else if (message.type === 'subscribe') {
+      subscribed.push(message as (typeof subscribed)[number]);
+      answer(refuseSubscriptions ? { ok: false, error: { code: 'INVALID_INPUT', message: 'bad params' } } : { ok: true, result: { subscribed: true } });
+    } else if (message.type === 'unsubscribe') {
+      unsubscribed.push(message.id);
+    } else if (message.type === 'cancel') {
+      cancelled.push(message.id);
+      held.get(message.id)?.();
+    }
   });
   await import('../../../src/preload/index.js');
   bridge = contextBridge.exposed.get('poolConsole') as PoolConsoleBridge;
 });
 
 beforeEach(() => {
-  ipcRenderer.invoked.length = 0;
+  ipcRenderer.sentToMain.length = 0;
   subscribed.length = 0;
   unsubscribed.length = 0;
+  cancelled.length = 0;
   refuseSubscriptions = false;
 });
 
 /** Main sending a stream event to this page. */
-function mainSends(id: string, event: unknown) {
-  ipcRenderer.page.send('pool:event', { id, event });
+function mainSends(id: unknown, event: unknown) {
+  ipcRenderer.page.send('pool:to-page', { type: 'event', subscription: id, event });
 }
 
 describe('the preload', () => {
@@ -46,10 +56,10 @@ describe('the preload', () => {
     expect(Object.values(bridge).every((value) => typeof value === 'function')).toBe(true);
   });
 
-  it('sends a contract operation to main on pool:call and resolves with its reply envelope', async () => {
+  it('sends a contract operation to main on its one channel and resolves with its reply envelope', async () => {
     const reply = await bridge.call('pool.stats', { leaseSeconds: 60 });
     expect(reply).toEqual({ ok: true, result: { echoed: { name: 'pool.stats', input: { leaseSeconds: 60 } } } });
-    expect(ipcRenderer.invoked).toEqual([{ channel: 'pool:call', payload: { name: 'pool.stats', input: { leaseSeconds: 60 } } }]);
+    expect(ipcRenderer.sentToMain).toEqual([{ channel: 'pool:to-main', payload: { id: expect.any(Number), type: 'call', name: 'pool.stats', input: { leaseSeconds: 60 } } }]);
   });
 
   it('refuses an operation outside the contract without sending it', async () => {
@@ -57,7 +67,7 @@ describe('the preload', () => {
       const reply = await bridge.call(name as never, {} as never);
       expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     }
-    expect(ipcRenderer.invoked).toEqual([]);
+    expect(ipcRenderer.sentToMain).toEqual([]);
   });
 
   it('answers an input that cannot cross IPC with an envelope, not a rejection', async () => {
@@ -68,7 +78,7 @@ describe('the preload', () => {
   it('refuses a stream outside the contract', () => {
     expect(() => bridge.subscribe('everything' as never, {} as never, () => undefined)).toThrow(/Unknown stream 'everything'/);
     expect(() => bridge.subscribe('progress', {}, 'not a function' as never)).toThrow(/listener/);
-    expect(ipcRenderer.invoked).toEqual([]);
+    expect(ipcRenderer.sentToMain).toEqual([]);
   });
 
   it('delivers the events of its own subscription and stops after unsubscribe', async () => {
@@ -107,5 +117,15 @@ describe('the preload', () => {
     mainSends(subscribed[0]!.id, { kind: 'ok' });
     expect(received).toEqual([]);
     error.mockRestore();
+  });
+
+  it("sends cancel for a call whose abort the page triggers, and resolves with main's answer", async () => {
+    let abort: () => void = () => undefined;
+    const reply = bridge.call('migrations.up', { hold: true } as never, (given) => (abort = given));
+    await vi.waitFor(() => expect(ipcRenderer.sentToMain).toHaveLength(1));
+    const { id } = ipcRenderer.sentToMain[0]!.payload as { id: number };
+    abort();
+    expect(await reply).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(cancelled).toEqual([id]);
   });
 });

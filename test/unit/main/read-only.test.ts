@@ -10,7 +10,7 @@ import { RecentLogLines } from '../../../src/main/recent-log-lines.js';
 import { safeStorageBox } from '../../../src/main/secret-box.js';
 import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../../../src/shared/contract.js';
 import { insertBookings, poolDatabase, poolDirectly } from '../../helpers/pool-database.js';
-import { FakeWebContents, invokeEvent, ipcMain } from './fake-electron.js';
+import { FakeWebContents, invokeEvent, ipcRequest } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -22,7 +22,8 @@ const target = poolDatabase();
 const APP = new URL('file:///opt/pool-console/out/renderer/index.html');
 const page = new FakeWebContents(APP.href);
 const noLog = { warn: () => undefined, error: () => undefined };
-const call = (name: string, input: unknown) => ipcMain.invoke('pool:call', invokeEvent(page), { name, input }) as Promise<{ ok: boolean; result?: never; error?: { code: string } }>;
+let nextId = 1;
+const call = (name: string, input: unknown) => ipcRequest(invokeEvent(page), { id: nextId++, type: 'call', name, input }) as Promise<{ ok: boolean; result?: never; error?: { code: string } }>;
 
 let dir: string;
 let service: ConsoleService;
