@@ -1,32 +1,13 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { indexFindings } from '../../src/core/health/index-findings.js';
 import type { IndexHealth } from '../../src/shared/results/health.js';
 import { poolDatabase } from '../helpers/pool-database.js';
+import { runCli } from '../helpers/run-cli.js';
 
 // The host ORM's own indexes: BOOKING_PLAN_POOL_STATUS_idx is a leading prefix of the console's idx_pool_claim.
 const t = poolDatabase('host-orm');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  const { host, port, user, password, database } = t.profile;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/pool-console.mjs', ...args, '--url', `mysql://${encodeURIComponent(user)}@${host}:${port}/${database}`], {
-      env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: password },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(t.profile, args);
 
 describe('pool-console indexes on a schema with adopted host indexes', { timeout: 90_000 }, () => {
   it('prints a redundant host index as a note and exits 0; a redundant index of its own stays a finding', async () => {

@@ -1,38 +1,18 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-database.js';
 import { makeTempDir } from '../helpers/temp-dirs.js';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
 
 const t = poolDatabase();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `node bin/pool-console.mjs …` against the test database; the password (if any) through the environment. */
-function cli(args: string[], options: { url?: string } = {}): Promise<Run> {
-  const { host, port, user, password, database } = t.profile;
-  const url = options.url ?? `mysql://${encodeURIComponent(user)}@${host}:${port}/${database}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/pool-console.mjs', ...args, '--url', url], {
-      env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: password },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], options: { url?: string } = {}) => runCli(t.profile, args, options);
 
 /** The JSON a --json run printed; fails the test with the run's output when it is not JSON. */
-function json<T = Record<string, unknown>>(run: Run): T {
+function json<T = Record<string, unknown>>(run: CliRun): T {
   try {
     return JSON.parse(run.stdout) as T;
   } catch {
@@ -70,7 +50,7 @@ describe('pool-console pool commands', { timeout: 90_000 }, () => {
     const seen: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 3; page += 1) {
-      const run: Run = await cli(['entries', '--mode', 'CUSTOM', '--limit', '10', '--json', ...(after ? ['--after', after] : [])]);
+      const run: CliRun = await cli(['entries', '--mode', 'CUSTOM', '--limit', '10', '--json', ...(after ? ['--after', after] : [])]);
       expect(run.code).toBe(0);
       const body = json<{ entries: { bookingId: number; mode: string }[]; next: string | null }>(run);
       expect(body.entries.every((entry) => entry.mode === 'CUSTOM')).toBe(true);

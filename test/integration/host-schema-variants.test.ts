@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/core/db/database.js';
 import { indexHealth } from '../../src/core/health/index-health.js';
@@ -10,6 +9,7 @@ import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import { PoolError } from '../../src/shared/errors.js';
 import { hostSchemaSql } from '../fixtures/host-schema.js';
 import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
+import { runCli } from '../helpers/run-cli.js';
 
 /*
  * Every read on every schema the migrations adopt: the host database before our migrations (no pool
@@ -61,20 +61,7 @@ async function naive(fresh: FreshDatabase, where: string): Promise<number> {
 }
 
 /** `pool-console …` against one variant's database. */
-function cli(fresh: FreshDatabase, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { host, port, user, password, database } = fresh.profile;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/pool-console.mjs', ...args, '--url', `mysql://${encodeURIComponent(user)}@${host}:${port}/${database}`], {
-      env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: password },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (fresh: FreshDatabase, args: string[]) => runCli(fresh.profile, args);
 
 describe('no pool columns: every pool read fails with NO_POOL_COLUMNS, and status is down', () => {
   const t = variants['no pool columns'];
