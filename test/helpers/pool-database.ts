@@ -87,3 +87,16 @@ export async function poolDirectly(
     ],
   );
 }
+
+/** A bare host table, migrated, with `count` waiting entries due in a day: a quiet pool for outage tests. */
+export async function seedQuietPool(database: FreshDatabase, count: number): Promise<void> {
+  await database.admin.query(hostSchemaSql('bare'));
+  const db = new Database(database.profile);
+  try {
+    await new PoolMigrator(db).up();
+  } finally {
+    await db.close();
+  }
+  const ids = await insertBookings(database.admin, { count });
+  await poolDirectly(database.admin, ids, { status: 'waiting', deadlineHoursFromNow: 24 });
+}

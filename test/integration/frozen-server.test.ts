@@ -6,13 +6,10 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import type { ConsoleService } from '../../src/core/console/console-service.js';
-import { Database } from '../../src/core/db/database.js';
-import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import type { ConnectionState, StatsSample } from '../../src/shared/contract.js';
 import type { SystemStatus } from '../../src/shared/results/health.js';
-import { hostSchemaSql } from '../fixtures/host-schema.js';
 import { privateServer } from '../helpers/database.js';
-import { insertBookings, poolDirectly } from '../helpers/pool-database.js';
+import { seedQuietPool } from '../helpers/pool-database.js';
 import { consoleService, savedFor } from '../helpers/serve-fixture.js';
 
 /**
@@ -88,15 +85,7 @@ function databaseUrl(): string {
 }
 
 beforeAll(async () => {
-  await own.database.admin.query(hostSchemaSql('bare'));
-  const db = new Database(own.database.profile);
-  try {
-    await new PoolMigrator(db).up();
-  } finally {
-    await db.close();
-  }
-  const ids = await insertBookings(own.database.admin, { count: 20 });
-  await poolDirectly(own.database.admin, ids, { status: 'waiting', deadlineHoursFromNow: 24 });
+  await seedQuietPool(own.database, 20);
   ({ service } = await consoleService());
   await service.session.connect(savedFor('frozen', own.database.profile), own.database.profile);
   unsubscribe = service.subscribe('stats.live', { intervalMs: INTERVAL_MS }, (sample) => received.push({ sample, arrivedAt: Date.now() }));

@@ -4,16 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ConsoleService } from '../../src/core/console/console-service.js';
-import { Database } from '../../src/core/db/database.js';
-import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import { createWebClient, type SocketConstructor, type SocketState } from '../../src/renderer/api/web-client.js';
 import { startServeMode, type ServeMode } from '../../src/server/serve-mode.js';
 import type { StatsSample } from '../../src/shared/contract.js';
 import { PoolError } from '../../src/shared/errors.js';
 import { MAX_FRAME_BYTES } from '../../src/shared/socket-protocol.js';
-import { hostSchemaSql } from '../fixtures/host-schema.js';
 import { privateServer } from '../helpers/database.js';
-import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-database.js';
+import { insertBookings, poolDatabase, poolDirectly, seedQuietPool } from '../helpers/pool-database.js';
 import { callEverySample, expectEveryReadSampled, okResult, type ReadSample } from '../helpers/read-samples.js';
 import { consoleService, savedFor, staticSite } from '../helpers/serve-fixture.js';
 import { httpGet, ProtocolSocket, socketUrlOf, tokenOf, upgradeOutcome } from '../helpers/serve-socket.js';
@@ -259,15 +256,7 @@ describe('serve mode: the stats.live stream through a database outage', () => {
   let outageServe: ServeMode;
 
   beforeAll(async () => {
-    await own.database.admin.query(hostSchemaSql('bare'));
-    const db = new Database(own.database.profile);
-    try {
-      await new PoolMigrator(db).up();
-    } finally {
-      await db.close();
-    }
-    const ids = await insertBookings(own.database.admin, { count: 12 });
-    await poolDirectly(own.database.admin, ids, { status: 'waiting', deadlineHoursFromNow: 24 });
+    await seedQuietPool(own.database, 12);
     ({ service: outageService } = await consoleService());
     await outageService.session.connect(savedFor('outage', own.database.profile), { ...own.database.profile });
     outageServe = await startServeMode({ service: outageService, staticDir: site.staticDir, host: '127.0.0.1' });
