@@ -5,6 +5,7 @@ import { CONSOLE_VERSION } from '../version.js';
 import { PoolError } from '../../shared/errors.js';
 import { isValidReason, REASON_HINT, type AuditContext, type AuditEntry, type AuditFilter, type AuditOutcome } from '../../shared/results/audit.js';
 import { AuditRun, sweepAbandonedRuns, type AuditCounter } from './audit-run.js';
+import { CANCELLED_BEFORE_START, isCancelled } from './cancel.js';
 
 export type { AuditContext, AuditEntry, AuditFilter, AuditOutcome } from '../../shared/results/audit.js';
 export type { AuditCounter } from './audit-run.js';
@@ -18,6 +19,17 @@ export function defaultActor(): string {
   }
   return `${user}@${hostname()}`;
 }
+
+/** How a cancelled run's message words what it did and what it left. */
+export interface CancelWording {
+  done: (count: number) => string;
+  rest: string;
+}
+
+const ROWS_DONE: CancelWording = {
+  done: (count) => `${count.toLocaleString('en-US')} of the matching rows`,
+  rest: 'The rest is unchanged.',
+};
 
 /** POOL_AUDIT_LOG: one row for every write an operator triggers. Reads write nothing. */
 export class AuditLog {
@@ -56,16 +68,22 @@ export class AuditLog {
    * (after marking abandoned runs `interrupted`), its count raised by `work` through the counter in
    * each batch's own transaction, then closed `ok`, or `error` with the failure. Refuses with
    * INVALID_INPUT, before anything, a write whose reason is missing or too short.
+   *
+   * Cancel: `work` checks `signal` between batches and throws CANCELLED there (cancel.ts); the row
+   * is then closed `cancelled` with the count committed so far, and the call fails CANCELLED with a
+   * message saying how much was done (`done` words it: "2,000 of the matching rows" by default).
+   * A signal aborted before the row is opened changes nothing and leaves no row.
    */
   async audited<T>(
     action: string,
-    details: { context?: AuditContext; bookingId?: number; parameters?: unknown },
+    details: { context?: AuditContext; bookingId?: number; parameters?: unknown; signal?: AbortSignal; done?: CancelWording },
     work: (counter: AuditCounter) => Promise<T>,
   ): Promise<T> {
     const reason = details.context?.reason;
     if (!isValidReason(reason)) {
       throw new PoolError('INVALID_INPUT', `A reason is required for ${action}: ${REASON_HINT} Nothing was changed.`, { field: 'reason' });
     }
+    if (details.signal?.aborted) throw new PoolError('CANCELLED', CANCELLED_BEFORE_START);
     await this.sweepAbandoned();
     const run = await AuditRun.open(this.db, {
       actor: (details.context?.actor ?? defaultActor()).slice(0, 255),
@@ -79,6 +97,17 @@ export class AuditLog {
     try {
       result = await work(run);
     } catch (error) {
+      if (isCancelled(error)) {
+        // Stopped at a boundary: every counted batch committed, so the row's count is the truth.
+        await run.finish('cancelled').catch(() => undefined);
+        const wording = details.done ?? ROWS_DONE;
+        throw new PoolError(
+          'CANCELLED',
+          `Cancelled after ${wording.done(run.affectedRows)}; audit #${run.auditId} records it. ${wording.rest}`,
+          { auditId: run.auditId, done: run.affectedRows },
+          { cause: error },
+        );
+      }
       // Best effort: if the database is what failed, the row's lock dies with its session and the next run marks it interrupted.
       await run.finish('error', error instanceof Error ? error.message : String(error)).catch(() => undefined);
       throw error;

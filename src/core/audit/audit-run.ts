@@ -7,8 +7,8 @@ import { lockName, openSession } from '../db/named-lock.js';
 
 /*
  * One audited write's journal row. The row is opened (`running`) before the write's first change,
- * its AFFECTED_ROWS raised inside each batch's own transaction, and closed (`ok` / `error`) at the
- * end: a run killed at any point leaves a row whose count is the rows it really changed.
+ * its AFFECTED_ROWS raised inside each batch's own transaction, and closed (`ok` / `error` /
+ * `cancelled`, the caller's cancel honoured between batches) at the end: a run killed at any point leaves a row whose count is the rows it really changed.
  *
  * A live run is told from a dead one by a database lock named after the row (GET_LOCK on a
  * connection of the run's own): the server releases it the moment that connection dies, so a
@@ -99,8 +99,8 @@ export class AuditRun implements AuditCounter {
     });
   }
 
-  /** Closes the row (`ok`, or `error` with the failure appended to the reason) and frees its lock. */
-  async finish(outcome: 'ok' | 'error', failure?: string): Promise<void> {
+  /** Closes the row (`ok`, `cancelled`, or `error` with the failure appended to the reason) and frees its lock. */
+  async finish(outcome: 'ok' | 'error' | 'cancelled', failure?: string): Promise<void> {
     try {
       await this.session.query(
         `UPDATE ${AUDIT_TABLE} SET OUTCOME = ?, REASON = IF(? IS NULL, REASON, LEFT(CONCAT_WS(' — ', REASON, ?), 1000))

@@ -1,6 +1,8 @@
 import type { AppInfo, LogLine, OperationName, ParsedInputOf, ProgressEvent, ResultOf } from '../../shared/contract.js';
+import type { MigrationProgress } from '../../shared/results/schema.js';
 import { PoolError } from '../../shared/errors.js';
 import type { AuditContext } from '../../shared/results/audit.js';
+import { isCancelled } from '../audit/cancel.js';
 import { Database } from '../db/database.js';
 import { indexHealth } from '../health/index-health.js';
 import { serverInfo, tableExists } from '../schema/introspect.js';
@@ -81,26 +83,33 @@ export const HANDLERS: Handlers = {
     if (confirm !== active.db.profile.database) {
       throw new PoolError('INVALID_INPUT', `To apply the cleanup, confirm with the database's name '${active.db.profile.database}'. Nothing was changed.`);
     }
-    const applied = await active.manager.cleanupInconsistentPoolStates({
+    const applied = await cancellable(context, 'cleanup', (signal) => active.manager.cleanupInconsistentPoolStates({
       ...rules,
       dryRun: false,
       audit: audit(context, reason),
       onProgress: ({ rule, fixed }) => context.progress({ operation: 'cleanup', message: `${rule}: ${fixed} fixed`, done: fixed }),
-    });
+      signal,
+    }));
     if (applied.dryRun) throw new PoolError('INTERNAL', 'a cleanup apply did not run');
     return applied;
   },
   'maintenance.validate': async (_input, { session }) => session.require().manager.validatePoolDataIntegrity(),
   'maintenance.retryFailed': async ({ reason, ...options }, context) =>
-    context.session.require().pool.retryFailedEntries({ ...options, audit: audit(context, reason) }),
+    cancellable(context, 'retry', (signal) => context.session.require().pool.retryFailedEntries({
+      ...options,
+      audit: audit(context, reason),
+      onBatch: (done) => context.progress({ operation: 'retry', message: `${done} failed entries retried`, done }),
+      signal,
+    })),
   'maintenance.retryFailed.preview': async (input, { session }) => session.require().pool.previewRetryFailed(input),
   'maintenance.resetStuck.preview': async (input, { session }) => session.require().pool.previewResetStuck(input),
   'maintenance.resetStuck': async ({ reason, olderThanSeconds }, context) =>
-    context.session.require().pool.resetStuckProcessing({
+    cancellable(context, 'reset', (signal) => context.session.require().pool.resetStuckProcessing({
       olderThanSeconds,
       audit: audit(context, reason),
       onBatch: (done) => context.progress({ operation: 'reset', message: `${done} leases reset`, done }),
-    }),
+      signal,
+    })),
 
   'migrations.status': async (_input, { session }) => session.require().manager.getMigrationStatus(),
   'migrations.plan': async ({ direction, to }, { session }) => {
@@ -115,7 +124,12 @@ export const HANDLERS: Handlers = {
   'indexes.health': async (_input, { session }) => indexHealth(session.require().db),
   'indexes.ensure.preview': async (_input, { session }) => (await session.require().manager.ensurePoolIndexes({ dryRun: true })).plans,
   'indexes.ensure.apply': async ({ reason }, context) =>
-    (await context.session.require().manager.ensurePoolIndexes({ dryRun: false, audit: audit(context, reason) })).plans,
+    (await cancellable(context, 'migrations', (signal) => context.session.require().manager.ensurePoolIndexes({
+      dryRun: false,
+      audit: audit(context, reason),
+      onProgress: migrationProgress(context),
+      signal,
+    }))).plans,
 
   'import.preview': async ({ snapshot }, { session }) => {
     const preview = await session.require().manager.migrateMemoryPoolToDatabase(snapshot, { dryRun: true });
@@ -123,11 +137,12 @@ export const HANDLERS: Handlers = {
     return preview;
   },
   'import.apply': async ({ snapshot, reason }, context) => {
-    const applied = await context.session.require().manager.migrateMemoryPoolToDatabase(snapshot, {
+    const applied = await cancellable(context, 'import', (signal) => context.session.require().manager.migrateMemoryPoolToDatabase(snapshot, {
       dryRun: false,
       audit: audit(context, reason),
       onProgress: (p) => context.progress({ operation: 'import', message: `batch ${p.batch} of ${p.batches}`, done: p.processed, total: p.total }),
-    });
+      signal,
+    }));
     if (applied.dryRun) throw new PoolError('INTERNAL', 'an import apply did not run');
     return applied;
   },
@@ -140,9 +155,27 @@ export const HANDLERS: Handlers = {
 };
 
 async function migrate(context: HandlerContext, direction: 'up' | 'down', to: string | undefined, reason: string | undefined) {
-  return context.session.require().manager.migrate(direction, {
-    to,
-    audit: audit(context, reason),
-    onProgress: (p) => context.progress({ operation: 'migrations', message: `${p.direction} ${p.migration}: ${p.summary}`, done: p.position, total: p.total }),
-  });
+  return cancellable(context, 'migrations', (signal) =>
+    context.session.require().manager.migrate(direction, { to, audit: audit(context, reason), onProgress: migrationProgress(context), signal }),
+  );
+}
+
+function migrationProgress(context: HandlerContext) {
+  return (p: MigrationProgress) =>
+    context.progress({ operation: 'migrations', message: `${p.direction} ${p.migration}: ${p.summary}`, done: p.position, total: p.total });
+}
+
+/**
+ * Runs a long write with the caller's cancel (honoured between batches or migrations). A cancelled
+ * run's last progress event is its CANCELLED message (what it did, its audit row); the call fails with it.
+ */
+async function cancellable<T>(context: HandlerContext, operation: ProgressEvent['operation'], work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  try {
+    return await work(context.signal);
+  } catch (error) {
+    // The message ("Cancelled after 2,000 of the matching rows; audit #17 …") carries the count; no `done`,
+    // as the progress events' own `done` counts other things for some operations (entries read, migration position).
+    if (isCancelled(error)) context.progress({ operation, message: error.message });
+    throw error;
+  }
 }

@@ -46,6 +46,8 @@ export interface ApplyCleanupOptions extends CleanupOptions {
   onProgress?: (progress: { rule: CleanupRuleId; fixed: number }) => void;
   /** The audit row's counter: raised in each batch's own transaction, with the change it counts. */
   counter?: AuditCounter;
+  /** The caller's cancel, honoured before each batch (of any rule): the run stops CANCELLED with its batches committed. */
+  signal?: AbortSignal;
 }
 
 /** The rules for the schema at hand (see cleanupRules): a pool without its columns fails NO_POOL_COLUMNS. */
@@ -131,6 +133,7 @@ export async function applyCleanup(db: Database, options: ApplyCleanupOptions = 
       {
         onBatch: (ruleTotal) => options.onProgress?.({ rule: rule.id, fixed: ruleTotal }),
         inBatch: (changed, transaction) => countedBatch(db, options.counter, rule.event, changed, transaction),
+        signal: options.signal,
       },
     );
     total += fixed;

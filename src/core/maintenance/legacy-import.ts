@@ -5,6 +5,7 @@ import { BATCH_SIZE } from '../pool/batches.js';
 import { computeDeadline, DEFAULT_THRESHOLDS, deadlineLeadDays, loadThresholds, type Thresholds } from '../pool/deadline.js';
 import { countedBatch } from '../pool/event-counts.js';
 import type { AuditCounter } from '../audit/audit-log.js';
+import { stopIfCancelled } from '../audit/cancel.js';
 import type { BookingStatus, MeetingType, PoolMode, PoolStatus } from '../pool/pool-types.js';
 import {
   LEGACY_OUTCOMES,
@@ -41,6 +42,8 @@ export interface LegacyApplyOptions {
   onProgress?: (progress: LegacyImportProgress) => void | Promise<void>;
   /** The audit row's counter: raised in each batch's own transaction, with the rows it pooled. */
   counter?: AuditCounter;
+  /** The caller's cancel, honoured before each batch: the import stops CANCELLED with its batches committed. */
+  signal?: AbortSignal;
 }
 
 /** The columns the judgement needs, for up to one batch of ids (primary key lookups, never MEETING_DETAIL). */
@@ -91,6 +94,7 @@ export async function applyLegacyImport(db: Database, snapshot: unknown, options
   };
   let processed = 0;
   for (const batch of batches) {
+    stopIfCancelled(options.signal);
     const { lines, changed } = await db.transaction(async (transaction) => {
       const judged = await judgeBatch(db, batch, thresholds, transaction);
       const toAdd = judged.filter((line) => line.outcome === 'will-add');

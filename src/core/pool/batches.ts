@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
+import { stopIfCancelled } from '../audit/cancel.js';
 
 export const BATCH_SIZE = 1000;
 
@@ -11,13 +12,15 @@ interface BatchOptions {
    * count and the audit row's count, so that they commit (or roll back) with the change itself.
    */
   inBatch?: (changed: number, transaction: Transaction) => Promise<void>;
+  /** The caller's cancel: looked at before each batch, so a cancelled run stops with its batches committed (CANCELLED). */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs `step` for batches of at most BATCH_SIZE rows until a batch comes back short, or until
  * `limit` rows changed. Each batch is one transaction (its change and what counts it), so none
  * holds thousands of row locks for long and a run killed between batches has counted exactly
- * what it committed.
+ * what it committed. A cancel (`signal`) is honoured at the same boundary: before the next batch.
  */
 async function inBatches(
   db: Database,
@@ -29,6 +32,7 @@ async function inBatches(
   for (;;) {
     const batch = Math.min(BATCH_SIZE, limit - total);
     if (batch <= 0) return total;
+    stopIfCancelled(options.signal);
     const { changed, full } = await db.transaction(async (transaction) => {
       const stepped = await step(batch, transaction);
       await options.inBatch?.(stepped.changed, transaction);

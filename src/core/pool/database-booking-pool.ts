@@ -97,6 +97,16 @@ function validDate(value: Date | string, what: string): Date {
   return date;
 }
 
+/** The options every batched operator write takes. */
+interface BulkWrite {
+  limit?: number;
+  audit?: AuditContext;
+  /** Called after each committed batch with the running total. */
+  onBatch?: (total: number) => void;
+  /** The caller's cancel, honoured before each batch. */
+  signal?: AbortSignal;
+}
+
 /**
  * The assignment pool in BOOKING_PLAN. Every read is bounded and index-served, every state change
  * is conditional on the row's current state, and every failure is thrown, classified.
@@ -322,36 +332,44 @@ export class DatabaseBookingPool {
     });
   }
 
-  /** Failed entries under `maxAttempts` go back to waiting, in batches. */
-  async retryFailedEntries(options: { maxAttempts?: number; limit?: number; audit?: AuditContext } = {}): Promise<{ retried: number }> {
+  /**
+   * Failed entries under `maxAttempts` go back to waiting, in batches. `signal` cancels between
+   * batches: the call fails CANCELLED, the batches done stay done and the audit row says `cancelled`.
+   */
+  async retryFailedEntries(options: BulkWrite & { maxAttempts?: number } = {}): Promise<{ retried: number }> {
     const maxAttempts = parse(maxAttemptsSchema, options.maxAttempts, 'maxAttempts');
     const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
     const release = hasColumn(await requirePoolColumns(this.db), 'POOL_CLAIMED_BY') ? ', POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL' : '';
-    const retried = await this.audit.audited('pool.retry-failed', { context: options.audit, parameters: { maxAttempts, limit } }, (counter) =>
+    const { signal } = options;
+    const retried = await this.audit.audited('pool.retry-failed', { context: options.audit, parameters: { maxAttempts, limit }, signal }, (counter) =>
       updateInBatches(
         this.db,
         'pool.retry-failed',
         `UPDATE BOOKING_PLAN SET POOL_STATUS = 'waiting'${release}
           WHERE ${RETRIABLE} LIMIT :batch`,
         { maxAttempts },
-        { limit, inBatch: (changed, transaction) => countedBatch(this.db, counter, 'retried', changed, transaction) },
+        { limit, signal, onBatch: options.onBatch, inBatch: (changed, transaction) => countedBatch(this.db, counter, 'retried', changed, transaction) },
       ),
     );
     return { retried };
   }
 
-  /** Processing entries whose lease is older than `olderThanSeconds` (or missing) go back to waiting. */
-  async resetStuckProcessing(options: { olderThanSeconds?: number; limit?: number; audit?: AuditContext; onBatch?: (total: number) => void } = {}): Promise<{ reset: number }> {
+  /**
+   * Processing entries whose lease is older than `olderThanSeconds` (or missing) go back to
+   * waiting. `signal` cancels between batches, as for retryFailedEntries.
+   */
+  async resetStuckProcessing(options: BulkWrite & { olderThanSeconds?: number } = {}): Promise<{ reset: number }> {
     const olderThanSeconds = parse(z.number().int().min(0).default(3600), options.olderThanSeconds, 'olderThanSeconds');
     const limit = options.limit === undefined ? undefined : parse(z.number().int().positive(), options.limit, 'limit');
     const columns = await requirePoolColumns(this.db);
-    const reset = await this.audit.audited('pool.reset-stuck', { context: options.audit, parameters: { olderThanSeconds, limit } }, (counter) =>
+    const { signal } = options;
+    const reset = await this.audit.audited('pool.reset-stuck', { context: options.audit, parameters: { olderThanSeconds, limit }, signal }, (counter) =>
       updateByIdInBatches(
         this.db,
         'pool.reset-stuck',
         { selectIds: stuckIdsSql(columns), updateIds: resetStuckByIdSql(columns) },
         { olderThanSeconds },
-        { limit, onBatch: options.onBatch, inBatch: (changed, transaction) => countedBatch(this.db, counter, 'reset', changed, transaction) },
+        { limit, signal, onBatch: options.onBatch, inBatch: (changed, transaction) => countedBatch(this.db, counter, 'reset', changed, transaction) },
       ),
     );
     return { reset };

@@ -1,5 +1,6 @@
 import { AuditLog, type AuditContext, type AuditCounter } from '../audit/audit-log.js';
 import { AUDIT_TABLE } from '../audit/audit-run.js';
+import { isCancelled } from '../audit/cancel.js';
 import { PoolError } from '../../shared/errors.js';
 import { isValidReason, REASON_HINT } from '../../shared/results/audit.js';
 import type { Database } from '../db/database.js';
@@ -21,7 +22,22 @@ export interface OperatorWrite {
   /** Preview by default: nothing changes unless dryRun is false. */
   dryRun?: boolean;
   audit?: AuditContext;
+  /**
+   * The caller's cancel, honoured between batches (between migrations for a schema change): the
+   * call fails CANCELLED, what was done stays done and its audit row says `cancelled` with the count.
+   */
+  signal?: AbortSignal;
 }
+
+const IMPORT_DONE = {
+  done: (count: number) => `${count.toLocaleString('en-US')} ${count === 1 ? 'entry' : 'entries'} added to the pool`,
+  rest: 'The rest of the file was not imported; importing the same file again adds it (entries already pooled are kept).',
+};
+
+const MIGRATIONS_DONE = {
+  done: (count: number) => `${count} migration${count === 1 ? '' : 's'}`,
+  rest: 'Each one done is complete and journalled; the rest were not started.',
+};
 
 /**
  * The operator's side of the pool's data: legacy import, cleanup, integrity, schema migrations.
@@ -37,8 +53,9 @@ export class PoolMigrationManager {
   /** Imports a legacy memory-pool export (JSON text or parsed): preview, or apply idempotently. */
   async migrateMemoryPoolToDatabase(snapshot: unknown, options: OperatorWrite & { onProgress?: (progress: LegacyImportProgress) => void } = {}) {
     if (options.dryRun !== false) return { dryRun: true as const, ...(await previewLegacyImport(this.db, snapshot)) };
-    const result = await this.audit.audited('import.memory-pool', { context: options.audit, parameters: {} }, async (counter) => {
-      const applied = await applyLegacyImport(this.db, snapshot, { counter, onProgress: options.onProgress });
+    const { signal } = options;
+    const result = await this.audit.audited('import.memory-pool', { context: options.audit, parameters: {}, signal, done: IMPORT_DONE }, async (counter) => {
+      const applied = await applyLegacyImport(this.db, snapshot, { counter, onProgress: options.onProgress, signal });
       return { ...applied, affectedRows: applied.added };
     });
     return { dryRun: false as const, ...result };
@@ -50,8 +67,9 @@ export class PoolMigrationManager {
   ) {
     const { rules, leaseTimeoutSeconds } = options;
     if (options.dryRun !== false) return { dryRun: true as const, ...(await previewCleanup(this.db, { rules, leaseTimeoutSeconds })) };
-    const result = await this.audit.audited('maintenance.cleanup', { context: options.audit, parameters: { rules: rules ?? 'all', leaseTimeoutSeconds } }, async (counter) => {
-      const applied = await applyCleanup(this.db, { rules, leaseTimeoutSeconds, counter, onProgress: options.onProgress });
+    const { signal } = options;
+    const result = await this.audit.audited('maintenance.cleanup', { context: options.audit, parameters: { rules: rules ?? 'all', leaseTimeoutSeconds }, signal }, async (counter) => {
+      const applied = await applyCleanup(this.db, { rules, leaseTimeoutSeconds, counter, onProgress: options.onProgress, signal });
       return { ...applied, affectedRows: applied.total };
     });
     return { dryRun: false as const, ...result };
@@ -63,12 +81,13 @@ export class PoolMigrationManager {
   }
 
   /** Creates the pool's indexes through the migrations (never ad-hoc DDL); previews by default. */
-  async ensurePoolIndexes(options: OperatorWrite = {}) {
+  async ensurePoolIndexes(options: OperatorWrite & { onProgress?: (p: MigrationProgress) => void } = {}) {
     const migrator = new PoolMigrator(this.db);
     const pending = (await migrator.status()).pending.map((migration) => migration.name);
     if (!pending.includes(INDEX_MIGRATION)) return { dryRun: options.dryRun !== false, plans: [] };
     if (options.dryRun !== false) return { dryRun: true, plans: await migrator.plan('up', { to: INDEX_MIGRATION }) };
-    return { dryRun: false, plans: await this.migrate('up', { to: INDEX_MIGRATION, audit: options.audit }) };
+    const { audit, signal, onProgress } = options;
+    return { dryRun: false, plans: await this.migrate('up', { to: INDEX_MIGRATION, audit, signal, onProgress }) };
   }
 
   /**
@@ -83,12 +102,13 @@ export class PoolMigrationManager {
    * runs the audit table's migration first, then journals the rest; a down that reverts the audit
    * table (which it only does while the table is empty) leaves no row, as before.
    */
-  async migrate(direction: 'up' | 'down', options: { to?: string; audit?: AuditContext; onProgress?: (p: MigrationProgress) => void } = {}) {
+  async migrate(direction: 'up' | 'down', options: { to?: string; audit?: AuditContext; onProgress?: (p: MigrationProgress) => void; signal?: AbortSignal } = {}) {
     if (!isValidReason(options.audit?.reason)) {
       throw new PoolError('INVALID_INPUT', `A reason is required for migrations.${direction}: ${REASON_HINT} Nothing was changed.`, { field: 'reason' });
     }
+    const { signal } = options;
     const run = (to: string | undefined, counter?: AuditCounter) => {
-      const migrator = new PoolMigrator(this.db, { onProgress: options.onProgress, counter });
+      const migrator = new PoolMigrator(this.db, { onProgress: options.onProgress, counter, signal });
       return direction === 'up' ? migrator.up({ to }) : migrator.down({ to });
     };
     const selection = await new PoolMigrator(this.db).selection(direction, { to: options.to });
@@ -99,10 +119,16 @@ export class PoolMigrationManager {
       before.push(...(await run(first)));
       if (selection.length === 1) return before;
     }
-    const journalled = await this.audit.audited(`migrations.${direction}`, { context: options.audit, parameters: { to: options.to ?? null } }, (counter) =>
-      run(options.to, counter),
-    );
-    return [...before, ...journalled];
+    try {
+      const journalled = await this.audit.audited(`migrations.${direction}`, { context: options.audit, parameters: { to: options.to ?? null }, signal, done: MIGRATIONS_DONE }, (counter) =>
+        run(options.to, counter),
+      );
+      return [...before, ...journalled];
+    } catch (error) {
+      // Cancelled right after the unjournalled audit-table migration: say that one was done.
+      if (before.length === 0 || !isCancelled(error) || error.details?.auditId !== undefined) throw error;
+      throw new PoolError('CANCELLED', `Cancelled after ${first} (it creates the audit table, so it has no audit row); the rest were not started.`, { done: before.length }, { cause: error });
+    }
   }
 
   /** Applied and pending migrations, schema drift, the lock holder and counts by status. */

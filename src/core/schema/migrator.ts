@@ -1,6 +1,7 @@
 import { MigrationError, Umzug } from 'umzug';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
+import { stopIfCancelled } from '../audit/cancel.js';
 import type { Database } from '../db/database.js';
 import { currentLockHolder, withNamedLock } from '../db/named-lock.js';
 import { DDL_TIMEOUT_MS } from '../db/timeouts.js';
@@ -29,6 +30,11 @@ export class PoolMigrator {
       migrations?: readonly PoolMigration[];
       /** The audit row's counter, raised with each migration's bookkeeping row (see MigrationStore). */
       counter?: MigrationStore['counter'];
+      /**
+       * The caller's cancel, honoured before each migration: never inside one, so every migration
+       * is either done and journalled (with what it created, for its down) or not started.
+       */
+      signal?: AbortSignal;
     } = {},
   ) {
     this.store = new MigrationStore(db, CONSOLE_VERSION);
@@ -91,9 +97,11 @@ export class PoolMigrator {
         migrations: selected.map((migration, index) => ({
           name: migration.name,
           up: async () => {
+            stopIfCancelled(this.options.signal);
             done.push(await this.apply('up', migration, await migration.planUp(this.db), index, selected.length, assertStillHeld));
           },
           down: async () => {
+            stopIfCancelled(this.options.signal);
             const steps = await migration.planDown(this.db, this.createdBy(applied, migration.name));
             done.push(await this.apply('down', migration, steps, index, selected.length, assertStillHeld));
           },

@@ -5,9 +5,10 @@ import { z } from 'zod';
 /**
  * `running`: the write is under way (its row is opened before its first change and its count
  * raised with each batch); `interrupted`: its run died before finishing (killed, connection lost),
- * and the count is what it had changed by then.
+ * and the count is what it had changed by then; `cancelled`: its caller cancelled it, it stopped
+ * after its current batch (or migration), and the count is what it had changed, all committed.
  */
-export const AUDIT_OUTCOMES = ['running', 'ok', 'error', 'interrupted'] as const;
+export const AUDIT_OUTCOMES = ['running', 'ok', 'error', 'interrupted', 'cancelled'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** The fewest non-blank characters an applying write's reason may have ("—" or "x" says nothing). */
