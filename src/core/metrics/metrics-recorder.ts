@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../pool/database-booking-pool.js';
+import { isMissingTableError } from '../schema/table-presence.js';
+import { PoolError } from '../../shared/errors.js';
+import type { MetricsPoint } from '../../shared/results/metrics.js';
+import { recorderIdentity } from './identity.js';
+import { RecorderLock } from './leader-lock.js';
+import { metricsModel, METRICS_TABLE, modelCall, toAttributes, toPoint, type MetricsAttributes } from './metrics-model.js';
+import { DEFAULT_RETENTION, pruneMetrics, PRUNE_BATCH, retentionSchema } from './retention.js';
+import { rollUp } from './rollup.js';
+import { sampleMetrics } from './sample.js';
+
+/** A sample costing more than this share of the interval makes the recorder sample less often. */
+export const SLOW_SHARE = 0.05;
+/** The interval doubles at most this many times (10 s → 80 s). */
+export const MAX_BACKOFF_LEVEL = 3;
+
+export const recorderOptionsSchema = z.object({
+  /** Shown in the identity: 'console', 'agent', 'sandbox'… */
+  role: z.string().trim().min(1).max(32).default('console'),
+  /** Overrides the generated identity (role user@host pid tag). */
+  identity: z.string().trim().min(1).max(128).optional(),
+  intervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
+  leaseSeconds: z.number().int().min(1).default(3600),
+  maxAttempts: z.number().int().min(1).max(1000).default(DEFAULT_MAX_ATTEMPTS),
+  /** Seconds to keep rows of each resolution; defaults 24 h raw, 14 d minutes, 400 d hours. */
+  retention: retentionSchema.default(() => ({ ...DEFAULT_RETENTION })),
+  pruneBatch: z.number().int().min(1).max(PRUNE_BATCH).default(PRUNE_BATCH),
+  /** How often the leader rolls up and prunes (milliseconds). */
+  maintenanceEveryMs: z.number().int().min(0).default(60_000),
+});
+export type MetricsRecorderOptions = z.input<typeof recorderOptionsSchema> & {
+  /** Milliseconds; Date.now by default. Timers and sample durations use it. */
+  clock?: () => number;
+  /** A listener that throws does not stop the others; its error goes here (console.error by default). */
+  onListenerError?: (error: unknown) => void;
+};
+
+export type RecorderRole = 'starting' | 'leader' | 'follower' | 'stopped';
+
+export interface RecorderState {
+  identity: string;
+  role: RecorderRole;
+  /** The lock that elects the leader (GET_LOCK name). */
+  lockName: string;
+  /** The server's id of this recorder's lock connection while it leads. */
+  lockConnectionId: number | null;
+  /** The interval asked for, and the one in force (longer while samples are slow). */
+  intervalMs: number;
+  effectiveIntervalMs: number;
+  /** Why sampling is slower than asked (null when it is not). */
+  backoff: string | null;
+  /** The last pass's failure (null once a pass succeeds): the UI says why no rows come. */
+  lastError: { code: string; message: string } | null;
+}
+
+type Listener<T> = (value: T) => void;
+
+const noTable = () =>
+  new PoolError('NO_TABLE', `No ${METRICS_TABLE} table: migration 0006-pool-metrics is pending, so nothing is recorded. Run \`pool-console migrate up\`.`);
+
+/**
+ * One recorder per console or agent; across all of them on a database, one leader at a time
+ * (GET_LOCK on a connection of its own, see RecorderLock). The leader samples the pool every
+ * interval and writes a POOL_METRICS row, rolls rows up and prunes them; every other recorder
+ * reads the newest row instead of sampling, so N consoles cost about what one does, and tries
+ * the lock every interval, so a dead leader is replaced within two intervals. New rows (sampled
+ * or read) reach `onRow` listeners; `latest()` is the newest.
+ */
+export class MetricsRecorder {
+  private readonly options: z.output<typeof recorderOptionsSchema>;
+  private readonly clock: () => number;
+  private readonly lock: RecorderLock;
+  private readonly rowListeners = new Set<Listener<MetricsPoint>>();
+  private readonly stateListeners = new Set<Listener<RecorderState>>();
+  private current: RecorderState;
+  private newest: MetricsPoint | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private backoffLevel = 0;
+  /** After losing the lock, this recorder lets the others take it first. */
+  private cooldownUntil = 0;
+  private nextMaintenanceAt = 0;
+
+  constructor(private readonly db: Database, options: MetricsRecorderOptions = {}) {
+    const { clock, onListenerError, ...rest } = options;
+    const parsed = recorderOptionsSchema.safeParse(rest);
+    if (!parsed.success) throw new PoolError('INVALID_INPUT', `Recorder options: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}.`);
+    this.options = parsed.data;
+    this.clock = clock ?? Date.now;
+    this.onListenerError = onListenerError ?? ((error) => console.error('metrics recorder listener failed', error));
+    this.lock = new RecorderLock(db.profile);
+    this.current = {
+      identity: this.options.identity ?? recorderIdentity(this.options.role),
+      role: 'stopped',
+      lockName: this.lock.name,
+      lockConnectionId: null,
+      intervalMs: this.options.intervalMs,
+      effectiveIntervalMs: this.options.intervalMs,
+      backoff: null,
+      lastError: null,
+    };
+  }
+
+  private readonly onListenerError: (error: unknown) => void;
+
+  get identity(): string {
+    return this.current.identity;
+  }
+
+  state(): RecorderState {
+    return { ...this.current };
+  }
+
+  /** The newest row this recorder wrote or read; null before the first. */
+  latest(): MetricsPoint | null {
+    return this.newest;
+  }
+
+  /** Calls `listener` with each new row (written by this leader, or read as a follower); returns the unsubscribe. */
+  onRow(listener: Listener<MetricsPoint>): () => void {
+    this.rowListeners.add(listener);
+    return () => this.rowListeners.delete(listener);
+  }
+
+  /** Calls `listener` whenever the role, interval, backoff or error changes; returns the unsubscribe. */
+  onState(listener: Listener<RecorderState>): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Starts the passes (the first at once); a started recorder is left as it is. */
+  start(): void {
+    if (this.current.role !== 'stopped') return;
+    this.setState({ role: 'starting' });
+    this.schedule(0);
+  }
+
+  /** Stops after the pass under way, giving the lock up (another recorder takes over at once). */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const wasRunning = this.current.role !== 'stopped';
+    this.setState({ role: 'stopped', lockConnectionId: null });
+    await this.running;
+    if (wasRunning) await this.lock.release();
+  }
+
+  /** A new interval for the next passes (the backoff starts again from it). */
+  setIntervalMs(intervalMs: number): void {
+    const parsed = recorderOptionsSchema.shape.intervalMs.safeParse(intervalMs);
+    if (!parsed.success) throw new PoolError('INVALID_INPUT', `The recorder interval must be a whole number of milliseconds from 100 to 3,600,000; got ${String(intervalMs)}.`);
+    this.options.intervalMs = parsed.data;
+    this.backoffLevel = 0;
+    this.setState({ intervalMs: parsed.data, effectiveIntervalMs: parsed.data, backoff: null });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.current.role === 'stopped') return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.pass().finally(() => {
+        this.running = null;
+      });
+    }, delayMs);
+  }
+
+  /** One pass: contend for the lock or check it is still ours, then sample (leader) or read (follower). */
+  private async pass(): Promise<void> {
+    const started = this.clock();
+    try {
+      await this.settleRole();
+      if (this.current.role === 'leader') await this.lead();
+      else if (this.current.role === 'follower') await this.follow();
+      if (this.current.lastError) this.setState({ lastError: null });
+    } catch (error) {
+      const failure = isMissingTableError(error, METRICS_TABLE) ? noTable() : error;
+      this.setState({
+        lastError: failure instanceof PoolError ? { code: failure.code, message: failure.message } : { code: 'INTERNAL', message: failure instanceof Error ? failure.message : String(failure) },
+      });
+    }
+    const interval = this.current.role === 'leader' ? this.current.effectiveIntervalMs : this.options.intervalMs;
+    this.schedule(Math.max(0, started + interval - this.clock()));
+  }
+
+  private async settleRole(): Promise<void> {
+    if (this.current.role === 'stopped') return;
+    if (this.current.role === 'leader') {
+      if (await this.lock.held()) return;
+      this.loseLead();
+      return;
+    }
+    const mayContend = this.clock() >= this.cooldownUntil;
+    if (mayContend && (await this.lock.tryAcquire())) {
+      // stop() may have come while the lock was asked for; it releases the lock once this pass ends
+      if ((this.current.role as RecorderRole) === 'stopped') return;
+      this.nextMaintenanceAt = 0;
+      this.setState({ role: 'leader', lockConnectionId: this.lock.connectionId });
+    } else if (this.current.role === 'starting') {
+      this.setState({ role: 'follower' });
+    }
+  }
+
+  /** The lock's connection died (or was killed): a follower now, letting the others take the lock first. */
+  private loseLead(): void {
+    this.cooldownUntil = this.clock() + 2 * this.options.intervalMs;
+    this.backoffLevel = 0;
+    this.setState({ role: 'follower', lockConnectionId: null, effectiveIntervalMs: this.options.intervalMs, backoff: null });
+  }
+
+  private async lead(): Promise<void> {
+    const model = metricsModel(this.db);
+    const previous = this.newest ?? (await this.readNewest());
+    const point = await sampleMetrics(this.db, {
+      recorderId: this.current.identity,
+      intervalMs: this.current.effectiveIntervalMs,
+      leaseSeconds: this.options.leaseSeconds,
+      maxAttempts: this.options.maxAttempts,
+      previous,
+      note: this.current.backoff,
+      clock: this.clock,
+    });
+    // Only the lock's holder writes: checked again after the sample, right before the write.
+    if (!(await this.lock.held())) {
+      this.loseLead();
+      return;
+    }
+    const backoff = this.adjustBackoff(point.sampleMs);
+    const written: MetricsPoint = { ...point, note: backoff ?? point.note };
+    await modelCall(this.db, 'metrics.write', (named) => model.create(toAttributes(written), named));
+    this.deliver(written);
+    if (this.clock() >= this.nextMaintenanceAt) await this.maintain(written.time);
+  }
+
+  /** Rollups, then pruning; again on the next pass while a rollup window was full. */
+  private async maintain(now: Date): Promise<void> {
+    const rolled = await rollUp(this.db, now);
+    await pruneMetrics(this.db, now, this.options.retention, this.options.pruneBatch);
+    this.nextMaintenanceAt = rolled.more ? 0 : this.clock() + this.options.maintenanceEveryMs;
+  }
+
+  /**
+   * Doubles the interval while a sample costs more than SLOW_SHARE of it, and halves it again
+   * once a sample would fit within half that share of the shorter interval. Returns the note for
+   * the row: why sampling is slower than asked, or null.
+   */
+  private adjustBackoff(sampleMs: number): string | null {
+    const base = this.options.intervalMs;
+    const intervalAt = (level: number) => base * 2 ** level;
+    if (sampleMs > SLOW_SHARE * intervalAt(this.backoffLevel) && this.backoffLevel < MAX_BACKOFF_LEVEL) this.backoffLevel += 1;
+    else if (this.backoffLevel > 0 && sampleMs <= (SLOW_SHARE / 2) * intervalAt(this.backoffLevel - 1)) this.backoffLevel -= 1;
+    const effective = intervalAt(this.backoffLevel);
+    const backoff =
+      this.backoffLevel === 0
+        ? null
+        : `slow sample: ${Math.round(sampleMs)} ms, over ${SLOW_SHARE * 100} % of the ${seconds(base)} interval; sampling every ${seconds(effective)}`;
+    this.setState({ effectiveIntervalMs: effective, backoff });
+    return backoff;
+  }
+
+  private async follow(): Promise<void> {
+    const newest = await this.readNewest();
+    if (newest && (!this.newest || newest.time.getTime() > this.newest.time.getTime())) this.deliver(newest);
+  }
+
+  /** The newest raw row, whoever wrote it: one read of the primary key's end. */
+  private async readNewest(): Promise<MetricsPoint | null> {
+    const model = metricsModel(this.db);
+    const row = await modelCall(this.db, 'metrics.latest', (named) =>
+      model.findOne({ ...named, where: { resolution: 10 }, order: [['sampleTime', 'DESC']], raw: true }),
+    );
+    return row ? toPoint(row as unknown as MetricsAttributes) : null;
+  }
+
+  private deliver(point: MetricsPoint): void {
+    this.newest = point;
+    for (const listener of this.rowListeners) {
+      try {
+        listener(point);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  private setState(change: Partial<RecorderState>): void {
+    const next = { ...this.current, ...change };
+    const changed = (Object.keys(change) as (keyof RecorderState)[]).some((key) => JSON.stringify(next[key]) !== JSON.stringify(this.current[key]));
+    this.current = next;
+    if (!changed) return;
+    for (const listener of this.stateListeners) {
+      try {
+        listener(this.state());
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
