@@ -155,7 +155,7 @@ export function toPoint(row: MetricsAttributes): MetricsPoint {
     failedAtMaxAttempts: num(row.failedAtMax),
     oldestEntryAgeSeconds: numOrNull(row.oldestEntryAgeS),
     deadlineWithin: { hour1: num(row.due1h), hours6: num(row.due6h), hours24: num(row.due24h) },
-    events: totals === null && deltas.every(([, value]) => value === null) ? null : (Object.fromEntries(deltas) as Record<PoolEvent, number | null>),
+    events: deltas.every(([, value]) => value === null) ? null : (Object.fromEntries(deltas) as Record<PoolEvent, number | null>),
     eventTotals: totals,
     sampleMs: num(row.sampleMs),
     intervalMs: num(row.intervalMs),

@@ -39,6 +39,11 @@ export async function pruneMetrics(
       const last = await modelCall(db, 'metrics.prune.bound', (named) =>
         model.findOne({ ...named, where: { resolution, sampleTime: { [Op.lt]: cutoff } }, order: [['sampleTime', 'ASC']], offset: batchSize - 1, attributes: ['sampleTime'] }),
       );
+      // Fewer than a batch left: delete only if there is any (an empty range still takes gap locks).
+      if (!last) {
+        const any = await modelCall(db, 'metrics.prune.any', (named) => model.findOne({ ...named, where: { resolution, sampleTime: { [Op.lt]: cutoff } }, attributes: ['sampleTime'] }));
+        if (!any) break;
+      }
       const upTo = last ? { [Op.lte]: sampleTimeOf(last) } : { [Op.lt]: cutoff };
       const removed = await modelCall(db, 'metrics.prune', (named) => model.destroy({ ...named, where: { resolution, sampleTime: upTo } }));
       total += removed;

@@ -38,7 +38,7 @@ export interface MetricsPoint {
   deadlineWithin: { hour1: number; hours6: number; hours24: number };
   /**
    * Events since the previous row (rollups: in the bucket). Null when unknown: no counters table,
-   * no previous row before a gap, or the counters were reset.
+   * no previous row (the first, or the first after a gap); one event null: its counter was reset.
    */
   events: Record<PoolEvent, number | null> | null;
   /** Running totals as read (rollups: at the bucket's last sample); null without the counters table. */
