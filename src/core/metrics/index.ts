@@ -6,4 +6,5 @@ export { METRICS_TABLE, metricsModel, toPoint } from './metrics-model.js';
 export { DEFAULT_RETENTION, pruneMetrics, PRUNE_BATCH, type Retention } from './retention.js';
 export { rollUp, rollUpBucket } from './rollup.js';
 export { sampleMetrics } from './sample.js';
+export { ESTIMATE_SQL, estimateMetrics } from './estimate.js';
 export type { HistoryGap, HistoryQuery, HistoryResult, MetricResolution, MetricsPoint } from '../../shared/results/metrics.js';

@@ -9,12 +9,13 @@ import { RecorderLock } from './leader-lock.js';
 import { metricsModel, METRICS_TABLE, modelCall, toAttributes, toPoint, type MetricsAttributes } from './metrics-model.js';
 import { DEFAULT_RETENTION, pruneMetrics, PRUNE_BATCH, retentionSchema } from './retention.js';
 import { rollUp } from './rollup.js';
+import { estimateMetrics } from './estimate.js';
 import { sampleMetrics } from './sample.js';
 
-/** A sample costing more than this share of the interval makes the recorder sample less often. */
+/** An exact sample costing more than this share of the interval makes the recorder count less often. */
 export const SLOW_SHARE = 0.05;
-/** The interval doubles at most this many times (10 s → 80 s). */
-export const MAX_BACKOFF_LEVEL = 3;
+/** The rows between exact counts double at most this many times (every 32nd row: 320 s at 10 s). */
+export const MAX_BACKOFF_LEVEL = 5;
 
 export const recorderOptionsSchema = z.object({
   /** Shown in the identity: 'console', 'agent', 'sandbox'… */
@@ -29,6 +30,8 @@ export const recorderOptionsSchema = z.object({
   pruneBatch: z.number().int().min(1).max(PRUNE_BATCH).default(PRUNE_BATCH),
   /** How often the leader rolls up and prunes (milliseconds). */
   maintenanceEveryMs: z.number().int().min(0).default(60_000),
+  /** The share of the interval an exact sample may cost before the recorder backs off (tests lower it). */
+  slowShare: z.number().positive().max(1).default(SLOW_SHARE),
 });
 export type MetricsRecorderOptions = z.input<typeof recorderOptionsSchema> & {
   /** Milliseconds; Date.now by default. Timers and sample durations use it. */
@@ -46,10 +49,15 @@ export interface RecorderState {
   lockName: string;
   /** The server's id of this recorder's lock connection while it leads. */
   lockConnectionId: number | null;
-  /** The interval asked for, and the one in force (longer while samples are slow). */
+  /** How often the leader writes a row. */
   intervalMs: number;
-  effectiveIntervalMs: number;
-  /** Why sampling is slower than asked (null when it is not). */
+  /**
+   * Every how many rows the pool is counted exactly: 1 while an exact count costs at most
+   * `slowShare` (5 %) of the interval; doubled while it costs more, the rows between estimated
+   * (see estimate.ts), or — without the event counters to estimate from — not written.
+   */
+  exactEvery: number;
+  /** Why counting is backed off (null when it is not). */
   backoff: string | null;
   /** The last pass's failure (null once a pass succeeds): the UI says why no rows come. */
   lastError: { code: string; message: string } | null;
@@ -79,6 +87,9 @@ export class MetricsRecorder {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> | null = null;
   private backoffLevel = 0;
+  /** The last exact row this leader counted, and the estimated rows still to write before the next count. */
+  private lastExact: MetricsPoint | null = null;
+  private rowsUntilExact = 0;
   /** After losing the lock, this recorder lets the others take it first. */
   private cooldownUntil = 0;
   private nextMaintenanceAt = 0;
@@ -97,7 +108,7 @@ export class MetricsRecorder {
       lockName: this.lock.name,
       lockConnectionId: null,
       intervalMs: this.options.intervalMs,
-      effectiveIntervalMs: this.options.intervalMs,
+      exactEvery: 1,
       backoff: null,
       lastError: null,
     };
@@ -153,7 +164,8 @@ export class MetricsRecorder {
     if (!parsed.success) throw new PoolError('INVALID_INPUT', `The recorder interval must be a whole number of milliseconds from 100 to 3,600,000; got ${String(intervalMs)}.`);
     this.options.intervalMs = parsed.data;
     this.backoffLevel = 0;
-    this.setState({ intervalMs: parsed.data, effectiveIntervalMs: parsed.data, backoff: null });
+    this.rowsUntilExact = 0;
+    this.setState({ intervalMs: parsed.data, exactEvery: 1, backoff: null });
   }
 
   private schedule(delayMs: number): void {
@@ -180,8 +192,7 @@ export class MetricsRecorder {
         lastError: failure instanceof PoolError ? { code: failure.code, message: failure.message } : { code: 'INTERNAL', message: failure instanceof Error ? failure.message : String(failure) },
       });
     }
-    const interval = this.current.role === 'leader' ? this.current.effectiveIntervalMs : this.options.intervalMs;
-    this.schedule(Math.max(0, started + interval - this.clock()));
+    this.schedule(Math.max(0, started + this.options.intervalMs - this.clock()));
   }
 
   private async settleRole(): Promise<void> {
@@ -196,6 +207,8 @@ export class MetricsRecorder {
       // stop() may have come while the lock was asked for; it releases the lock once this pass ends
       if ((this.current.role as RecorderRole) === 'stopped') return;
       this.nextMaintenanceAt = 0;
+      this.lastExact = null;
+      this.rowsUntilExact = 0;
       this.setState({ role: 'leader', lockConnectionId: this.lock.connectionId });
     } else if (this.current.role === 'starting') {
       this.setState({ role: 'follower' });
@@ -206,28 +219,20 @@ export class MetricsRecorder {
   private loseLead(): void {
     this.cooldownUntil = this.clock() + 2 * this.options.intervalMs;
     this.backoffLevel = 0;
-    this.setState({ role: 'follower', lockConnectionId: null, effectiveIntervalMs: this.options.intervalMs, backoff: null });
+    this.lastExact = null;
+    this.setState({ role: 'follower', lockConnectionId: null, exactEvery: 1, backoff: null });
   }
 
   private async lead(): Promise<void> {
     const model = metricsModel(this.db);
     const previous = this.newest ?? (await this.readNewest());
-    const point = await sampleMetrics(this.db, {
-      recorderId: this.current.identity,
-      intervalMs: this.current.effectiveIntervalMs,
-      leaseSeconds: this.options.leaseSeconds,
-      maxAttempts: this.options.maxAttempts,
-      previous,
-      note: this.current.backoff,
-      clock: this.clock,
-    });
+    const written = await this.nextRow(previous);
+    if (!written) return;
     // Only the lock's holder writes: checked again after the sample, right before the write.
     if (!(await this.lock.held())) {
       this.loseLead();
       return;
     }
-    const backoff = this.adjustBackoff(point.sampleMs);
-    const written: MetricsPoint = { ...point, note: backoff ?? point.note };
     await modelCall(this.db, 'metrics.write', (named) => model.create(toAttributes(written), named));
     this.deliver(written);
     if (this.clock() >= this.nextMaintenanceAt) await this.maintain(written.time);
@@ -241,21 +246,57 @@ export class MetricsRecorder {
   }
 
   /**
-   * Doubles the interval while a sample costs more than SLOW_SHARE of it, and halves it again
-   * once a sample would fit within half that share of the shorter interval. Returns the note for
-   * the row: why sampling is slower than asked, or null.
+   * This pass's row: an exact count when one is due (every `exactEvery` rows), else an estimate
+   * from the last exact count and the events since; null when no estimate can be made (no event
+   * counters): then no row is written until the next exact count.
+   */
+  private async nextRow(previous: MetricsPoint | null): Promise<MetricsPoint | null> {
+    const base = this.options.intervalMs;
+    if (this.lastExact && this.rowsUntilExact > 0) {
+      this.rowsUntilExact -= 1;
+      if (!previous || !this.lastExact.eventTotals) return null;
+      return estimateMetrics(this.db, {
+        recorderId: this.current.identity,
+        intervalMs: base,
+        lastExact: this.lastExact,
+        previous,
+        note: `estimate: the exact count of ${this.lastExact.time.toISOString()} plus the events since; recounted every ${this.current.exactEvery} rows`,
+        clock: this.clock,
+      });
+    }
+    const point = await sampleMetrics(this.db, {
+      recorderId: this.current.identity,
+      intervalMs: base,
+      leaseSeconds: this.options.leaseSeconds,
+      maxAttempts: this.options.maxAttempts,
+      previous,
+      clock: this.clock,
+    });
+    const backoff = this.adjustBackoff(point.sampleMs);
+    this.lastExact = point;
+    this.rowsUntilExact = this.current.exactEvery - 1;
+    // Without counters no estimates fill in: the next row comes with the next exact count.
+    const spacing = point.eventTotals ? base : base * this.current.exactEvery;
+    return { ...point, intervalMs: spacing, note: backoff };
+  }
+
+  /**
+   * Doubles the rows between exact counts while an exact count costs more than `slowShare` of the
+   * time it is spread over, and halves them once it would fit in half that share of the shorter
+   * spread. Returns the note for the row: why counting is backed off, or null.
    */
   private adjustBackoff(sampleMs: number): string | null {
     const base = this.options.intervalMs;
-    const intervalAt = (level: number) => base * 2 ** level;
-    if (sampleMs > SLOW_SHARE * intervalAt(this.backoffLevel) && this.backoffLevel < MAX_BACKOFF_LEVEL) this.backoffLevel += 1;
-    else if (this.backoffLevel > 0 && sampleMs <= (SLOW_SHARE / 2) * intervalAt(this.backoffLevel - 1)) this.backoffLevel -= 1;
-    const effective = intervalAt(this.backoffLevel);
+    const share = this.options.slowShare;
+    const spreadAt = (level: number) => base * 2 ** level;
+    if (sampleMs > share * spreadAt(this.backoffLevel) && this.backoffLevel < MAX_BACKOFF_LEVEL) this.backoffLevel += 1;
+    else if (this.backoffLevel > 0 && sampleMs <= (share / 2) * spreadAt(this.backoffLevel - 1)) this.backoffLevel -= 1;
+    const exactEvery = 2 ** this.backoffLevel;
     const backoff =
       this.backoffLevel === 0
         ? null
-        : `slow sample: ${Math.round(sampleMs)} ms, over ${SLOW_SHARE * 100} % of the ${seconds(base)} interval; sampling every ${seconds(effective)}`;
-    this.setState({ effectiveIntervalMs: effective, backoff });
+        : `slow count: ${Math.round(sampleMs)} ms, over ${+(share * 100).toFixed(4)} % of the ${seconds(base)} interval; counted exactly every ${exactEvery} rows (${seconds(spreadAt(this.backoffLevel))}), estimated between`;
+    this.setState({ exactEvery, backoff });
     return backoff;
   }
 
