@@ -93,6 +93,8 @@ export class MetricsRecorder {
   /** After losing the lock, this recorder lets the others take it first. */
   private cooldownUntil = 0;
   private nextMaintenanceAt = 0;
+  /** Counts start() calls, so that a pass still running from before a stop schedules no more. */
+  private generation = 0;
 
   constructor(private readonly db: Database, options: MetricsRecorderOptions = {}) {
     const { clock, onListenerError, ...rest } = options;
@@ -144,12 +146,14 @@ export class MetricsRecorder {
   /** Starts the passes (the first at once); a started recorder is left as it is. */
   start(): void {
     if (this.current.role !== 'stopped') return;
+    this.generation += 1;
     this.setState({ role: 'starting' });
-    this.schedule(0);
+    this.schedule(0, this.generation);
   }
 
   /** Stops after the pass under way, giving the lock up (another recorder takes over at once). */
   async stop(): Promise<void> {
+    this.generation += 1;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const wasRunning = this.current.role !== 'stopped';
@@ -168,18 +172,19 @@ export class MetricsRecorder {
     this.setState({ intervalMs: parsed.data, exactEvery: 1, backoff: null });
   }
 
-  private schedule(delayMs: number): void {
-    if (this.current.role === 'stopped') return;
+  /** Schedules the next pass of run `generation`; a pass of an earlier run (stopped, then started again) schedules none. */
+  private schedule(delayMs: number, generation: number): void {
+    if (this.current.role === 'stopped' || generation !== this.generation) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running = this.pass().finally(() => {
+      this.running = this.pass(generation).finally(() => {
         this.running = null;
       });
     }, delayMs);
   }
 
   /** One pass: contend for the lock or check it is still ours, then sample (leader) or read (follower). */
-  private async pass(): Promise<void> {
+  private async pass(generation: number): Promise<void> {
     const started = this.clock();
     try {
       await this.settleRole();
@@ -192,7 +197,7 @@ export class MetricsRecorder {
         lastError: failure instanceof PoolError ? { code: failure.code, message: failure.message } : { code: 'INTERNAL', message: failure instanceof Error ? failure.message : String(failure) },
       });
     }
-    this.schedule(Math.max(0, started + this.options.intervalMs - this.clock()));
+    this.schedule(Math.max(0, started + this.options.intervalMs - this.clock()), generation);
   }
 
   private async settleRole(): Promise<void> {
@@ -217,6 +222,8 @@ export class MetricsRecorder {
 
   /** The lock's connection died (or was killed): a follower now, letting the others take the lock first. */
   private loseLead(): void {
+    // stop() came meanwhile: stay stopped (no further pass is scheduled)
+    if (this.current.role === 'stopped') return;
     this.cooldownUntil = this.clock() + 2 * this.options.intervalMs;
     this.backoffLevel = 0;
     this.lastExact = null;
