@@ -51,8 +51,11 @@ describe('two recorders on one database', () => {
     expect([...written.keys()]).toEqual([a.identity]);
     expect(b.state()).toMatchObject({ role: 'follower', lockConnectionId: null, lastError: null });
     expect(a.state()).toMatchObject({ role: 'leader', lastError: null });
-    // The leader ran the stats statement for each row; the follower never did.
-    expect(statsQueries(dbA)).toBeGreaterThanOrEqual(written.get(a.identity)!);
+    // The leader ran the stats statement for each exact row (on a busy machine it may back off to
+    // estimates between: see recorder-estimate.test.ts); the follower never did.
+    const [[exact]] = await t.admin.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM POOL_METRICS WHERE EXACT = 1 AND RECORDER_ID = ?', [a.identity]);
+    expect(Number(exact?.n)).toBeGreaterThan(0);
+    expect(statsQueries(dbA)).toBeGreaterThanOrEqual(Number(exact?.n));
     expect(statsQueries(dbB)).toBe(0);
     expect(dbB.latency.summary().find((series) => series.name === 'metrics.latest')?.count).toBeGreaterThan(0);
   });

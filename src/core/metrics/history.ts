@@ -10,7 +10,7 @@ import {
   type MetricResolution,
   type MetricsPoint,
 } from '../../shared/results/metrics.js';
-import { METRICS_SELECT_COLUMNS, METRICS_TABLE, toPoint, type MetricsAttributes } from './metrics-model.js';
+import { METRICS_SELECT_COLUMNS, METRICS_TABLE, metricsModel, modelCall, toPoint, type MetricsAttributes } from './metrics-model.js';
 
 /**
  * The history read: one range of the primary key (RESOLUTION, SAMPLE_TIME), newest first so that
@@ -88,4 +88,11 @@ async function newestRawTime(db: Database, to: Date): Promise<Date | null> {
     replacements: { to },
   });
   return row?.t ?? null;
+}
+
+/** The newest row of a resolution (raw by default), whoever wrote it: one read of the primary key's end. */
+export async function readLatest(db: Database, resolution: MetricResolution = 10): Promise<MetricsPoint | null> {
+  const model = metricsModel(db);
+  const row = await modelCall(db, 'metrics.latest', (named) => model.findOne({ ...named, where: { resolution }, order: [['sampleTime', 'DESC']], raw: true }));
+  return row ? toPoint(row as unknown as MetricsAttributes) : null;
 }

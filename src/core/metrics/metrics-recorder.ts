@@ -6,7 +6,8 @@ import { PoolError } from '../../shared/errors.js';
 import type { MetricsPoint } from '../../shared/results/metrics.js';
 import { recorderIdentity } from './identity.js';
 import { RecorderLock } from './leader-lock.js';
-import { metricsModel, METRICS_TABLE, modelCall, toAttributes, toPoint, type MetricsAttributes } from './metrics-model.js';
+import { readLatest } from './history.js';
+import { metricsModel, METRICS_TABLE, modelCall, toAttributes } from './metrics-model.js';
 import { DEFAULT_RETENTION, pruneMetrics, PRUNE_BATCH, retentionSchema } from './retention.js';
 import { rollUp } from './rollup.js';
 import { estimateMetrics } from './estimate.js';
@@ -312,13 +313,8 @@ export class MetricsRecorder {
     if (newest && (!this.newest || newest.time.getTime() > this.newest.time.getTime())) this.deliver(newest);
   }
 
-  /** The newest raw row, whoever wrote it: one read of the primary key's end. */
-  private async readNewest(): Promise<MetricsPoint | null> {
-    const model = metricsModel(this.db);
-    const row = await modelCall(this.db, 'metrics.latest', (named) =>
-      model.findOne({ ...named, where: { resolution: 10 }, order: [['sampleTime', 'DESC']], raw: true }),
-    );
-    return row ? toPoint(row as unknown as MetricsAttributes) : null;
+  private readNewest(): Promise<MetricsPoint | null> {
+    return readLatest(this.db);
   }
 
   private deliver(point: MetricsPoint): void {
