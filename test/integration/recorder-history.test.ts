@@ -250,3 +250,24 @@ describe('the history read', () => {
     await expect(readHistory(db, { from: new Date(2), to: new Date(1) })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
+
+describe('before migration 0006', () => {
+  it('a recorder says the table is missing and runs no pool count', async () => {
+    await t.admin.query('DROP TABLE POOL_METRICS');
+    // a Database of its own: table presence is remembered per Database
+    const bare = new Database(t.profile);
+    const recorder = new MetricsRecorder(bare, { role: 'test', intervalMs: 200 });
+    try {
+      recorder.start();
+      await vi.waitFor(() => expect(recorder.state().lastError).toMatchObject({ code: 'NO_TABLE', message: expect.stringMatching(/POOL_METRICS.*0006-pool-metrics.*migrate up/) }), {
+        timeout: 30_000,
+        interval: 50,
+      });
+      expect(bare.latency.summary().find((series) => series.name === 'pool.stats')).toBeUndefined();
+      expect(recorder.latest()).toBeNull();
+    } finally {
+      await recorder.stop();
+      await bare.close();
+    }
+  });
+});

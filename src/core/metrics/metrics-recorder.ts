@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../pool/database-booking-pool.js';
-import { isMissingTableError } from '../schema/table-presence.js';
+import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../schema/table-presence.js';
 import { PoolError } from '../../shared/errors.js';
 import type { MetricsPoint } from '../../shared/results/metrics.js';
 import { recorderIdentity } from './identity.js';
@@ -188,12 +188,17 @@ export class MetricsRecorder {
   private async pass(generation: number): Promise<void> {
     const started = this.clock();
     try {
+      // Before migration 0006 there is nowhere to write: no pool count runs for nothing.
+      if (!(await optionalTablePresent(this.db, METRICS_TABLE))) throw noTable();
       await this.settleRole();
       if (this.current.role === 'leader') await this.lead();
       else if (this.current.role === 'follower') await this.follow();
       if (this.current.lastError) this.setState({ lastError: null });
     } catch (error) {
-      const failure = isMissingTableError(error, METRICS_TABLE) ? noTable() : error;
+      const missing = isMissingTableError(error, METRICS_TABLE);
+      // dropped since it was seen (a migration down): believe it absent until the re-check
+      if (missing) tableWentMissing(this.db, METRICS_TABLE);
+      const failure = missing ? noTable() : error;
       this.setState({
         lastError: failure instanceof PoolError ? { code: failure.code, message: failure.message } : { code: 'INTERNAL', message: failure instanceof Error ? failure.message : String(failure) },
       });
