@@ -4,7 +4,7 @@ import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../
 import type { PoolStats, UnavailableFigure } from '../../shared/results/pool.js';
 import { expiredLeaseSql, failedAtMaxSql, leaseBasis } from './conditions.js';
 import { EVENT_COUNTS_TABLE } from './event-counts.js';
-import { POOL_EVENTS, POOL_MODES, POOL_STATUSES, type PoolEvent, type PoolMode } from './pool-types.js';
+import { POOL_EVENTS, POOL_MODES, POOL_STATUSES, type PoolEvent, type PoolMode, type PoolStatus } from './pool-types.js';
 
 export type { PoolStats } from '../../shared/results/pool.js';
 
@@ -33,7 +33,8 @@ function statusModeCounts(columns: PoolColumns): string {
   return `
    SELECT COALESCE(SUM(n), 0) AS inPool,
           ${POOL_STATUSES.map((s) => `COALESCE(SUM(IF(st = '${s}', n, 0)), 0) AS ${s}`).join(', ')},
-          ${POOL_MODES.map((m) => `COALESCE(SUM(IF(m = '${m}', n, 0)), 0) AS mode_${m}`).join(', ')}
+          ${POOL_MODES.map((m) => `COALESCE(SUM(IF(m = '${m}', n, 0)), 0) AS mode_${m}`).join(', ')},
+          ${POOL_MODES.flatMap((m) => POOL_STATUSES.map((s) => `COALESCE(SUM(IF(m = '${m}' AND st = '${s}', n, 0)), 0) AS ms_${m}_${s}`)).join(', ')}
      FROM (${from}) t`;
 }
 
@@ -47,8 +48,8 @@ function statusModeCounts(columns: PoolColumns): string {
  */
 export function statsSql(eventTotals: boolean, columns: PoolColumns = ALL_POOL_COLUMNS): string {
   return `
-SELECT c.measuredAt, g.*, r.*${eventTotals ? ', x.*' : ''}
-  FROM (SELECT ${NOW} AS measuredAt) c
+SELECT c.measuredAt, c.measuredAtMs, g.*, r.*${eventTotals ? ', x.*' : ''}
+  FROM (SELECT ${NOW} AS measuredAt, UTC_TIMESTAMP(3) AS measuredAtMs) c
  CROSS JOIN (${statusModeCounts(columns)}) g
  CROSS JOIN (
    SELECT ${count(`POOL_STATUS = 'waiting' AND POOL_DEADLINE_TIME <= ${NOW}`)} AS waitingDue,
@@ -100,9 +101,35 @@ async function readStatsRow(
 
 /** One consistent snapshot; on a schema without the pool columns, NO_POOL_COLUMNS (never INTERNAL). */
 export async function readPoolStats(db: Database, options: { leaseSeconds: number; maxAttempts: number }): Promise<PoolStats> {
+  return (await readPoolStatsDetail(db, options)).stats;
+}
+
+/** Counts per mode (or none) × status; null on a schema without POOL_MODE (before migration 0003). */
+export type ModeStatusCounts = Record<PoolMode | 'none', Record<PoolStatus, number>>;
+
+/**
+ * The same snapshot with what only the recorder (POOL_METRICS) keeps: the mode × status matrix
+ * and the database clock to the millisecond (measuredAt is whole seconds).
+ */
+export async function readPoolStatsDetail(
+  db: Database,
+  options: { leaseSeconds: number; maxAttempts: number },
+): Promise<{ stats: PoolStats; byModeStatus: ModeStatusCounts | null; measuredAtMs: Date }> {
   const { columns, row, eventTotals } = await readWithPoolColumns(db, async (columns) => ({ columns, ...(await readStatsRow(db, columns, options)) }));
   if (!row) throw new Error('the stats query returned no row');
   const n = (key: string) => Number(row[key] ?? 0);
+  const stats = toPoolStats(row, n, columns, eventTotals);
+  return { stats, byModeStatus: hasColumn(columns, 'POOL_MODE') ? modeStatusCounts(n, stats) : null, measuredAtMs: row.measuredAtMs as Date };
+}
+
+function modeStatusCounts(n: (key: string) => number, stats: PoolStats): ModeStatusCounts {
+  const matrix = Object.fromEntries(POOL_MODES.map((mode) => [mode, Object.fromEntries(POOL_STATUSES.map((status) => [status, n(`ms_${mode}_${status}`)]))])) as ModeStatusCounts;
+  // No mode: what the statuses hold beyond the four modes.
+  matrix.none = Object.fromEntries(POOL_STATUSES.map((status) => [status, stats.byStatus[status] - POOL_MODES.reduce((sum, mode) => sum + matrix[mode][status], 0)])) as Record<PoolStatus, number>;
+  return matrix;
+}
+
+function toPoolStats(row: StatsRow, n: (key: string) => number, columns: PoolColumns, eventTotals: boolean): PoolStats {
   const byMode = Object.fromEntries(POOL_MODES.map((mode) => [mode, n(`mode_${mode}`)])) as Record<PoolMode, number>;
   const withMode = POOL_MODES.reduce((sum, mode) => sum + byMode[mode], 0);
   return {
