@@ -16,7 +16,7 @@ import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
-import { createOutput, EXIT_ERROR, EXIT_OK } from './output.js';
+import { createOutput, EXIT_OK } from './output.js';
 
 const COMMANDS: readonly Register[] = [
   doctorCommand, migrateCommand, statsCommand, statusCommand, entriesCommand, validateCommand, cleanupCommand,
