@@ -83,7 +83,7 @@ export function checkedInput<N extends OperationName>(name: N, input: Record<str
   const flag = field === undefined ? 'input' : (FIELD_FLAGS[field] ?? field);
   const why = given === undefined && field !== undefined && MISSING[field] ? MISSING[field] : (issue?.message ?? 'rejected');
   const got = typeof given === 'string' || typeof given === 'number' ? ` (got '${given}')` : '';
-  throw new PoolError('INVALID_INPUT', `Invalid ${flag}: ${why}${got}.`);
+  throw new PoolError('INVALID_INPUT', `Invalid ${flag}: ${why.replace(/\.$/, '')}${got}.`);
 }
 
 /** One operation through the service's dispatch (its validation, read-only refusal and audit): the result, or its error. */

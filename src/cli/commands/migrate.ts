@@ -33,10 +33,13 @@ export const migrateCommand: Register = (program, done) => {
         return withConsole(flags, async (service, out) => {
           const status = await call(service, 'migrations.status', {});
           const holder = status.lockHolder;
+          const { missingColumns, missingIndexes, missingTables } = status.drift;
+          const drift = [...missingColumns, ...missingIndexes, ...missingTables];
           out.result(status, () =>
             [
               ...status.applied.map((m) => `applied  ${m.name}  ${m.appliedAt.toISOString()}  ${m.description}`),
               ...status.pending.map((m) => `pending  ${m.name}  ${m.description}`),
+              drift.length ? `drift: applied migrations' objects missing: ${drift.join(', ')}` : '',
               holder ? `a migration is running now (connection ${holder.connectionId}, ${holder.user}@${holder.host})` : '',
             ].filter(Boolean).join('\n'),
           );
