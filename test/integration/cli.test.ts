@@ -160,6 +160,13 @@ describe('pool-console errors', () => {
     expect(run.stderr).toMatch(/^error INVALID_INPUT: .*--frobnicate/);
   });
 
+  it("serve's HTTP port is --listen-port; --port is the database's and does not apply to serve", async () => {
+    const [port, listen] = await Promise.all([cli(['serve', '--port', '8080', '--json']), cli(['serve', '--listen-port', 'eighty', '--json'])]);
+    expect([port.code, listen.code]).toEqual([2, 2]);
+    expect(json(port)).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Option --port does not apply to 'serve'/) } });
+    expect(json(listen)).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid --listen-port: .*\(got 'eighty'\)/) } });
+  });
+
   it('--help prints the usage and exits 0; each command has its own', async () => {
     const run = await cli(['--help']);
     expect(run.code, run.stderr).toBe(0);
