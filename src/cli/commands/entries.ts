@@ -1,5 +1,4 @@
-import type { PoolEntry } from '../../shared/pool-types.js';
-import { POOL_MODES, POOL_STATUSES } from '../../shared/pool-types.js';
+import { POOL_MODES, POOL_STATUSES, type PoolEntry } from '../../shared/pool-types.js';
 import { plural } from '../../shared/plural.js';
 import { PoolError } from '../../shared/errors.js';
 import type { EntryPage } from '../../shared/results/pool.js';
