@@ -1,127 +1,80 @@
-import { parseArgs } from 'node:util';
-import { Database } from '../core/db/database.js';
+import { Command, CommanderError } from 'commander';
 import { PoolError } from '../shared/errors.js';
+import { callCommand } from './commands/call.js';
 import { cleanupCommand } from './commands/cleanup.js';
-import { AUDIT_OPTIONS, auditContext, auditFlags, parseFlags, requireReasonToApply, type CliCommand, type FlagSpec } from './commands/command.js';
-import { z } from 'zod';
-import { doctor } from './commands/doctor.js';
+import type { Register } from './commands/command.js';
+import { doctorCommand } from './commands/doctor.js';
 import { entriesCommand } from './commands/entries.js';
 import { importMemoryCommand } from './commands/import-memory.js';
 import { indexesCommand } from './commands/indexes.js';
-import { migrate, type MigrateArgs } from './commands/migrate.js';
+import { migrateCommand } from './commands/migrate.js';
+import { opsCommand } from './commands/ops.js';
 import { resetStuckCommand } from './commands/reset-stuck.js';
 import { retryFailedCommand } from './commands/retry-failed.js';
-import { serve, SERVE_OPTIONS, SERVE_USAGE } from './commands/serve.js';
+import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
-import { CONNECTION_OPTIONS, profileFromFlags } from './connection.js';
 import { createOutput, EXIT_OK } from './output.js';
 
-const POOL_COMMANDS: readonly CliCommand[] = [
-  statsCommand,
-  entriesCommand,
-  statusCommand,
-  validateCommand,
-  cleanupCommand,
-  retryFailedCommand,
-  resetStuckCommand,
-  importMemoryCommand,
-  indexesCommand,
-  simulateCommand,
+const COMMANDS: readonly Register[] = [
+  doctorCommand, migrateCommand, statsCommand, statusCommand, entriesCommand, validateCommand, cleanupCommand,
+  retryFailedCommand, resetStuckCommand, importMemoryCommand, indexesCommand, callCommand, opsCommand, serveCommand, simulateCommand,
 ];
 
-/** Flags of the commands written before the command table; they keep their own handling. */
-const LEGACY_COMMAND_OPTIONS: Record<string, readonly string[]> = { doctor: [], migrate: ['to', 'dry-run', 'actor', 'reason'] };
+const EPILOGUE = `
+Every pool command is a contract operation called through the console's own service (the one
+the desktop app and the browser use): the same validation, read-only refusal and audit.
+Writes need --reason (at least 3 non-blank characters; a --dry-run needs none) and are recorded
+in POOL_AUDIT_LOG with it and --actor (default: OS user@host).
+The database: --url mysql://user:password@host:port/database or POOL_DATABASE_URL, parts
+overridden by --host --port --user --database --socket; the password from POOL_DATABASE_PASSWORD
+keeps it out of the process list. Or --profile NAME, a saved profile.
+Exit codes: 0 ok, 1 findings, 2 error (with --json, {"error": {code, message}} on stdout).`;
 
-const GLOBAL_OPTIONS = { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean' } } as const;
+/** The program: one command per file, every flag declared by commander (help, unknown flags, values). */
+function program(done: (code: number) => void): { program: Command; current: () => string | undefined } {
+  let current: string | undefined;
+  const root = new Command('pool-console')
+    .description('the booking pool from a terminal')
+    .addHelpText('after', EPILOGUE)
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .hook('preSubcommand', (_root, sub) => {
+      current = sub.name();
+    });
+  for (const register of COMMANDS) register(root, async (work) => done(await work()));
+  return { program: root, current: () => current };
+}
 
-const USAGE = `pool-console: the booking pool from a terminal
-
-Usage:
-  pool-console doctor                                   check connection, server and pool schema
-  pool-console migrate status | up | down [--to NAME] (--dry-run | --reason TEXT) [--actor NAME]
-${POOL_COMMANDS.flatMap((command) => command.usage.map((line) => `  pool-console ${line}`)).join('\n')}
-  pool-console ${SERVE_USAGE}
-
-Writes (cleanup, retry-failed, reset-stuck, import-memory, migrate up/down) need --reason (at least
-3 non-blank characters; a --dry-run needs none) and are recorded in POOL_AUDIT_LOG with it and
---actor (default: OS user@host).
-
-Connection (any command):
-  --url mysql://user:password@host:port/database        or POOL_DATABASE_URL
-  --host H --port P --user U --database D --socket S    override parts of the URL
-  --password P                                          or POOL_DATABASE_PASSWORD (kept out of ps)
-
-Output:
-  --json                                                machine-readable result on stdout
-Exit codes: 0 ok, 1 findings, 2 error.`;
-
-/** Every flag any command takes, for one strict parse; which command may use which is checked after. */
-function allOptions(): Record<string, FlagSpec> {
-  const options: Record<string, FlagSpec> = { ...GLOBAL_OPTIONS, ...SERVE_OPTIONS, to: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AUDIT_OPTIONS };
-  for (const command of POOL_COMMANDS) {
-    for (const [name, spec] of Object.entries(command.options)) {
-      const known = options[name];
-      if (known && (known.type !== spec.type || ('multiple' in known && known.multiple) !== ('multiple' in spec && spec.multiple))) {
-        throw new Error(`CLI flag --${name} is declared with two different shapes`);
-      }
-      options[name] = spec;
-    }
+/** A commander refusal in this console's words: INVALID_INPUT naming what to fix. */
+function usageError(error: CommanderError, command: string | undefined): PoolError {
+  const help = `Run pool-console ${command ? `${command} ` : ''}--help.`;
+  const quoted = /'([^']+)'/.exec(error.message)?.[1];
+  if (error.code === 'commander.unknownCommand') return new PoolError('INVALID_INPUT', `Unknown command '${quoted ?? ''}'. Run pool-console --help.`);
+  if (error.code === 'commander.unknownOption') {
+    return new PoolError('INVALID_INPUT', command ? `Option ${quoted} does not apply to '${command}'. ${help}` : `Unknown option ${quoted}. ${help}`);
   }
-  return options;
-}
-
-function refuseForeignFlags(command: string, given: string[], allowed: readonly string[]): void {
-  const foreign = given.find((flag) => !(flag in GLOBAL_OPTIONS) && !allowed.includes(flag));
-  if (foreign) throw new PoolError('INVALID_INPUT', `Option --${foreign} does not apply to '${command}'. Run pool-console --help.`);
-}
-
-/** migrate's flags, checked before connecting: up and down apply, so they need --reason unless --dry-run. */
-function migrateArgsFrom(flags: Record<string, unknown>, rest: string[]): MigrateArgs {
-  const applying = (rest[0] === 'up' || rest[0] === 'down') && !flags['dry-run'];
-  const schema = z.object({ to: z.string().optional(), 'dry-run': z.boolean().default(false), ...auditFlags });
-  const args = parseFlags(applying ? schema.superRefine(requireReasonToApply) : schema, flags);
-  return { action: rest[0], to: args.to, dryRun: args['dry-run'], audit: auditContext(args) };
+  const message = error.message.replace(/^error: /, '').split('\n')[0]!;
+  return new PoolError('INVALID_INPUT', `${message.charAt(0).toUpperCase()}${message.slice(1).replace(/\.$/, '')}. ${help}`);
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
-  let out = createOutput(json);
+  const out = createOutput(argv.includes('--json'));
+  let code = EXIT_OK;
+  const { program: root, current } = program((exit) => (code = exit));
+  if (argv.length === 0) {
+    root.outputHelp();
+    return EXIT_OK;
+  }
   try {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: allOptions() });
-    const flags = values as Record<string, unknown>;
-    const [command, ...rest] = positionals;
-    if (values.help || command === undefined || command === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT_OK;
-    }
-    if (command === 'serve') {
-      refuseForeignFlags(command, Object.keys(flags), Object.keys(SERVE_OPTIONS));
-      return await serve(flags, rest, out);
-    }
-    const poolCommand = POOL_COMMANDS.find((candidate) => candidate.name === command);
-    const legacyOptions = LEGACY_COMMAND_OPTIONS[command];
-    if (!poolCommand && !legacyOptions) throw new PoolError('INVALID_INPUT', `Unknown command '${command}'. Run pool-console --help.`);
-    refuseForeignFlags(command, Object.keys(flags), poolCommand ? Object.keys(poolCommand.options) : legacyOptions ?? []);
-    // flags are checked before connecting: a typo costs no connection attempt
-    const commandFlags = Object.fromEntries(Object.entries(flags).filter(([name]) => !(name in GLOBAL_OPTIONS)));
-    const prepared = poolCommand?.prepare(commandFlags, rest);
-    const migrateArgs = command === 'migrate' ? migrateArgsFrom(commandFlags, rest) : undefined;
-    const profile = profileFromFlags(values as Record<string, string | undefined>);
-    out = createOutput(json, [profile.password]);
-    const db = new Database(profile, prepared?.databaseOptions);
-    try {
-      if (prepared) return await prepared.run(db, out);
-      if (command === 'doctor') return await doctor(db, out);
-      return await migrate(db, migrateArgs!, out);
-    } finally {
-      await db.close();
-    }
+    await root.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (error) {
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      return out.error(new PoolError('INVALID_INPUT', `${error.message}. Run pool-console --help.`));
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      return out.error(usageError(error, current()));
     }
     return out.error(error);
   }

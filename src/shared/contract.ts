@@ -86,7 +86,7 @@ export interface EntryDetail {
 
 export interface AppInfo {
   version: string;
-  shell: 'desktop' | 'serve';
+  shell: 'desktop' | 'serve' | 'cli';
   platform: string;
   node: string;
   /** Where profiles, logs and the sandbox live. */

@@ -71,7 +71,7 @@ describe('pool-console pool commands', { timeout: 90_000 }, () => {
     await poolDirectly(t.admin, stuck.slice(1), { status: 'processing', claimedBy: 'alive', claimedSecondsAgo: 5 });
     const [dryRetry, dryReset] = await Promise.all([
       cli(['retry-failed', '--max-attempts', '4', '--dry-run', '--json']),
-      cli(['reset-stuck', '--older-than', '600', '--dry-run', '--json']),
+      cli(['reset-stuck', '--lease-timeout', '600', '--dry-run', '--json']),
     ]);
     expect([dryRetry.code, dryReset.code]).toEqual([0, 0]);
     const wouldRetry = json(dryRetry).wouldRetry as number;
@@ -83,7 +83,7 @@ describe('pool-console pool commands', { timeout: 90_000 }, () => {
     const retry = await cli(['retry-failed', '--max-attempts', '4', '--reason', 'incident 12', '--actor', 'cli-test', '--json']);
     expect(retry.code).toBe(0);
     expect(json(retry)).toMatchObject({ dryRun: false, retried: wouldRetry });
-    const reset = await cli(['reset-stuck', '--older-than', '600', '--reason', 'incident 12', '--actor', 'cli-test', '--json']);
+    const reset = await cli(['reset-stuck', '--lease-timeout', '600', '--reason', 'incident 12', '--actor', 'cli-test', '--json']);
     expect(reset.code).toBe(0);
     expect(json(reset)).toMatchObject({ dryRun: false, reset: wouldReset });
 
@@ -108,14 +108,36 @@ describe('pool-console pool commands', { timeout: 90_000 }, () => {
       cli(['cleanup', '--rule', 'no-such-rule', '--json']),
       cli(['simulate', '--seed-bookings', '10', '--json']),
       cli(['import-memory', '/nonexistent/pool.json', '--dry-run', '--json']),
+      // the contract's own limits, named by the flag
+      cli(['stats', '--lease-timeout', '0', '--json']),
+      cli(['retry-failed', '--max-attempts', '101', '--dry-run', '--json']),
     ]);
-    const expected = ['--limit', '--status', '--after', '--overdue', 'bogus', '--rule', '--confirm', '/nonexistent/pool.json'];
+    const expected = ['--limit', '--status', '--after', '--overdue', 'bogus', '--rule', '--confirm', '/nonexistent/pool.json', '--lease-timeout', '--max-attempts'];
     runs.forEach((run, i) => {
       expect(run.code, run.stdout + run.stderr).toBe(2);
       const { error } = json<{ error: { code: string; message: string } }>(run);
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain(expected[i]);
     });
+  });
+
+  it('--read-only refuses every write through the service (NO_PRIVILEGE), changes nothing, and still reads', async () => {
+    const [id] = await insertBookings(t.admin, { count: 1 });
+    await poolDirectly(t.admin, [id!], { status: 'failed', attempts: 1 });
+    const runs = await Promise.all([
+      cli(['retry-failed', '--reason', 'read-only test', '--read-only', '--json']),
+      cli(['reset-stuck', '--reason', 'read-only test', '--read-only', '--json']),
+      cli(['call', 'entries.retry', JSON.stringify({ bookingId: id, reason: 'read-only test' }), '--read-only']),
+    ]);
+    for (const run of runs) {
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      expect(run.stdout).toContain('"NO_PRIVILEGE"');
+      expect(run.stdout).toContain("Profile 'command line' is read-only");
+    }
+    expect(await t.pool.getPoolEntry(id!)).toMatchObject({ status: 'failed' });
+    const preview = await cli(['retry-failed', '--dry-run', '--read-only', '--json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(json(preview).wouldRetry).toBeGreaterThanOrEqual(1);
   });
 
   it('validate exits 1 on a crafted problem, and cleanup previews then fixes exactly that', async () => {
@@ -132,7 +154,15 @@ describe('pool-console pool commands', { timeout: 90_000 }, () => {
     expect(json(preview)).toMatchObject({ dryRun: true, rules: [{ id: 'booking-finished', count: 1, sampleIds: [finished] }] });
     expect(await t.pool.isInPool(finished!)).toBe(true);
 
-    const apply = await cli(['cleanup', '--rule', 'booking-finished', '--reason', 'approved bookings left pooled', '--actor', 'cli-cleanup', '--json']);
+    // as in the console, applying names the database it runs on
+    const unconfirmed = await cli(['cleanup', '--rule', 'booking-finished', '--reason', 'approved bookings left pooled', '--json']);
+    expect(unconfirmed.code).toBe(2);
+    expect(json<{ error: { code: string; message: string } }>(unconfirmed).error.message).toMatch(/^Invalid --confirm: required/);
+    const wrong = await cli(['cleanup', '--rule', 'booking-finished', '--reason', 'approved bookings left pooled', '--confirm', 'production', '--json']);
+    expect(json<{ error: { code: string } }>(wrong).error.code).toBe('INVALID_INPUT');
+    expect(await t.pool.isInPool(finished!)).toBe(true);
+
+    const apply = await cli(['cleanup', '--rule', 'booking-finished', '--reason', 'approved bookings left pooled', '--confirm', t.name, '--actor', 'cli-cleanup', '--json']);
     expect(apply.code).toBe(0);
     expect(json(apply)).toMatchObject({ dryRun: false, rules: [{ id: 'booking-finished', fixed: 1 }], total: 1 });
     expect(await t.pool.isInPool(finished!)).toBe(false);

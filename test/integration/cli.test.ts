@@ -161,10 +161,25 @@ describe('pool-console errors', () => {
     expect(run.stderr).toMatch(/^error INVALID_INPUT: .*--frobnicate/);
   });
 
-  it('--help prints the usage and exits 0', async () => {
+  it("serve's HTTP port is --listen-port; --port is the database's and does not apply to serve", async () => {
+    const [port, listen] = await Promise.all([cli(['serve', '--port', '8080', '--json']), cli(['serve', '--listen-port', 'eighty', '--json'])]);
+    expect([port.code, listen.code]).toEqual([2, 2]);
+    expect(json(port)).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Option --port does not apply to 'serve'/) } });
+    expect(json(listen)).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid --listen-port: .*\(got 'eighty'\)/) } });
+  });
+
+  it('--help prints the usage and exits 0; each command has its own', async () => {
     const run = await cli(['--help']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('Usage:');
-    expect(run.stdout).toContain('pool-console migrate status | up | down');
+    expect(run.stdout).toContain('Usage: pool-console');
+    for (const command of ['doctor', 'migrate', 'stats', 'status', 'entries', 'cleanup', 'reset-stuck', 'call', 'ops', 'serve']) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+    const resetStuck = await cli(['reset-stuck', '--help']);
+    expect(resetStuck.code, resetStuck.stderr).toBe(0);
+    expect(resetStuck.stdout).toContain('Usage: pool-console reset-stuck');
+    // one flag per idea: the lease timeout is --lease-timeout, --port the database's
+    expect(resetStuck.stdout).toContain('--lease-timeout <seconds>');
+    expect(resetStuck.stdout).toMatch(/--port <port> +the database server's port/);
   });
 });

@@ -131,7 +131,7 @@ describe('a run killed with SIGKILL part-way leaves a true audit row and true ev
     await poolDirectly(t.admin, ids, { status: 'processing', attempts: 1, claimedBy: 'w-dead', claimedSecondsAgo: 7200 });
     const resetBefore = await eventTotal('reset');
 
-    await killMidRun(['reset-stuck', '--older-than', '3600', '--reason', 'INC-kill-reset'], ids[BLOCK_AT]!);
+    await killMidRun(['reset-stuck', '--lease-timeout', '3600', '--reason', 'INC-kill-reset'], ids[BLOCK_AT]!);
 
     const changed = Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM BOOKING_PLAN WHERE BOOKING_ID IN (?) AND POOL_STATUS = 'waiting'", [ids])).n);
     expect(changed).toBeGreaterThanOrEqual(1000);
@@ -157,7 +157,7 @@ describe('a run killed with SIGKILL part-way leaves a true audit row and true ev
     await poolDirectly(t.admin, ids.slice(0, 10), { status: 'waiting', attempts: 1 }); // healthy: never counted
     const crafted = ids.slice(10);
 
-    await killMidRun(['cleanup', '--rule', 'attempts-out-of-range', '--reason', 'INC-kill-cleanup'], ids[BLOCK_AT]!);
+    await killMidRun(['cleanup', '--rule', 'attempts-out-of-range', '--reason', 'INC-kill-cleanup', '--confirm', t.name], ids[BLOCK_AT]!);
 
     const changed = Number((await one<{ n: number }>('SELECT COUNT(*) AS n FROM BOOKING_PLAN WHERE BOOKING_ID IN (?) AND POOL_PROCESSING_ATTEMPTS = 0', [crafted])).n);
     expect(changed).toBeGreaterThanOrEqual(1000);
@@ -182,7 +182,7 @@ describe('a run killed with SIGKILL part-way leaves a true audit row and true ev
     await poolDirectly(t.admin, ids, { status: 'processing', attempts: 1, claimedBy: 'w-dead', claimedSecondsAgo: 7200 });
     const resetBefore = await eventTotal('reset');
 
-    await killMidRun(['cleanup', '--rule', 'stuck-processing', '--reason', 'INC-kill-cleanup-2'], ids[BLOCK_AT]!);
+    await killMidRun(['cleanup', '--rule', 'stuck-processing', '--reason', 'INC-kill-cleanup-2', '--confirm', t.name], ids[BLOCK_AT]!);
 
     const changed = Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM BOOKING_PLAN WHERE BOOKING_ID IN (?) AND POOL_STATUS = 'waiting'", [ids])).n);
     expect(changed).toBeGreaterThanOrEqual(1000);

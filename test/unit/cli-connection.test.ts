@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { profileFromFlags } from '../../src/cli/connection.js';
+import { profileFromFlags, resolveTarget } from '../../src/cli/connection.js';
+import { NO_SECRET_BOX, ProfileStore } from '../../src/core/console/profile-store.js';
+import { makeTempDir } from '../helpers/temp-dirs.js';
 import { thrown as refusal } from '../helpers/thrown.js';
 
 
@@ -86,5 +89,31 @@ describe('profileFromFlags', () => {
   it('refuses an invalid database name or socket path naming the flag', () => {
     expect(refusal(() => profileFromFlags({ database: 'no spaces' }, {})).message).toMatch(/^Invalid --database: /);
     expect(refusal(() => profileFromFlags({ database: 'booking', socket: '' }, {})).message).toMatch(/^Invalid --socket: /);
+  });
+});
+
+describe('resolveTarget', () => {
+  const store = async () => new ProfileStore(path.join(await makeTempDir(), 'profiles.json'), NO_SECRET_BOX);
+
+  it('makes the unsaved profile "command line" from the URL, read-only with --read-only', async () => {
+    const profiles = await store();
+    const plain = await resolveTarget({ url: 'mysql://ops:pw1@db.example:3307/booking' }, profiles, {});
+    expect(plain.saved).toMatchObject({ name: 'command line', host: 'db.example', port: 3307, user: 'ops', database: 'booking', readOnly: false });
+    expect(plain.saved).not.toHaveProperty('password');
+    expect(plain.connection.password).toBe('pw1');
+    expect((await resolveTarget({ url: 'mysql://ops@db.example/booking', readOnly: true }, profiles, {})).saved.readOnly).toBe(true);
+  });
+
+  it('opens a saved profile, its password from POOL_DATABASE_PASSWORD, and --read-only makes it read-only', async () => {
+    const profiles = await store();
+    await profiles.save({ name: 'staging', host: 'db.example', port: 3306, user: 'ops', database: 'booking', environment: 'staging', readOnly: false });
+    const target = await resolveTarget({ profile: 'staging', readOnly: true }, profiles, { POOL_DATABASE_PASSWORD: 'from-env' });
+    expect(target.saved).toMatchObject({ name: 'staging', readOnly: true });
+    expect(target.connection).toMatchObject({ host: 'db.example', user: 'ops', password: 'from-env', database: 'booking' });
+  });
+
+  it('refuses --profile together with the URL or its parts, naming the flag', async () => {
+    const profiles = await store();
+    await expect(resolveTarget({ profile: 'staging', port: '3307' }, profiles, {})).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid --port: give either --profile NAME/) });
   });
 });

@@ -1,10 +1,8 @@
-import { z } from 'zod';
-import { CLEANUP_RULE_IDS } from '../../core/maintenance/cleanup-rules.js';
-import type { RuleFinding } from '../../core/maintenance/cleanup.js';
-import { PoolMigrationManager } from '../../core/pool/pool-migration-manager.js';
-import { PoolError } from '../../shared/errors.js';
+import { Option } from 'commander';
+import { CLEANUP_RULE_IDS, type RuleFinding } from '../../shared/results/maintenance.js';
+import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
-import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, requireReasonToApply, intFlag, table } from './command.js';
+import { call, checkedInput, integer, jsonOption, table, withConsole, writeOptions, type ConsoleFlags, type Register } from './command.js';
 
 export function renderFindings(rules: RuleFinding[]): string {
   return rules
@@ -15,33 +13,38 @@ export function renderFindings(rules: RuleFinding[]): string {
     .join('\n');
 }
 
-export const cleanupCommand = defineCommand({
-  name: 'cleanup',
-  usage: ['cleanup [--rule ID]… [--lease-timeout SECONDS] (--dry-run | --reason TEXT) [--actor NAME]'],
-  options: { 'dry-run': { type: 'boolean' }, rule: { type: 'string', multiple: true }, 'lease-timeout': { type: 'string' }, ...AUDIT_OPTIONS },
-  schema: z.object({
-    'dry-run': z.boolean().default(false),
-    rule: z.array(z.enum(CLEANUP_RULE_IDS, { error: (issue) => `unknown rule '${String(issue.input)}'; rules: ${CLEANUP_RULE_IDS.join(', ')}` })).optional(),
-    'lease-timeout': intFlag(1, 366 * 86_400).optional(),
-    ...auditFlags,
-  }).superRefine(requireReasonToApply),
-  async run(db, args, out) {
-    const manager = new PoolMigrationManager(db);
-    const options = { rules: args.rule, leaseTimeoutSeconds: args['lease-timeout'] };
-    if (args['dry-run']) {
-      const preview = await manager.cleanupInconsistentPoolStates({ ...options, dryRun: true });
-      if (!preview.dryRun) throw new PoolError('INTERNAL', 'The cleanup preview came back as applied.');
-      out.result(preview, () => `dry run, nothing changed\n${renderFindings(preview.rules)}`);
-      return EXIT_OK;
-    }
-    const applied = await manager.cleanupInconsistentPoolStates({
-      ...options,
-      dryRun: false,
-      audit: auditContext(args),
-      onProgress: (p) => out.progress(`${p.rule}: ${p.fixed} fixed so far`),
-    });
-    if (applied.dryRun) throw new PoolError('INTERNAL', 'The cleanup came back as a preview; nothing was applied.');
-    out.result(applied, () => `${table(applied.rules.map((rule) => [rule.id, rule.fixed]))}\nfixed ${applied.total} in all`);
-    return EXIT_OK;
-  },
-});
+interface CleanupFlags extends ConsoleFlags {
+  rule?: string[];
+  leaseTimeout?: number;
+  dryRun?: boolean;
+  reason?: string;
+  confirm?: string;
+}
+
+export const cleanupCommand: Register = (program, done) => {
+  const command = program
+    .command('cleanup')
+    .description('each cleanup rule: count, sample ids and the fix (maintenance.cleanup.preview with --dry-run), or apply them in audited batches (maintenance.cleanup.apply)')
+    .addOption(new Option('--rule <id...>', 'only these rules (repeatable; default: all)').choices(CLEANUP_RULE_IDS))
+    .option('--lease-timeout <seconds>', 'a lease older than this is stuck (default: 3600)', integer)
+    .option('--confirm <database>', "the connected database's name, to apply (as the console's confirmation)");
+  jsonOption(writeOptions(connectionOptions(command))).action((flags: CleanupFlags) =>
+    done(async () => {
+      const rules = { rules: flags.rule, leaseTimeoutSeconds: flags.leaseTimeout };
+      if (flags.dryRun) {
+        const input = checkedInput('maintenance.cleanup.preview', rules);
+        return withConsole(flags, async (service, out) => {
+          const preview = await call(service, 'maintenance.cleanup.preview', input);
+          out.result(preview, () => `dry run, nothing changed\n${renderFindings(preview.rules)}`);
+          return EXIT_OK;
+        });
+      }
+      const input = checkedInput('maintenance.cleanup.apply', { ...rules, reason: flags.reason, confirm: flags.confirm });
+      return withConsole(flags, async (service, out) => {
+        const applied = await call(service, 'maintenance.cleanup.apply', input);
+        out.result(applied, () => `${table(applied.rules.map((rule) => [rule.id, rule.fixed]))}\nfixed ${applied.total} in all`);
+        return EXIT_OK;
+      });
+    }),
+  );
+};

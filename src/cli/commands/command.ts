@@ -1,77 +1,135 @@
+import type { Command } from 'commander';
 import { z } from 'zod';
-import type { AuditContext } from '../../core/audit/audit-log.js';
-import type { Database, DatabaseOptions } from '../../core/db/database.js';
+import type { ConsoleService } from '../../core/console/console-service.js';
+import { classifyError } from '../../core/db/classify-error.js';
+import { MemoryLog } from '../../server/memory-log.js';
+import { OPERATIONS, type InputOf, type OperationName, type ResultOf } from '../../shared/contract.js';
 import { PoolError } from '../../shared/errors.js';
-import { reasonSchema, REASON_HINT } from '../../shared/results/audit.js';
-import type { Output } from '../output.js';
+import { REASON_HINT } from '../../shared/results/audit.js';
+import { unwrapReply } from '../../shared/wire.js';
+import { connectTarget, consoleService, profileStore, resolveTarget, type ConnectionFlags } from '../connection.js';
+import { createOutput, type Output } from '../output.js';
 
-/** parseArgs option shapes; every value arrives as a string (or strings), booleans as true. */
-export type FlagSpec = { type: 'string'; multiple?: boolean } | { type: 'boolean' };
+/** Runs a command's work and keeps its exit code (commander's actions return nothing). */
+export type Done = (work: () => Promise<number>) => Promise<void>;
 
-export interface PreparedCommand {
-  run(db: Database, out: Output): Promise<number>;
-  databaseOptions?: DatabaseOptions;
+/** Adds one command to the program; its action hands its work to `done`. */
+export type Register = (program: Command, done: Done) => void;
+
+/**
+ * The one flag for each contract input field: one name per idea across all commands (a lease
+ * timeout is --lease-timeout wherever the contract calls it leaseSeconds, leaseTimeoutSeconds or
+ * olderThanSeconds). A refused value names its flag.
+ */
+export const FIELD_FLAGS: Readonly<Record<string, string>> = {
+  leaseSeconds: '--lease-timeout',
+  leaseTimeoutSeconds: '--lease-timeout',
+  olderThanSeconds: '--lease-timeout',
+  maxAttempts: '--max-attempts',
+  limit: '--limit',
+  reason: '--reason',
+  confirm: '--confirm',
+  rules: '--rule',
+  bookingId: '--booking',
+  status: '--status',
+  mode: '--mode',
+  overdue: '--overdue',
+  after: '--after',
+  to: '--to',
+  snapshot: 'FILE',
+};
+
+/** What a missing value needs, where the schema's own words would not say it. */
+const MISSING: Readonly<Record<string, string>> = {
+  reason: `required to apply (or use --dry-run): ${REASON_HINT}`,
+  confirm: "required to apply: name the database it runs on (e.g. --confirm booking), as the console's confirmation does",
+};
+
+/** A whole number as typed; anything else stays text, so the contract's schema refuses it, naming the flag. */
+export function integer(value: string): number | string {
+  return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 }
 
-/** A pool-console command: its flags, how they are checked (before connecting), and what it does. */
-export interface CliCommand {
-  name: string;
-  /** Lines for --help, without the leading `pool-console`. */
-  usage: string[];
-  options: Record<string, FlagSpec>;
-  /** Names of the positional arguments after the command, all required. */
-  positionals?: string[];
-  prepare(flags: Record<string, unknown>, positionals: string[]): PreparedCommand;
+/** --json: the result as JSON on stdout. */
+export function jsonOption(command: Command): Command {
+  return command.option('--json', 'the result as JSON on stdout');
+}
+
+/** Who did it, recorded in POOL_AUDIT_LOG with every write. */
+export function actorOption(command: Command): Command {
+  return command.option('--actor <name>', 'who, for the audit log (default: OS user@host)');
+}
+
+/** The flags of a write: a preview, or the reason it is applied (and who applies it). */
+export function writeOptions(command: Command): Command {
+  return actorOption(
+    command
+      .option('--dry-run', 'show what would change; change nothing (needs no --reason)')
+      .option('--reason <text>', 'why (at least 3 non-blank characters), recorded in POOL_AUDIT_LOG; required to apply'),
+  );
 }
 
 /**
- * A command whose flags go through `schema` (keys are the flag names as typed, e.g. `max-attempts`).
- * A bad value fails with INVALID_INPUT naming the flag, before any connection is opened.
+ * The contract's own check of an operation's input, before anything connects: the first problem
+ * becomes `Invalid --flag: why (got 'value').`. The service checks it again on dispatch.
  */
-export function defineCommand<S extends z.ZodType<Record<string, unknown>>>(spec: {
-  name: string;
-  usage: string[];
-  options: Record<string, FlagSpec>;
-  positionals?: string[];
-  schema: S;
-  run: (db: Database, args: z.output<S>, out: Output, positionals: string[]) => Promise<number>;
-  databaseOptions?: (args: z.output<S>) => DatabaseOptions;
-}): CliCommand {
-  return {
-    name: spec.name,
-    usage: spec.usage,
-    options: spec.options,
-    positionals: spec.positionals,
-    prepare(flags, positionals) {
-      const expected = spec.positionals ?? [];
-      if (positionals.length < expected.length) {
-        throw new PoolError('INVALID_INPUT', `${spec.name} needs ${expected.slice(positionals.length).join(' ')}: pool-console ${spec.usage[0] ?? spec.name}.`);
-      }
-      if (positionals.length > expected.length) {
-        throw new PoolError('INVALID_INPUT', `Unexpected argument '${positionals[expected.length]}' for ${spec.name}: pool-console ${spec.usage[0] ?? spec.name}.`);
-      }
-      const args = parseFlags(spec.schema, flags);
-      return {
-        run: (db, out) => spec.run(db, args, out, positionals),
-        databaseOptions: spec.databaseOptions?.(args),
-      };
-    },
-  };
+export function checkedInput<N extends OperationName>(name: N, input: Record<string, unknown>): InputOf<N> {
+  const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  const parsed = OPERATIONS[name].input.safeParse(defined);
+  if (parsed.success) return defined as InputOf<N>;
+  const issue = parsed.error.issues[0];
+  const field = typeof issue?.path[0] === 'string' ? issue.path[0] : undefined;
+  const given = field === undefined ? undefined : defined[field];
+  const flag = field === undefined ? 'input' : (FIELD_FLAGS[field] ?? field);
+  const why = given === undefined && field !== undefined && MISSING[field] ? MISSING[field] : (issue?.message ?? 'rejected');
+  const got = typeof given === 'string' || typeof given === 'number' ? ` (got '${given}')` : '';
+  throw new PoolError('INVALID_INPUT', `Invalid ${flag}: ${why.replace(/\.$/, '')}${got}.`);
 }
 
-/** Parses flag values; the first problem becomes `Invalid --flag: why (got 'value').`. */
-export function parseFlags<S extends z.ZodType>(schema: S, flags: Record<string, unknown>): z.output<S> {
+/** One operation through the service's dispatch (its validation, read-only refusal and audit): the result, or its error. */
+export async function call<N extends OperationName>(service: ConsoleService, name: N, input: InputOf<N>): Promise<ResultOf<N>> {
+  return unwrapReply(await service.dispatch(name, input)) as ResultOf<N>;
+}
+
+export interface ConsoleFlags extends ConnectionFlags {
+  actor?: string;
+  json?: boolean;
+}
+
+/**
+ * Connects a console service to the flags' database (as the desktop app's and serve mode's), shows
+ * its progress events on stderr, runs `work` and closes it. Errors name the server, never the password.
+ */
+export async function withConsole(flags: ConsoleFlags, work: (service: ConsoleService, out: Output) => Promise<number>): Promise<number> {
+  const profiles = profileStore();
+  const target = await resolveTarget(flags, profiles);
+  const out = createOutput(Boolean(flags.json), [target.connection.password]);
+  const service = consoleService({ shell: 'cli', profiles, log: new MemoryLog(), actor: flags.actor });
+  const stopProgress = service.subscribe('progress', {}, (event) => out.progress(event.message));
+  try {
+    await connectTarget(service, target);
+    return await work(service, out);
+  } catch (error) {
+    throw classifyError(error, target.connection);
+  } finally {
+    stopProgress();
+    await service.close();
+  }
+}
+
+/** Parses a tool's own flags (simulate, serve: no contract operation); the first problem names its flag. */
+export function parseFlags<S extends z.ZodType>(schema: S, flags: Record<string, unknown>, names: Record<string, string> = {}): z.output<S> {
   const result = schema.safeParse(flags);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const flag = issue?.path[0];
-  const given = typeof flag === 'string' ? flags[flag] : undefined;
+  const key = issue?.path[0];
+  const given = typeof key === 'string' ? flags[key] : undefined;
   const got = typeof given === 'string' ? ` (got '${given}')` : '';
-  const name = typeof flag === 'string' ? `--${flag}` : 'options';
+  const name = typeof key === 'string' ? (names[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) : 'options';
   throw new PoolError('INVALID_INPUT', `Invalid ${name}: ${issue?.message ?? 'rejected'}${got}.`);
 }
 
-/** A whole number flag within [min, max]; digits only, so '', '1e3', '0x10' and '-1' are refused. */
+/** A whole number flag of a tool within [min, max]; digits only, so '', '1e3', '0x10' and '-1' are refused. */
 export function intFlag(min: number, max: number) {
   return z
     .string()
@@ -81,7 +139,7 @@ export function intFlag(min: number, max: number) {
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
-/** A decimal flag within [min, max], e.g. a rate 0–1. */
+/** A decimal flag of a tool within [min, max], e.g. a rate 0–1. */
 export function decimalFlag(min: number, max: number) {
   return z
     .string()
@@ -89,27 +147,6 @@ export function decimalFlag(min: number, max: number) {
     .regex(/^(\d+(\.\d*)?|\.\d+)$/, `must be a number from ${min} to ${max}`)
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-}
-
-export function enumFlag<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
-}
-
-/** --actor and --reason: who and why, recorded with every write in POOL_AUDIT_LOG. */
-export const AUDIT_OPTIONS = { actor: { type: 'string' }, reason: { type: 'string' } } as const satisfies Record<string, FlagSpec>;
-export const auditFlags = {
-  actor: z.string().trim().min(1, 'cannot be empty').max(255, 'must be at most 255 characters').optional(),
-  reason: reasonSchema.optional(),
-};
-
-/** Every applying run needs --reason (at least 3 non-blank characters); a --dry-run needs none. Checked before connecting. */
-export function requireReasonToApply(args: { 'dry-run'?: boolean; reason?: string }, ctx: z.RefinementCtx): void {
-  if (!args['dry-run'] && args.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: `required to apply (or use --dry-run): ${REASON_HINT}` });
-}
-
-/** The audit context for a write; the actor defaults to the OS user@host (AuditLog does that). */
-export function auditContext(args: { actor?: string; reason?: string }): AuditContext {
-  return { ...(args.actor ? { actor: args.actor } : {}), ...(args.reason ? { reason: args.reason } : {}) };
 }
 
 /** Right-aligned numbers and left-aligned labels, for the text output. */

@@ -1,9 +1,21 @@
-import type { Database } from '../../core/db/database.js';
 import { schemaReport } from '../../core/schema/schema-report.js';
+import type { ConsoleService } from '../../core/console/console-service.js';
+import { connectionOptions } from '../connection.js';
 import { EXIT_FINDINGS, EXIT_OK, type Output } from '../output.js';
+import { jsonOption, withConsole, type ConsoleFlags, type Register } from './command.js';
 
-export async function doctor(db: Database, out: Output): Promise<number> {
-  const report = await schemaReport(db);
+/**
+ * `doctor`: the connection opened as every command opens it, then the server and the schema
+ * column by column. No contract operation reports the schema before the migrations this way
+ * (migrations.status reports drift of applied ones), so this one reads it from the session's database.
+ */
+export const doctorCommand: Register = (program, done) => {
+  const command = program.command('doctor').description('check the connection, the server and the pool schema; exit 1 when the schema is incomplete');
+  jsonOption(connectionOptions(command)).action((flags: ConsoleFlags) => done(() => withConsole(flags, doctor)));
+};
+
+async function doctor(service: ConsoleService, out: Output): Promise<number> {
+  const report = await schemaReport(service.session.require().db);
   const missingColumns = report.columns.filter((column) => !column.present);
   const missingIndexes = report.indexes.filter((index) => !index.servedBy);
   const missingTables = report.tables.filter((table) => !table.present);

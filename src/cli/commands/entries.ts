@@ -1,28 +1,25 @@
-import { z } from 'zod';
-import { DatabaseBookingPool, type EntryPage } from '../../core/pool/database-booking-pool.js';
-import { POOL_MODES, POOL_STATUSES, type PoolEntry } from '../../core/pool/pool-types.js';
+import { POOL_MODES, POOL_STATUSES, type PoolEntry } from '../../shared/pool-types.js';
 import { plural } from '../../shared/plural.js';
+import { PoolError } from '../../shared/errors.js';
+import type { EntryPage } from '../../shared/results/pool.js';
+import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
-import { defineCommand, enumFlag, intFlag, table } from './command.js';
+import { call, checkedInput, integer, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 
 /** The keyset cursor as one flag value: `ENTRYTIME,ID`, e.g. 2026-05-01T08:00:00.000Z,1234. */
 export function formatCursor(next: EntryPage['next']): string | null {
   return next ? `${next.entryTime.toISOString()},${next.bookingId}` : null;
 }
 
-const cursorFlag = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const match = /^(.+),(\d+)$/.exec(value);
-    const entryTime = match ? new Date(match[1]!) : null;
-    const bookingId = match ? Number(match[2]) : Number.NaN;
-    if (!entryTime || Number.isNaN(entryTime.getTime()) || !Number.isSafeInteger(bookingId) || bookingId < 1) {
-      ctx.addIssue({ code: 'custom', message: 'must be ENTRYTIME,ID as printed by the previous page (e.g. 2026-05-01T08:00:00.000Z,1234)' });
-      return z.NEVER;
-    }
-    return { entryTime, bookingId };
-  });
+/** The cursor flag's value as the contract's keyset cursor; only its format is checked here, the contract checks the rest. */
+function parseCursor(value: string): { entryTime: Date; bookingId: number } {
+  const match = /^(.+),(\d+)$/.exec(value.trim());
+  const entryTime = match ? new Date(match[1]!) : null;
+  if (!entryTime || Number.isNaN(entryTime.getTime())) {
+    throw new PoolError('INVALID_INPUT', `Invalid --after: must be ENTRYTIME,ID as printed by the previous page (e.g. 2026-05-01T08:00:00.000Z,1234) (got '${value}').`);
+  }
+  return { entryTime, bookingId: Number(match![2]) };
+}
 
 const shortDate = (date: Date | null) => (date ? date.toISOString().slice(0, 16).replace('T', ' ') : '-');
 
@@ -40,37 +37,38 @@ function renderEntries(entries: PoolEntry[], next: string | null): string {
   ].join('\n');
 }
 
-export const entriesCommand = defineCommand({
-  name: 'entries',
-  usage: ['entries [--status S] [--mode M] [--overdue] [--booking ID] [--limit N] [--after ENTRYTIME,ID]'],
-  options: {
-    status: { type: 'string' },
-    mode: { type: 'string' },
-    overdue: { type: 'boolean' },
-    booking: { type: 'string' },
-    limit: { type: 'string' },
-    after: { type: 'string' },
-  },
-  schema: z.object({
-    status: enumFlag(POOL_STATUSES).optional(),
-    mode: enumFlag(POOL_MODES).optional(),
-    overdue: z.boolean().optional(),
-    booking: intFlag(1, 2_147_483_647).optional(),
-    limit: intFlag(1, 1000).default(100),
-    after: cursorFlag.optional(),
-  }),
-  async run(db, args, out) {
-    const page = await new DatabaseBookingPool(db).getAllPoolEntries({
-      status: args.status,
-      mode: args.mode,
-      overdue: args.overdue,
-      bookingId: args.booking,
-      limit: args.limit,
-      after: args.after,
-    });
-    const next = formatCursor(page.next);
-    const matching = `${page.total.exact ? '' : 'at least '}${plural(page.total.count, 'entry matches', 'entries match')} the filter`;
-    out.result({ entries: page.entries, next, total: page.total }, () => `${renderEntries(page.entries, next)}\n${matching}`);
-    return EXIT_OK;
-  },
-});
+interface EntriesFlags extends ConsoleFlags {
+  status?: string;
+  mode?: string;
+  overdue?: boolean;
+  booking?: number;
+  limit?: number;
+  after?: string;
+}
+
+export const entriesCommand: Register = (program, done) => {
+  const command = program
+    .command('entries')
+    .description('a page of pool entries, oldest first (entries.list); prints the --after cursor of the next page')
+    .option('--status <status>', `only entries in this status: ${POOL_STATUSES.join(', ')}`)
+    .option('--mode <mode>', `only entries of this mode: ${POOL_MODES.join(', ')}`)
+    .option('--overdue', 'only entries past their deadline and not being processed')
+    .option('--booking <id>', 'only this booking', integer)
+    .option('--limit <n>', 'entries per page (default: 100)', integer)
+    .option('--after <cursor>', 'the page after this cursor (ENTRYTIME,ID, as printed by the previous page)');
+  jsonOption(connectionOptions(command)).action((flags: EntriesFlags) =>
+    done(async () => {
+      const input = checkedInput('entries.list', {
+        status: flags.status, mode: flags.mode, overdue: flags.overdue, bookingId: flags.booking, limit: flags.limit,
+        after: flags.after === undefined ? undefined : parseCursor(flags.after),
+      });
+      return withConsole(flags, async (service, out) => {
+        const page = await call(service, 'entries.list', input);
+        const next = formatCursor(page.next);
+        const matching = `${page.total.exact ? '' : 'at least '}${plural(page.total.count, 'entry matches', 'entries match')} the filter`;
+        out.result({ entries: page.entries, next, total: page.total }, () => `${renderEntries(page.entries, next)}\n${matching}`);
+        return EXIT_OK;
+      });
+    }),
+  );
+};

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import type { LegacyImportLine, LegacyImportProgress } from '../../core/maintenance/legacy-import.js';
-import { PoolMigrationManager } from '../../core/pool/pool-migration-manager.js';
 import { PoolError } from '../../shared/errors.js';
+import type { LegacyImportLine } from '../../shared/results/maintenance.js';
+import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
-import { AUDIT_OPTIONS, auditContext, auditFlags, defineCommand, requireReasonToApply, table } from './command.js';
+import { call, checkedInput, jsonOption, table, withConsole, writeOptions, type ConsoleFlags, type Register } from './command.js';
 
 const SHOWN_LINES = 20;
 
@@ -30,35 +29,40 @@ function renderLines(lines: LegacyImportLine[]): string[] {
   ];
 }
 
-export const importMemoryCommand = defineCommand({
-  name: 'import-memory',
-  usage: ['import-memory FILE (--dry-run | --reason TEXT) [--actor NAME]'],
-  positionals: ['FILE'],
-  options: { 'dry-run': { type: 'boolean' }, ...AUDIT_OPTIONS },
-  schema: z.object({ 'dry-run': z.boolean().default(false), ...auditFlags }).superRefine(requireReasonToApply),
-  async run(db, args, out, [file]) {
-    const snapshot = await readSnapshot(file!);
-    const manager = new PoolMigrationManager(db);
-    if (args['dry-run']) {
-      const preview = await manager.migrateMemoryPoolToDatabase(snapshot, { dryRun: true });
-      if (!preview.dryRun) throw new PoolError('INTERNAL', 'The import preview came back as applied.');
-      out.result(preview, () =>
-        [`dry run of ${preview.total} entries, nothing changed`, table(Object.entries(preview.counts)), ...renderLines(preview.entries)].join('\n'),
-      );
-      return EXIT_OK;
-    }
-    const result = await manager.migrateMemoryPoolToDatabase(snapshot, {
-      dryRun: false,
-      audit: auditContext(args),
-      onProgress: (p: LegacyImportProgress) => out.progress(`batch ${p.batch}/${p.batches}: ${p.processed}/${p.total} entries judged, ${p.added} added`),
-    });
-    if (result.dryRun) throw new PoolError('INTERNAL', 'The import came back as a preview; nothing was applied.');
-    out.result(result, () =>
-      [
-        `imported ${result.total} entries in ${result.batches} batches`,
-        table([['added', result.added], ['already pooled (kept)', result.alreadyPooled], ...Object.entries(result.skipped).map(([why, n]) => [`skipped: ${why}`, n])]),
-      ].join('\n'),
-    );
-    return EXIT_OK;
-  },
-});
+interface ImportFlags extends ConsoleFlags {
+  dryRun?: boolean;
+  reason?: string;
+}
+
+export const importMemoryCommand: Register = (program, done) => {
+  const command = program
+    .command('import-memory')
+    .description('a legacy memory-pool export: per-entry preview (import.preview with --dry-run), or import it (import.apply, idempotent)')
+    .argument('<file>', 'the export (JSON)');
+  jsonOption(writeOptions(connectionOptions(command))).action((file: string, flags: ImportFlags) =>
+    done(async () => {
+      const snapshot = await readSnapshot(file);
+      if (flags.dryRun) {
+        const input = checkedInput('import.preview', { snapshot });
+        return withConsole(flags, async (service, out) => {
+          const preview = await call(service, 'import.preview', input);
+          out.result(preview, () =>
+            [`dry run of ${preview.total} entries, nothing changed`, table(Object.entries(preview.counts)), ...renderLines(preview.entries)].join('\n'),
+          );
+          return EXIT_OK;
+        });
+      }
+      const input = checkedInput('import.apply', { snapshot, reason: flags.reason });
+      return withConsole(flags, async (service, out) => {
+        const result = await call(service, 'import.apply', input);
+        out.result(result, () =>
+          [
+            `imported ${result.total} entries in ${result.batches} batches`,
+            table([['added', result.added], ['already pooled (kept)', result.alreadyPooled], ...Object.entries(result.skipped).map(([why, n]) => [`skipped: ${why}`, n])]),
+          ].join('\n'),
+        );
+        return EXIT_OK;
+      });
+    }),
+  );
+};

@@ -1,10 +1,8 @@
-import { z } from 'zod';
 import { hostRedundant, indexFindings } from '../../core/health/index-findings.js';
-import { indexHealth, type IndexHealth } from '../../core/health/index-health.js';
+import type { IndexHealth } from '../../shared/results/health.js';
+import { connectionOptions } from '../connection.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../output.js';
-import { defineCommand, intFlag, table } from './command.js';
-
-export { indexFindings } from '../../core/health/index-findings.js';
+import { call, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 
 const size = (bytes: number | null) => (bytes === null ? '?' : bytes < 1_048_576 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / 1_048_576).toFixed(1)} MiB`);
 
@@ -24,14 +22,17 @@ function renderHealth(health: IndexHealth): string {
   ].join('\n');
 }
 
-export const indexesCommand = defineCommand({
-  name: 'indexes',
-  usage: ['indexes [--lease-seconds S]                    exit 1 on a missing, duplicate or redundant index of ours or a bad plan (a redundant host index is a note)'],
-  options: { 'lease-seconds': { type: 'string' } },
-  schema: z.object({ 'lease-seconds': intFlag(1, 366 * 86_400).optional() }),
-  async run(db, args, out) {
-    const health = await indexHealth(db, { leaseSeconds: args['lease-seconds'] });
-    out.result(health, () => renderHealth(health));
-    return indexFindings(health) > 0 ? EXIT_FINDINGS : EXIT_OK;
-  },
-});
+export const indexesCommand: Register = (program, done) => {
+  const command = program
+    .command('indexes')
+    .description('expected vs present indexes and the hot queries\' plans (indexes.health); exit 1 on a missing, duplicate or redundant index of ours or a bad plan (a redundant host index is a note)');
+  jsonOption(connectionOptions(command)).action((flags: ConsoleFlags) =>
+    done(() =>
+      withConsole(flags, async (service, out) => {
+        const health = await call(service, 'indexes.health', {});
+        out.result(health, () => renderHealth(health));
+        return indexFindings(health) > 0 ? EXIT_FINDINGS : EXIT_OK;
+      }),
+    ),
+  );
+};

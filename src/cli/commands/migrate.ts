@@ -1,17 +1,8 @@
-import type { AuditContext } from '../../core/audit/audit-log.js';
-import type { Database } from '../../core/db/database.js';
-import { PoolMigrationManager } from '../../core/pool/pool-migration-manager.js';
-import { PoolMigrator, type MigrationPlan, type MigrationProgress } from '../../core/schema/migrator.js';
-import { PoolError } from '../../shared/errors.js';
-import { EXIT_OK, type Output } from '../output.js';
-
-export interface MigrateArgs {
-  action: string | undefined;
-  to?: string;
-  dryRun: boolean;
-  /** Who and why, for the run's audit row (--actor, --reason). */
-  audit?: AuditContext;
-}
+import { Argument } from 'commander';
+import type { MigrationPlan } from '../../shared/results/schema.js';
+import { connectionOptions } from '../connection.js';
+import { EXIT_OK } from '../output.js';
+import { call, checkedInput, jsonOption, withConsole, writeOptions, type ConsoleFlags, type Register } from './command.js';
 
 function renderPlans(plans: MigrationPlan[], heading: string): string {
   if (plans.length === 0) return `${heading}: nothing to do`;
@@ -24,38 +15,52 @@ function renderPlans(plans: MigrationPlan[], heading: string): string {
   ].join('\n');
 }
 
-export async function migrate(db: Database, args: MigrateArgs, out: Output): Promise<number> {
-  const onProgress = (p: MigrationProgress) => {
-    if (p.state !== 'finished') out.progress(`[${p.position}/${p.total}] ${p.direction} ${p.migration}: ${p.summary}`);
-  };
-  const migrator = new PoolMigrator(db);
-  switch (args.action) {
-    case 'status': {
-      const status = await migrator.status();
-      const holder = await migrator.lockHolder();
-      out.result({ ...status, lockHolder: holder }, () =>
-        [
-          ...status.applied.map((m) => `applied  ${m.name}  ${m.appliedAt.toISOString()}  ${m.description}`),
-          ...status.pending.map((m) => `pending  ${m.name}  ${m.description}`),
-          holder ? `a migration is running now (connection ${holder.connectionId}, ${holder.user}@${holder.host})` : '',
-        ].filter(Boolean).join('\n'),
-      );
-      return EXIT_OK;
-    }
-    case 'up':
-    case 'down': {
-      const direction = args.action;
-      if (args.dryRun) {
-        const plans = await migrator.plan(direction, { to: args.to });
-        out.result({ dryRun: true, direction, plans }, () => renderPlans(plans, `dry run (${direction}), nothing changed`));
-        return EXIT_OK;
-      }
-      // Through the manager, so the run leaves an audit row.
-      const plans = await new PoolMigrationManager(db).migrate(direction, { to: args.to, audit: args.audit, onProgress });
-      out.result({ dryRun: false, direction, plans }, () => renderPlans(plans, `migrated ${direction}`));
-      return EXIT_OK;
-    }
-    default:
-      throw new PoolError('INVALID_INPUT', `Unknown migrate action '${args.action ?? ''}': use migrate status | up | down [--to NAME] [--dry-run].`);
-  }
+interface MigrateFlags extends ConsoleFlags {
+  to?: string;
+  dryRun?: boolean;
+  reason?: string;
 }
+
+export const migrateCommand: Register = (program, done) => {
+  const command = program
+    .command('migrate')
+    .description('status: applied and pending migrations, drift, lock holder (migrations.status); up / down: apply or revert (migrations.up / .down; migrations.plan with --dry-run)')
+    .addArgument(new Argument('<action>', 'status, up or down').choices(['status', 'up', 'down']))
+    .option('--to <name>', 'up to (or down to) this migration');
+  jsonOption(writeOptions(connectionOptions(command))).action((action: 'status' | 'up' | 'down', flags: MigrateFlags) =>
+    done(async () => {
+      if (action === 'status') {
+        return withConsole(flags, async (service, out) => {
+          const status = await call(service, 'migrations.status', {});
+          const holder = status.lockHolder;
+          const { missingColumns, missingIndexes, missingTables } = status.drift;
+          const drift = [...missingColumns, ...missingIndexes, ...missingTables];
+          out.result(status, () =>
+            [
+              ...status.applied.map((m) => `applied  ${m.name}  ${m.appliedAt.toISOString()}  ${m.description}`),
+              ...status.pending.map((m) => `pending  ${m.name}  ${m.description}`),
+              drift.length ? `drift: applied migrations' objects missing: ${drift.join(', ')}` : '',
+              holder ? `a migration is running now (connection ${holder.connectionId}, ${holder.user}@${holder.host})` : '',
+            ].filter(Boolean).join('\n'),
+          );
+          return EXIT_OK;
+        });
+      }
+      if (flags.dryRun) {
+        const input = checkedInput('migrations.plan', { direction: action, to: flags.to });
+        return withConsole(flags, async (service, out) => {
+          const plans = await call(service, 'migrations.plan', input);
+          out.result({ dryRun: true, direction: action, plans }, () => renderPlans(plans, `dry run (${action}), nothing changed`));
+          return EXIT_OK;
+        });
+      }
+      const operation = action === 'up' ? 'migrations.up' : 'migrations.down';
+      const input = checkedInput(operation, { to: flags.to, reason: flags.reason });
+      return withConsole(flags, async (service, out) => {
+        const plans = await call(service, operation, input);
+        out.result({ dryRun: false, direction: action, plans }, () => renderPlans(plans, `migrated ${action}`));
+        return EXIT_OK;
+      });
+    }),
+  );
+};

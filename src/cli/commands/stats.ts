@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { DatabaseBookingPool } from '../../core/pool/database-booking-pool.js';
-import type { PoolStats } from '../../core/pool/pool-stats.js';
+import type { PoolStats } from '../../shared/results/pool.js';
+import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
-import { defineCommand, intFlag, table } from './command.js';
+import { call, checkedInput, integer, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 
 function age(seconds: number | null): string {
   if (seconds === null) return '-';
@@ -30,18 +29,23 @@ export function renderStats(stats: PoolStats, lease: { leaseSeconds: number; max
   ].join('\n');
 }
 
-export const statsCommand = defineCommand({
-  name: 'stats',
-  usage: ['stats [--lease-seconds S] [--max-attempts N]'],
-  options: { 'lease-seconds': { type: 'string' }, 'max-attempts': { type: 'string' } },
-  schema: z.object({
-    'lease-seconds': intFlag(1, 366 * 86_400).default(3600),
-    'max-attempts': intFlag(1, 100).default(3),
-  }),
-  async run(db, args, out) {
-    const lease = { leaseSeconds: args['lease-seconds'], maxAttempts: args['max-attempts'] };
-    const stats = await new DatabaseBookingPool(db).getPoolStats(lease);
-    out.result(stats, () => renderStats(stats, lease));
-    return EXIT_OK;
-  },
-});
+/** The lease timeout and attempt limit the figures are judged by when no flag is given (the pool's own defaults). */
+const DEFAULTS = { leaseSeconds: 3600, maxAttempts: 3 };
+
+export const statsCommand: Register = (program, done) => {
+  const command = program
+    .command('stats')
+    .description('one consistent snapshot of the pool (pool.stats)')
+    .option('--lease-timeout <seconds>', `a lease older than this is expired (default: ${DEFAULTS.leaseSeconds})`, integer)
+    .option('--max-attempts <n>', `failed entries at this many attempts stay failed (default: ${DEFAULTS.maxAttempts})`, integer);
+  jsonOption(connectionOptions(command)).action((flags: ConsoleFlags & { leaseTimeout?: number; maxAttempts?: number }) =>
+    done(async () => {
+      const input = checkedInput('pool.stats', { leaseSeconds: flags.leaseTimeout, maxAttempts: flags.maxAttempts });
+      return withConsole(flags, async (service, out) => {
+        const stats = await call(service, 'pool.stats', input);
+        out.result(stats, () => renderStats(stats, { ...DEFAULTS, ...input }));
+        return EXIT_OK;
+      });
+    }),
+  );
+};
