@@ -80,34 +80,45 @@ async function othersThan(mine: Set<number>): Promise<number[]> {
 }
 
 /**
- * Runs the CLI until its batch waits on the row this test locked, kills it with SIGKILL, then
- * lets go of the row and waits until every connection the child had is gone (its open batch
- * rolled back by the server).
+ * Runs the CLI until its batch waits on the row this test locked, then signals it. SIGKILL: the
+ * row is let go only once the process is dead. SIGINT (Ctrl-C, a cancel): the row is let go at
+ * once, so the blocked batch can commit and the run stop at the next boundary. Then waits until
+ * every connection the child had is gone (a killed run's open batch rolled back by the server).
  */
-async function killMidRun(args: string[], lockedId: number): Promise<void> {
+async function signalMidRun(args: string[], lockedId: number, signal: 'SIGKILL' | 'SIGINT' = 'SIGKILL'): Promise<{ code: number | null; stderr: string }> {
   const [before] = await t.admin.query<RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ?', [t.name]);
   const blocker = await mysql.createConnection({ ...t.profile, database: t.name });
   const mine = new Set([...before.map((row) => Number(row.id)), Number((await blocker.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id'))[0][0]?.id)]);
+  let stderr = '';
+  let code: number | null;
   try {
     await blocker.beginTransaction();
     await blocker.query('SELECT BOOKING_ID FROM BOOKING_PLAN WHERE BOOKING_ID = ? FOR UPDATE', [lockedId]);
     const child = spawnCli(args);
-    let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
     await until(() => `the run to block on booking ${lockedId} (stderr: ${stderr})`, async () => {
-      if (child.exitCode !== null) throw new Error(`the run ended before it was killed (exit ${child.exitCode}): ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`the run ended before it was signalled (exit ${child.exitCode}): ${stderr}`);
       const children = await othersThan(mine);
       if (children.length === 0) return false;
       return waitsOnBooking(children, lockedId);
     });
-    child.kill('SIGKILL');
-    await exited;
+    child.kill(signal);
+    if (signal === 'SIGINT') {
+      await until(() => `the run to say it cancels (stderr: ${stderr})`, async () => stderr.includes('Cancelling after the current batch'));
+      await blocker.rollback();
+    }
+    code = await exited;
   } finally {
     await blocker.rollback().catch(() => undefined);
     await blocker.end();
   }
-  await until('the killed run’s connections to close', async () => (await othersThan(mine)).length === 0);
+  await until('the signalled run’s connections to close', async () => (await othersThan(mine)).length === 0);
+  return { code, stderr };
+}
+
+async function killMidRun(args: string[], lockedId: number): Promise<void> {
+  await signalMidRun(args, lockedId, 'SIGKILL');
 }
 
 interface AuditRow {
@@ -260,5 +271,23 @@ describe('a run killed with SIGKILL part-way leaves a true audit row and true ev
     expect(rerun).toMatchObject({ added: ROWS - changed, alreadyPooled: changed });
     expect(await one(`SELECT OUTCOME AS outcome FROM POOL_AUDIT_LOG WHERE AUDIT_ID = ?`, [dead.auditId])).toEqual({ outcome: 'interrupted' });
     expect((await eventTotal('entered')) - enteredBefore).toBe(ROWS);
+  });
+  it('Ctrl-C cancels instead: the blocked batch commits, the run stops at the next boundary, its row says cancelled', async () => {
+    await t.admin.query('UPDATE BOOKING_PLAN SET POOL_STATUS = NULL, POOL_CLAIMED_BY = NULL, POOL_CLAIMED_AT = NULL WHERE POOL_STATUS IS NOT NULL');
+    const ids = await insertBookings(t.admin, { count: ROWS });
+    await poolDirectly(t.admin, ids, { status: 'processing', attempts: 1, claimedBy: 'w-dead', claimedSecondsAgo: 7200 });
+    const resetBefore = await eventTotal('reset');
+
+    const { code, stderr } = await signalMidRun(['reset-stuck', '--lease-timeout', '3600', '--reason', 'INC-ctrl-c'], ids[BLOCK_AT]!, 'SIGINT');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('CANCELLED');
+    const changed = Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM BOOKING_PLAN WHERE BOOKING_ID IN (?) AND POOL_STATUS = 'waiting'", [ids])).n);
+    // the batch that waited on the locked row committed; the run stopped before the last one
+    expect(changed).toBeGreaterThan(BLOCK_AT - 1000);
+    expect(changed).toBeLessThan(ROWS);
+    expect(await auditRow('pool.reset-stuck')).toMatchObject({ outcome: 'cancelled', affectedRows: changed });
+    expect(stderr).toContain(`Cancelled after ${changed.toLocaleString('en-US')} of the matching rows`);
+    expect((await eventTotal('reset')) - resetBefore).toBe(changed);
   });
 });

@@ -6,6 +6,7 @@ import { PoolError } from '../../shared/errors.js';
 import { redactSecrets } from '../../shared/redact.js';
 import type { Reply } from '../../shared/wire.js';
 import { connectionOptions, connectTarget, consoleService, hasTarget, profileStore, resolveTarget } from '../connection.js';
+import { cancelOnInterrupt } from '../interrupt.js';
 import { EXIT_ERROR, EXIT_OK } from '../output.js';
 import { actorOption, type ConsoleFlags, type Register } from './command.js';
 
@@ -37,7 +38,7 @@ export const callCommand: Register = (program, done) => {
           secrets = [target.connection.password];
           await connectTarget(service, target);
         }
-        reply = await service.dispatch(name, input);
+        reply = await cancelOnInterrupt((line) => process.stderr.write(`${line}\n`), (signal) => service.dispatch(name, input, { signal }));
       } catch (error) {
         reply = { ok: false, error: classifyError(error).toEnvelope() };
       } finally {

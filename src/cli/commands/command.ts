@@ -8,6 +8,7 @@ import { PoolError } from '../../shared/errors.js';
 import { REASON_HINT } from '../../shared/results/audit.js';
 import { unwrapReply } from '../../shared/wire.js';
 import { connectTarget, consoleService, profileStore, resolveTarget, type ConnectionFlags } from '../connection.js';
+import { cancelOnInterrupt } from '../interrupt.js';
 import { createOutput, type Output } from '../output.js';
 
 /** Runs a command's work and keeps its exit code (commander's actions return nothing). */
@@ -86,9 +87,13 @@ export function checkedInput<N extends OperationName>(name: N, input: Record<str
   throw new PoolError('INVALID_INPUT', `Invalid ${flag}: ${why.replace(/\.$/, '')}${got}.`);
 }
 
-/** One operation through the service's dispatch (its validation, read-only refusal and audit): the result, or its error. */
+/**
+ * One operation through the service's dispatch (its validation, read-only refusal and audit): the
+ * result, or its error. Ctrl-C cancels it (cancelOnInterrupt).
+ */
 export async function call<N extends OperationName>(service: ConsoleService, name: N, input: InputOf<N>): Promise<ResultOf<N>> {
-  return unwrapReply(await service.dispatch(name, input)) as ResultOf<N>;
+  const reply = await cancelOnInterrupt((line) => process.stderr.write(`${line}\n`), (signal) => service.dispatch(name, input, { signal }));
+  return unwrapReply(reply) as ResultOf<N>;
 }
 
 export interface ConsoleFlags extends ConnectionFlags {
