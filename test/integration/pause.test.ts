@@ -13,6 +13,8 @@ import { insertBookings, poolDatabase, poolDirectly } from '../helpers/pool-data
 
 const t = poolDatabase();
 const ops = { actor: 'ops@pause-test', reason: 'INC-42 pause test' };
+/** The race tests' bound: they open several connections and wait on locks. */
+const LOADED_MACHINE_MS = 120_000;
 
 async function one<T>(sql: string, values: unknown[] = []): Promise<T> {
   const [rows] = await t.admin.query<RowDataPacket[]>(sql, values);
@@ -42,7 +44,7 @@ async function rejected(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Polls `check` until it is true; fails after a generous deadline (a busy machine is slow, never wrong). */
-async function until(what: string, check: () => Promise<boolean>, deadlineMs = 30_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, deadlineMs = 60_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
@@ -66,44 +68,50 @@ describe('pause racing with claimers', () => {
     await Promise.all(opened.splice(0).map((db) => db.close()));
   });
 
-  it('waits for the claims already past the gate, which commit before it; none commits after it', async () => {
-    await seed('URGENT', 60);
-    const K = 3;
-    const claimers = Array.from({ length: K }, claimerPool);
-    // Hold every claim at its last statement (the claimed counter), after it passed the gate and changed its rows.
-    const blocker = await mysql.createConnection({ ...t.profile, timezone: 'Z' });
-    const waiting = async () =>
-      Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")).n);
-    try {
-      await blocker.beginTransaction();
-      await blocker.query("SELECT TOTAL FROM POOL_EVENT_COUNTS WHERE EVENT = 'claimed' FOR UPDATE");
-      const claims = claimers.map((pool, n) => pool.claimBatch({ owner: `held-${n}`, mode: 'URGENT', limit: 4 }));
-      await until(`${K} claims wait on the counter`, async () => (await waiting()) >= K);
+  it.each(['claimBatch', 'markAsProcessing'] as const)(
+    '%s: a pause waits for the claims already past the gate, which commit before it; none commits after it',
+    async (how) => {
+      const ids = await seed('URGENT', 60);
+      const K = 3;
+      const PER_CLAIM = how === 'claimBatch' ? 4 : 1;
+      const claimers = Array.from({ length: K }, claimerPool);
+      const claim = (n: number, round: number) =>
+        how === 'claimBatch'
+          ? claimers[n]!.claimBatch({ owner: `held-${n}`, mode: 'URGENT', limit: PER_CLAIM }).then((batch) => batch.length)
+          : claimers[n]!.markAsProcessing(ids[round * K + n]!, { owner: `held-${n}` }).then((won) => (won ? 1 : 0));
+      // Hold every claim at its last statement (the claimed counter), after it passed the gate and changed its rows.
+      const blocker = await mysql.createConnection({ ...t.profile, timezone: 'Z' });
+      const waiting = async () =>
+        Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")).n);
+      try {
+        await blocker.beginTransaction();
+        await blocker.query("SELECT TOTAL FROM POOL_EVENT_COUNTS WHERE EVENT = 'claimed' FOR UPDATE");
+        const claims = claimers.map((_, n) => claim(n, 0));
+        await until(`${K} claims wait on the counter`, async () => (await waiting()) >= K);
 
-      let pauseDone = false;
-      const pausing = pause(t.db, { mode: 'URGENT', ...ops }).finally(() => (pauseDone = true));
-      // Correct: the pause waits for the held claims (one more lock wait). Broken: it commits at once.
-      await until('the pause waits or commits', async () => pauseDone || (await waiting()) >= K + 1);
-      // If the pause already committed, the held claims have not: what is committed now is the count at the pause.
-      const atEarlyPause = pauseDone ? await processing('URGENT') : null;
-      await blocker.commit();
+        let pauseDone = false;
+        const pausing = pause(t.db, { mode: 'URGENT', ...ops }).finally(() => (pauseDone = true));
+        // Correct: the pause waits for the held claims (one more lock wait). Broken: it commits at once.
+        await until('the pause waits or commits', async () => pauseDone || (await waiting()) >= K + 1);
+        // If the pause already committed, the held claims have not: what is committed now is the count at the pause.
+        const atEarlyPause = pauseDone ? await processing('URGENT') : null;
+        await blocker.commit();
 
-      await pausing;
-      const atPause = atEarlyPause ?? (await processing('URGENT'));
-      const claimed = (await Promise.all(claims)).flat();
-      expect(claimed).toHaveLength(K * 4);
-      // Every claimer now gets the pause, and nothing more commits.
-      for (const [n, pool] of claimers.entries()) {
-        const error = await rejected(pool.claimBatch({ owner: `held-${n}`, mode: 'URGENT', limit: 4 }));
-        expect(isPoolPaused(error)).toBe(true);
+        await pausing;
+        const atPause = atEarlyPause ?? (await processing('URGENT'));
+        expect(await Promise.all(claims)).toEqual(new Array(K).fill(PER_CLAIM));
+        // Every claimer now gets the pause, and nothing more commits.
+        for (let n = 0; n < K; n += 1) expect(isPoolPaused(await rejected(claim(n, 1)))).toBe(true);
+        expect(await processing('URGENT')).toBe(atPause);
+        expect(atPause).toBe(K * PER_CLAIM);
+      } finally {
+        await blocker.rollback().catch(() => undefined);
+        await blocker.end();
       }
-      expect(await processing('URGENT')).toBe(atPause);
-      expect(atPause).toBe(K * 4);
-    } finally {
-      await blocker.rollback().catch(() => undefined);
-      await blocker.end();
-    }
-  });
+    },
+    // Several connections and lock waits on a loaded machine: slow, never wrong.
+    LOADED_MACHINE_MS,
+  );
 
   it('with claimers running in loops: no claim of the paused mode commits after the pause, other modes go on', async () => {
     await seed('URGENT', 3_000);
@@ -149,7 +157,7 @@ describe('pause racing with claimers', () => {
     );
     expect(times.lastClaim.getTime()).toBeLessThanOrEqual(times.since.getTime());
     expect(normalAfterPause).toBeGreaterThan(0);
-  });
+  }, LOADED_MACHINE_MS);
 });
 
 describe('what a pause covers', () => {
@@ -179,8 +187,9 @@ describe('what a pause covers', () => {
   it('the whole pool: every claim is answered paused, of any mode or none', async () => {
     const [id] = await seed('NORMAL', 1);
     await pause(t.db, { ...ops });
-    for (const claim of [t.pool.claimBatch({ owner: 'w' }), t.pool.claimBatch({ owner: 'w', mode: 'NORMAL' }), t.pool.markAsProcessing(id!, { owner: 'w' })]) {
-      expect(await rejected(claim)).toMatchObject({ code: 'CONFLICT', details: { paused: [{ scope: 'ALL' }] } });
+    const claims = [() => t.pool.claimBatch({ owner: 'w' }), () => t.pool.claimBatch({ owner: 'w', mode: 'NORMAL' }), () => t.pool.markAsProcessing(id!, { owner: 'w' })];
+    for (const claim of claims) {
+      expect(await rejected(claim())).toMatchObject({ code: 'CONFLICT', details: { paused: [{ scope: 'ALL' }] } });
     }
     expect((await pauseState(t.db)).pauses.map((p) => p.scope)).toEqual(['ALL']);
   });

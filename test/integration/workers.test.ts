@@ -31,7 +31,7 @@ async function rejected(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-async function until(what: string, check: () => Promise<boolean>, deadlineMs = 30_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, deadlineMs = 60_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
@@ -121,7 +121,7 @@ describe('heartbeats', () => {
     expect(dead.heartbeatAgeMs).toBeGreaterThan(3 * 1_000);
     await gone.stop();
     expect((await worker('worker-s'))!.state).toBe('stopped');
-  });
+  }, 120_000);
 
   it('an owner holding leases that never heartbeat is listed from POOL_CLAIMED_BY alone; unowned leases are counted', async () => {
     const ids = await insertBookings(t.admin, { count: 5 });
@@ -159,7 +159,7 @@ describe('releasing a dead worker\'s leases', () => {
 
     const again = await t.pool.claimBatch({ owner: 'worker-new', limit: 100 });
     expect(again.map((entry) => entry.bookingId).sort((a, b) => a - b)).toEqual(ids);
-  });
+  }, 120_000);
 
   it('refuses for an alive worker (and changes nothing) unless forced; a reason is required', async () => {
     const ids = await insertBookings(t.admin, { count: 3 });

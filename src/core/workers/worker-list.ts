@@ -54,7 +54,7 @@ const RANK: Record<WorkerState, number> = { dead: 0, 'no-heartbeat': 1, late: 2,
 /**
  * Every owner: the registered workers (POOL_WORKERS) judged alive / late / dead / stopped by their
  * heartbeat, and every owner holding leases in BOOKING_PLAN, those that never heartbeat included
- * ('no-heartbeat', known from POOL_CLAIMED_BY alone). Dead and unknown owners first.
+ * ('no-heartbeat', known from POOL_CLAIMED_BY alone). Dead and unknown owners first, most leases first.
  */
 export async function listWorkers(db: Database, options: z.input<typeof optionsSchema> = {}): Promise<WorkerList> {
   const parsed = optionsSchema.safeParse(options);
@@ -74,7 +74,7 @@ export async function listWorkers(db: Database, options: z.input<typeof optionsS
   for (const lease of byOwner.values()) {
     if (!registered.has(lease.owner!)) workers.push(unregistered(lease));
   }
-  workers.sort((a, b) => RANK[a.state] - RANK[b.state] || a.ownerId.localeCompare(b.ownerId));
+  workers.sort((a, b) => RANK[a.state] - RANK[b.state] || b.leases - a.leases || a.ownerId.localeCompare(b.ownerId));
   const unowned = leases.find((lease) => lease.owner === null);
   return {
     measuredAt: now,
