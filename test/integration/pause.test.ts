@@ -81,18 +81,20 @@ describe('pause racing with claimers', () => {
           : claimers[n]!.markAsProcessing(ids[round * K + n]!, { owner: `held-${n}` }).then((won) => (won ? 1 : 0));
       // Hold every claim at its last statement (the claimed counter), after it passed the gate and changed its rows.
       const blocker = await mysql.createConnection({ ...t.profile, timezone: 'Z' });
-      const waiting = async () =>
-        Number((await one<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")).n);
+      // The process list, not INNODB_TRX: MariaDB lists a waiting transaction there only seconds later.
+      const running = async (pattern: string, minSeconds = 0) =>
+        Number((await one<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE ? AND TIME >= ?', [pattern, minSeconds])).n);
       try {
         await blocker.beginTransaction();
         await blocker.query("SELECT TOTAL FROM POOL_EVENT_COUNTS WHERE EVENT = 'claimed' FOR UPDATE");
         const claims = claimers.map((_, n) => claim(n, 0));
-        await until(`${K} claims wait on the counter`, async () => (await waiting()) >= K);
+        await until(`${K} claims wait on the counter`, async () => (await running('UPDATE POOL_EVENT_COUNTS%')) >= K);
 
         let pauseDone = false;
         const pausing = pause(t.db, { mode: 'URGENT', ...ops }).finally(() => (pauseDone = true));
-        // Correct: the pause waits for the held claims (one more lock wait). Broken: it commits at once.
-        await until('the pause waits or commits', async () => pauseDone || (await waiting()) >= K + 1);
+        // Correct: the pause waits on its row's lock for the held claims (its statement runs on for a second and
+        // more). Broken: it commits at once.
+        await until('the pause waits or commits', async () => pauseDone || (await running('SELECT % FROM `POOL_CONTROL` % FOR UPDATE%', 1)) === 1);
         // If the pause already committed, the held claims have not: what is committed now is the count at the pause.
         const atEarlyPause = pauseDone ? await processing('URGENT') : null;
         await blocker.commit();
