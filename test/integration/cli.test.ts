@@ -82,7 +82,7 @@ describe('pool-console against a bare host schema', () => {
     const status = json<{ applied: unknown[]; pending: { name: string }[]; lockHolder: unknown }>(run);
     expect(status.applied).toEqual([]);
     expect(status.pending.map((migration) => migration.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
-    expect(status.pending).toHaveLength(6);
+    expect(status.pending).toHaveLength(MIGRATIONS.length);
     expect(status.lockHolder).toBeNull();
   });
 
@@ -128,10 +128,10 @@ describe('pool-console against a bare host schema', () => {
     expect(result.plans.map((plan) => plan.name)).toEqual([last]);
     const [applied] = await fresh.admin.query<RowDataPacket[]>('SELECT NAME AS name FROM POOL_CONSOLE_MIGRATIONS ORDER BY NAME');
     expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.slice(0, -1).map((migration) => migration.name));
-    // The last migration is the history: its table is gone (rows and all); the counters, the indexes and the audit table stay.
-    expect(last).toBe('0006-pool-metrics');
+    // The last migration is the worker heartbeats: their table is gone; the indexes, the counters and the audit table stay.
+    expect(last).toBe('0008-pool-workers');
     const schema = await snapshotSchema(fresh.admin);
-    expect(schema.tables).not.toContain('POOL_METRICS');
+    expect(schema.tables).not.toContain('POOL_WORKERS');
     expect(schema.tables).toContain('POOL_EVENT_COUNTS');
     expect(schema.indexes.map((index) => index.name)).toContain('idx_pool_claim');
     expect(schema.tables).toContain('POOL_AUDIT_LOG');

@@ -31,6 +31,14 @@ export function leaseBasis(columns: PoolColumns): LeaseBasis {
 const leaseTime = (columns: PoolColumns) => (leaseBasis(columns) === 'claim-time' ? 'POOL_CLAIMED_AT' : 'POOL_ENTRY_TIME');
 
 /**
+ * A held lease: a processing entry, held by its POOL_CLAIMED_BY. Every held lease is either live or
+ * expired (below); the Workers list counts an owner's leases by this.
+ */
+export function heldLeaseSql(): string {
+  return `(POOL_STATUS = 'processing')`;
+}
+
+/**
  * Expired lease ("stuck"): a processing entry whose lease time is missing or older than `seconds`.
  * Its worker probably died. Reset-stuck, its preview, the stats and the banner all count this.
  */

@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import { z } from 'zod';
 import { PoolError } from '../../shared/errors.js';
 import { AuditLog, type AuditContext, type AuditCounter } from '../audit/audit-log.js';
@@ -7,6 +8,9 @@ import { ALL_POOL_COLUMNS, hasColumn, noPoolColumns, readWithPoolColumns, requir
 import { describeExpiredLease, expiredLeaseSql, leaseBasis, overdueSql, retriableFailedSql, failedAtMaxSql } from './conditions.js';
 import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
 import { countedBatch, countEvent } from './event-counts.js';
+import { LEAVE_PAUSED_MODES, passClaimGate } from '../control/claim-gate.js';
+import { PoolPausedError } from '../control/paused-error.js';
+import type { PauseInfo } from '../../shared/results/control.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
 import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage, type EntryTotal, type UnavailableFigure } from '../../shared/results/pool.js';
@@ -35,9 +39,12 @@ export function readyPageSql(half: string, byMode: boolean, columns: PoolColumns
             ${CLAIM_ORDER_BY}`;
 }
 
-/** One half of claimBatch's locking read; replacements :limit, :now (and :mode when `byMode`). */
-export function claimLockSql(half: string, byMode: boolean, columns: PoolColumns = ALL_POOL_COLUMNS): string {
-  return `${readyPageSql(half, byMode, columns)}
+/**
+ * One half of claimBatch's locking read; replacements :limit, :now (and :mode when `byMode`,
+ * :pausedModes when `leavePausedModes`: a claim of any mode while some modes are paused).
+ */
+export function claimLockSql(half: string, byMode: boolean, columns: PoolColumns = ALL_POOL_COLUMNS, leavePausedModes = false): string {
+  return `${readyPageSql(leavePausedModes ? `${half} AND ${LEAVE_PAUSED_MODES}` : half, byMode, columns)}
               FOR UPDATE SKIP LOCKED`;
 }
 
@@ -160,18 +167,25 @@ export class DatabaseBookingPool {
     return [...(ready ?? []), ...(due ?? [])].map(toEntry).sort(claimOrder).slice(0, limit);
   }
 
-  /** Claims one entry if it is eligible right now; true only for the one caller that won it. */
+  /**
+   * Claims one entry if it is eligible right now; true only for the one caller that won it.
+   * Throws PoolPausedError (code CONFLICT) when claiming is paused for the whole pool or for the
+   * entry's mode (POOL_CONTROL, checked in this transaction: see control/claim-gate.ts).
+   */
   async markAsProcessing(bookingId: number, options: { owner: string }): Promise<boolean> {
     const id = parse(bookingIdSchema, bookingId, 'bookingId');
     const owner = parse(ownerSchema, options?.owner, 'owner');
     const changed = await this.db.transaction(async (transaction) => {
+      const { pausedModes } = await passClaimGate(this.db, transaction);
+      const leavePaused = pausedModes.length > 0;
       const rows = await this.db.execute(
         'pool.claim.one',
         `UPDATE BOOKING_PLAN SET POOL_STATUS = 'processing', POOL_CLAIMED_BY = :owner, POOL_CLAIMED_AT = UTC_TIMESTAMP(),
                 POOL_PROCESSING_ATTEMPTS = COALESCE(POOL_PROCESSING_ATTEMPTS, 0) + 1
-          WHERE BOOKING_ID = :id AND ${ELIGIBLE}`,
-        { replacements: { id, owner }, transaction },
+          WHERE BOOKING_ID = :id AND ${ELIGIBLE}${leavePaused ? ` AND ${LEAVE_PAUSED_MODES}` : ''}`,
+        { replacements: { id, owner, pausedModes: pausedModes.map((pause) => pause.scope) }, transaction },
       );
+      if (rows === 0 && leavePaused) await this.refuseIfModePaused(id, pausedModes, transaction);
       // Last in the transaction: it commits (or rolls back) with the claim.
       await countEvent(this.db, 'claimed', rows, transaction);
       return rows;
@@ -179,22 +193,41 @@ export class DatabaseBookingPool {
     return changed === 1;
   }
 
+  /** markAsProcessing changed nothing: if the entry is eligible but its mode paused, say paused rather than "lost". */
+  private async refuseIfModePaused(id: number, pausedModes: PauseInfo[], transaction: Transaction): Promise<void> {
+    const [row] = await this.db.select<{ mode: PoolMode | null }>(
+      'pool.claim.one.paused',
+      `SELECT POOL_MODE AS mode FROM BOOKING_PLAN WHERE BOOKING_ID = :id AND ${ELIGIBLE}`,
+      { replacements: { id }, transaction },
+    );
+    const pause = pausedModes.find((candidate) => candidate.scope === row?.mode);
+    if (pause) throw new PoolPausedError([pause]);
+  }
+
   /**
    * Claims up to `limit` eligible entries in claim order. Rows another claimer holds are skipped
    * (SKIP LOCKED), so concurrent claimers never wait on each other nor claim the same entry.
+   * Paused claiming (POOL_CONTROL, checked in this transaction: see control/claim-gate.ts) throws
+   * PoolPausedError (code CONFLICT): for the whole pool or the asked `mode`; without `mode`, paused
+   * modes are left out, and when nothing else could be claimed the answer is paused too, never an
+   * empty list that looks like "no work".
    */
   async claimBatch(options: { owner: string; limit?: number; mode?: PoolMode }): Promise<PoolEntry[]> {
     const owner = parse(ownerSchema, options?.owner, 'owner');
     const limit = parse(pageLimitSchema, options.limit, 'limit');
     const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
     return this.db.transaction(async (transaction) => {
-      const [clock] = await this.db.select<{ now: Date }>('pool.claim.clock', 'SELECT UTC_TIMESTAMP() AS now', { transaction });
-      const now = clock?.now ?? new Date();
+      const { now, pausedModes } = await passClaimGate(this.db, transaction, mode);
+      const leavePaused = pausedModes.length > 0;
       const locked: PoolEntry[] = [];
       for (const half of CLAIM_HALVES) {
-        locked.push(...(await this.db.select<PoolEntry>('pool.claim.lock', claimLockSql(half, Boolean(mode)), { replacements: { limit, mode, now }, transaction })));
+        locked.push(...(await this.db.select<PoolEntry>('pool.claim.lock', claimLockSql(half, Boolean(mode), ALL_POOL_COLUMNS, leavePaused), {
+          replacements: { limit, mode, now, pausedModes: pausedModes.map((pause) => pause.scope) },
+          transaction,
+        })));
       }
       const claimed = locked.map(toEntry).sort(claimOrder).slice(0, limit);
+      if (claimed.length === 0 && leavePaused) throw new PoolPausedError(pausedModes);
       if (claimed.length === 0) return [];
       const changed = await this.db.execute(
         'pool.claim.update',

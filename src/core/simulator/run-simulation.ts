@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PoolError, type ErrorEnvelope } from '../../shared/errors.js';
+import { isPoolPaused } from '../control/paused-error.js';
 import { classifyError } from '../db/classify-error.js';
 import type { Database } from '../db/database.js';
 import { DatabaseBookingPool } from '../pool/database-booking-pool.js';
@@ -190,7 +191,8 @@ export async function runSimulation(db: Database, options: SimulationOptions): P
       try {
         batch = await pool.claimBatch({ owner, limit: o.claimBatch });
       } catch (error) {
-        reportError('worker', error, { owner });
+        // A paused pool is an answer to back off on, not a worker's error.
+        if (!isPoolPaused(error)) reportError('worker', error, { owner });
         await sleep(o.idleMs);
         continue;
       }
