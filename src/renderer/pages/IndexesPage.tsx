@@ -5,7 +5,7 @@ import { CreateMissingIndexes } from './indexes/CreateMissingIndexes';
 import { ExpectedIndexes } from './indexes/ExpectedIndexes';
 import { PresentIndexes } from './indexes/PresentIndexes';
 import { QueryPlans } from './indexes/QueryPlans';
-import { formatTimeSeconds } from './entries/format';
+import { formatUtc } from '../../shared/format';
 
 /** Index health: expected vs present, duplicates, sizes, the hot queries' plans; create what is missing. */
 export function IndexesPage(_props: PageProps) {
@@ -15,7 +15,7 @@ export function IndexesPage(_props: PageProps) {
     <div className="page indexes-page">
       <div className="page-head">
         <h1>Indexes</h1>
-        {data ? <span className="muted">checked {formatTimeSeconds(data.checkedAt)} UTC (database clock)</span> : null}
+        {data ? <span className="muted">checked {formatUtc(data.checkedAt)} (database clock)</span> : null}
         <button type="button" onClick={health.reload} disabled={health.loading}>
           {health.loading ? 'Checking…' : 'Refresh'}
         </button>

@@ -10,7 +10,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { readChartColors } from './overview/chart-colors';
 import { DeadlineRisk } from './overview/DeadlineRisk';
 import { chartsPng, downloadBlob, jsonBlob } from './overview/export-snapshot';
-import { fileStamp, formatClock, formatDuration } from './overview/format';
+import { fileStamp, formatClock, formatDuration } from '../../shared/format';
 import { HealthBanner } from './overview/HealthBanner';
 import { liveLabel } from './overview/live-label';
 import type { LivePoint } from './overview/live-points';

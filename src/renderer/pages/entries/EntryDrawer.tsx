@@ -5,7 +5,8 @@ import { useCall } from '../../api/hooks';
 import { useNow } from '../../app/use-now';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { EntryActionBar } from './EntryActionBar';
-import { ageSince, formatTimeSeconds, isOverdue } from './format';
+import { ageSince, formatUtc } from '../../../shared/format';
+import { isOverdue } from './overdue';
 
 /** One booking: its summary, pool fields, lease, attempts, last error, actions and audit trail. */
 export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: number; onClose: () => void; onChanged: () => void }) {
@@ -58,7 +59,7 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
             <Field name="Room">{booking.meetingRoom}</Field>
             <Field name="Meeting type">{booking.meetingType}</Field>
             <Field name="Meeting">
-              {formatTimeSeconds(booking.timeStart)} → {formatTimeSeconds(booking.timeEnd)} UTC
+              {formatUtc(booking.timeStart, { zone: false })} → {formatUtc(booking.timeEnd)}
             </Field>
             <Field name="Booking status">{booking.bookingStatus}</Field>
             <Field name="Interpreter">{booking.interpreterEmpCode ?? 'none assigned'}</Field>
@@ -76,15 +77,15 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
               <span className={`status-tag status-tag-${entry.status}`}>{entry.status}</span>
             </Field>
             <Field name="Mode">{entry.mode ?? '—'}</Field>
-            <Field name="Entered">{formatTimeSeconds(entry.entryTime)} UTC</Field>
+            <Field name="Entered">{formatUtc(entry.entryTime)}</Field>
             <Field name="Deadline">
-              {formatTimeSeconds(entry.deadlineTime)} UTC
+              {formatUtc(entry.deadlineTime)}
               {isOverdue(entry, now) ? <span className="overdue-tag">overdue</span> : null}
             </Field>
             <Field name="Attempts">{entry.attempts}</Field>
             <Field name="Lease">
               {entry.claimedBy || entry.claimedAt
-                ? `${entry.claimedBy ?? 'unknown worker'} since ${formatTimeSeconds(entry.claimedAt)} UTC (${ageSince(entry.claimedAt, now) ?? 'age unknown'})`
+                ? `${entry.claimedBy ?? 'unknown worker'} since ${formatUtc(entry.claimedAt)} (${ageSince(entry.claimedAt, now) ?? 'age unknown'})`
                 : 'none'}
             </Field>
           </Fields>
@@ -119,7 +120,7 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
             <tbody>
               {audit.map((row) => (
                 <tr key={row.auditId}>
-                  <td>{formatTimeSeconds(row.time)}</td>
+                  <td>{formatUtc(row.time, { zone: false })}</td>
                   <td>{row.action}</td>
                   <td className="ellipsis" title={row.actor}>
                     {row.actor}

@@ -6,7 +6,8 @@ import { changedCount } from '../../components/changed-count';
 import { ConfirmDialog, type ConfirmRequest } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
-import { formatUtc, plural } from '../migrations/format';
+import { formatCount, formatUtc } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 
 interface PendingApply {
   /** undefined = every rule, in the defined order. */
@@ -101,7 +102,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
           <ul>
             {apply.result.rules.map((rule) => (
               <li key={rule.id}>
-                {titleOf(rule.id)}: {rule.fixed.toLocaleString()} fixed
+                {titleOf(rule.id)}: {formatCount(rule.fixed)} fixed
               </li>
             ))}
           </ul>
@@ -132,10 +133,10 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
                 </td>
                 <td className="wrap">{rule.detects}</td>
                 <td className="wrap">{rule.fix}</td>
-                <td className={rule.count > 0 ? 'verdict-warn' : 'verdict-good'}>{rule.count.toLocaleString()}</td>
+                <td className={rule.count > 0 ? 'verdict-warn' : 'verdict-good'}>{formatCount(rule.count)}</td>
                 <td className="wrap">
                   {rule.sampleIds.length === 0 ? '—' : rule.sampleIds.join(', ')}
-                  {rule.count > rule.sampleIds.length ? <span className="muted"> and {(rule.count - rule.sampleIds.length).toLocaleString()} more</span> : null}
+                  {rule.count > rule.sampleIds.length ? <span className="muted"> and {formatCount(rule.count - rule.sampleIds.length)} more</span> : null}
                 </td>
                 <td>
                   <WriteButton onClick={() => ask([rule])} disabled={rule.count === 0 || apply.running} title={rule.count === 0 ? 'Nothing to fix' : undefined}>

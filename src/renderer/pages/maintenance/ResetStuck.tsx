@@ -4,7 +4,8 @@ import { WriteButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
-import { plural } from '../migrations/format';
+import { formatCount } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 import { SampleIds } from './SampleIds';
 import { wholeNumber } from './whole-number';
 
@@ -54,12 +55,12 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
           Reset {plural(stuck, 'entry', 'entries')}
         </WriteButton>
       </div>
-      {minutes === null ? <p className="verdict-bad">Minutes is a whole number from 0 to {MAX_MINUTES.toLocaleString()}.</p> : null}
+      {minutes === null ? <p className="verdict-bad">Minutes is a whole number from 0 to {formatCount(MAX_MINUTES)}.</p> : null}
       <ErrorNotice error={preview.error} title="Could not count the stuck entries" />
       {current ? (
         <div className="facts" data-testid="reset-preview">
           <p>
-            Expired leases now: <strong>{current.count.toLocaleString()}</strong> · {current.condition}
+            Expired leases now: <strong>{formatCount(current.count)}</strong> · {current.condition}
           </p>
           <SampleIds ids={current.sampleIds} total={current.count} />
           <p className="muted">

@@ -4,7 +4,8 @@ import { WriteButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
-import { plural } from '../migrations/format';
+import { formatCount } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 import { SampleIds } from './SampleIds';
 import { wholeNumber } from './whole-number';
 
@@ -56,8 +57,8 @@ export function RetryFailed({ database, changes, onChanged }: { database: string
       {current ? (
         <div className="facts" data-testid="retry-preview">
           <p>
-            Would go back to waiting (fewer than {current.maxAttempts} attempts): <strong>{current.count.toLocaleString()}</strong> · stay failed at or over{' '}
-            {current.maxAttempts} attempts: <strong>{current.atMaxAttempts.toLocaleString()}</strong>
+            Would go back to waiting (fewer than {current.maxAttempts} attempts): <strong>{formatCount(current.count)}</strong> · stay failed at or over{' '}
+            {current.maxAttempts} attempts: <strong>{formatCount(current.atMaxAttempts)}</strong>
           </p>
           <SampleIds ids={current.sampleIds} total={current.count} />
           <p className="muted">Counted by the retry's own condition just now; workers may change a few before the retry runs, and the result says how many it moved.</p>

@@ -5,7 +5,7 @@ import { ConfirmDialog, type ConfirmRequest } from '../../components/ConfirmDial
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
 import { WriteButton } from '../../components/ActionButton';
-import { plural } from './format';
+import { plural } from '../../../shared/plural';
 import { PlanPreview } from './PlanPreview';
 import { useProgressLines } from './use-progress-lines';
 

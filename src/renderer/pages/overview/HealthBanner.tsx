@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import type { SystemStatus } from '../../../shared/results/health';
 import type { CallState } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatClock } from './format';
+import { formatClock } from '../../../shared/format';
 
 export const HEALTH_POLL_MS = 10_000;
 
