@@ -319,7 +319,7 @@ describe('Migrations page: the legacy import wizard', () => {
     Object.defineProperty(huge, 'size', { value: 65 * 1024 * 1024 });
     await user.upload(screen.getByLabelText('Legacy export (.json)'), huge);
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('huge.json is 65.0 MB; the console imports files up to 64.0 MB');
+    expect(alert.textContent).toContain('huge.json is 65 MiB; the console imports files up to 64 MiB');
     expect(fake.callsOf('import.preview')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../../shared/results/audit';
 import { formatCount, formatUtc } from '../../../shared/format';
+import { outcomeTone } from './outcome-tone';
 
 /** Audit rows, newest first; parameters open as JSON on demand. */
 export function AuditTable({ rows }: { rows: AuditEntry[] }) {
@@ -27,7 +28,7 @@ export function AuditTable({ rows }: { rows: AuditEntry[] }) {
             </td>
             <td>{row.bookingId ?? '—'}</td>
             <td className="number">{formatCount(row.affectedRows)}</td>
-            <td className={row.outcome === 'ok' ? 'outcome-ok' : 'outcome-error'}>{row.outcome}</td>
+            <td className={`outcome-${outcomeTone(row.outcome)}`}>{row.outcome}</td>
             <td className="wrap">{row.reason ?? <span className="muted">—</span>}</td>
             <td className="wrap">
               <Parameters value={row.parameters} />

@@ -6,10 +6,11 @@ import { useNow } from '../../app/use-now';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { EntryActionBar } from './EntryActionBar';
 import { ageSince, formatUtc } from '../../../shared/format';
+import { outcomeTone } from '../activity/outcome-tone';
 import { isOverdue } from './overdue';
 
 /** One booking: its summary, pool fields, lease, attempts, last error, actions and audit trail. */
-export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: number; onClose: () => void; onChanged: () => void }) {
+export function EntryDrawer({ bookingId, onClose }: { bookingId: number; onClose: () => void }) {
   const detail = useCall('entries.detail', { bookingId });
 
   useEffect(() => {
@@ -20,11 +21,6 @@ export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: numb
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
-
-  const changed = () => {
-    detail.reload();
-    onChanged();
-  };
 
   return (
     <aside className="drawer entry-drawer" role="complementary" aria-label={`Booking ${bookingId}`}>
@@ -39,12 +35,12 @@ export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: numb
         </button>
       </div>
       <ErrorNotice error={detail.error} title="Could not read this booking" />
-      {detail.data ? <DetailBody bookingId={bookingId} detail={detail.data} onChanged={changed} /> : null}
+      {detail.data ? <DetailBody bookingId={bookingId} detail={detail.data} /> : null}
     </aside>
   );
 }
 
-function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detail: EntryDetail; onChanged: () => void }) {
+function DetailBody({ bookingId, detail }: { bookingId: number; detail: EntryDetail }) {
   const { booking, entry, audit } = detail;
   const now = useNow();
   return (
@@ -100,7 +96,7 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
         ) : null}
       </section>
 
-      <EntryActionBar bookingId={bookingId} entry={entry} onChanged={onChanged} />
+      <EntryActionBar bookingId={bookingId} entry={entry} />
 
       <section className="drawer-section" aria-label="Audit trail">
         <h3>Audit trail</h3>
@@ -125,7 +121,7 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
                   <td className="ellipsis" title={row.actor}>
                     {row.actor}
                   </td>
-                  <td className={row.outcome === 'ok' ? 'verdict-good' : 'verdict-bad'}>
+                  <td className={{ ok: 'verdict-good', cancelled: 'muted', error: 'verdict-bad' }[outcomeTone(row.outcome)]}>
                     {row.outcome} · {plural(row.affectedRows, 'row')}
                   </td>
                   <td className="wrap">{row.reason ?? '—'}</td>

@@ -19,13 +19,8 @@ interface PendingApply {
  * Each cleanup rule with what it detects, what its fix does, how many rows and which; apply one
  * rule or all of them. The back insists on `confirm` = the database's name, typed in the dialog.
  */
-export function CleanupRules({ database, changes, onChanged }: { database: string; changes: number; onChanged: () => void }) {
+export function CleanupRules({ database }: { database: string }) {
   const preview = useCall('maintenance.cleanup.preview', {});
-  const { reload } = preview;
-  // Another section changed the pool: count again.
-  useEffect(() => {
-    if (changes > 0) reload();
-  }, [changes, reload]);
   const apply = useAction('maintenance.cleanup.apply');
   const [pending, setPending] = useState<PendingApply | null>(null);
   // What the confirmed preview counted, set against what the apply then changed.
@@ -69,7 +64,6 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
     setConfirmedRows({ rules: chosen, rows: request.rows ?? 0 });
     apply.reset();
     await apply.run({ ...(chosen ? { rules: chosen } : {}), confirm: request.database, reason });
-    onChanged();
   };
 
   return (
@@ -84,7 +78,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
           Apply all ({plural(total, 'row')})
         </WriteButton>
       </div>
-      <ProgressNotice operation="cleanup" active={apply.running} />
+      <ProgressNotice operation="cleanup" active={apply.running} onCancel={apply.cancel} />
       <ErrorNotice error={apply.error} title="The cleanup stopped" />
       {apply.result ? (
         <div className="notice notice-ok" role="status" aria-label="Cleanup result" ref={resultRef}>

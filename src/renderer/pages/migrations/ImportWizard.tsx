@@ -15,7 +15,7 @@ import { WizardSteps } from './WizardSteps';
  * apply with progress → what it added, found pooled already, and skipped. Importing is
  * idempotent, so running it twice adds nothing the second time.
  */
-export function ImportWizard({ database, onImported }: { database: string; onImported: () => void }) {
+export function ImportWizard({ database }: { database: string }) {
   const [file, setFile] = useState<{ name: string; size: number; text: string } | null>(null);
   const [readProblem, setReadProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -53,7 +53,6 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
     const result = await apply.run({ snapshot: file.text, reason });
     // The preview no longer describes the database: entries it would add are pooled now.
     if (result) preview.reset();
-    onImported();
   };
 
   const willAdd = preview.result?.counts['will-add'] ?? 0;
@@ -106,7 +105,7 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
           </div>
         </>
       ) : null}
-      <ProgressNotice operation="import" active={apply.running} />
+      <ProgressNotice operation="import" active={apply.running} onCancel={apply.cancel} />
       <ErrorNotice error={apply.error} title="The import stopped" />
       {result ? (
         <div className="notice notice-ok" role="status" aria-label="Import result">
