@@ -134,6 +134,7 @@ export const OPERATIONS = {
     'One consistent snapshot of the pool',
   ),
   'pool.latency': op<LatencySummary[]>()(none, false, 'Query latencies per query name'),
+  'stats.recent': op<StatsSample[]>()(none, false, "The live sampler's last hour for this connection, oldest first, so a new window starts with it"),
 
   'entries.list': op<EntryPage>()(entryFilterSchema.strict(), false, 'A page of pool entries (keyset)'),
   'entries.detail': op<EntryDetail>()(z.object({ bookingId }).strict(), false, "A booking's pool state, summary and audit trail"),

@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/renderer/App';
+import type { AuditEntry } from '../../src/shared/results/audit';
 import { createInMemoryApi, type InMemoryApiOptions } from '../fakes/in-memory-api';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -35,6 +36,25 @@ describe('Activity page', () => {
     expect(details.querySelector('pre')!.textContent).toContain('"leaseTimeoutSeconds": 900');
     expect(within(screen.getByTestId('audit-30')).getAllByRole('cell')[3]!.textContent).toBe('—'); // no booking id
     expect(fake.callsOf('audit.list')).toEqual([{ limit: 50 }]);
+  });
+
+  it('marks each outcome by name: ok, a failure, and a cancelled write as neutral with the count it did', async () => {
+    start({}, (f) => {
+      const base = { time: NOW, actor: 'alice@ops-laptop', action: 'pool.retry-failed', bookingId: null, parameters: null, reason: 'incident 42', consoleVersion: '0.1.0' } as const;
+      f.model.audit.push(
+        { ...base, auditId: 31, affectedRows: 500, outcome: 'cancelled' as AuditEntry['outcome'] },
+        { ...base, auditId: 32, affectedRows: 0, outcome: 'error' },
+        { ...base, auditId: 33, affectedRows: 7, outcome: 'ok' },
+      );
+    });
+    const outcomeOf = (id: number) => within(screen.getByTestId(`audit-${id}`)).getAllByRole('cell')[5]!;
+    await screen.findByTestId('audit-33');
+    expect([31, 32, 33].map((id) => [outcomeOf(id).textContent, outcomeOf(id).className])).toEqual([
+      ['cancelled', 'outcome-cancelled'],
+      ['error', 'outcome-error'],
+      ['ok', 'outcome-ok'],
+    ]);
+    expect(within(screen.getByTestId('audit-31')).getAllByRole('cell')[4]!.textContent).toBe('500');
   });
 
   it('sends the action, actor and UTC time range to audit.list and shows what it returns', async () => {

@@ -56,7 +56,7 @@ describe('Entries page: table, filters, paging', () => {
     expect(failed[7]).toBe('2'); // attempts
     expect(failed[9]).toBe('interpreter service timed out');
     const processing = within(rowOf(PROCESSING_ID)).getAllByRole('cell').map((cell) => cell.textContent);
-    expect(processing[8]).toMatch(/^worker-\d · \d+[smhd]/); // lease owner and age
+    expect(processing[8]).toMatch(/^worker-\d · \d+ [smhd]/); // lease owner and age
 
     // Virtualised: the 200 loaded entries are not all in the document.
     const shown = shownRows().length;
@@ -215,7 +215,7 @@ describe('Entries page: detail drawer and row actions', () => {
     // The lease of a processing entry: its worker and since when.
     await user.click(within(drawer).getByRole('button', { name: 'Close details' }));
     const processing = await openDrawer(user, PROCESSING_ID);
-    expect(within(processing).getByRole('region', { name: 'Pool entry' }).textContent).toMatch(/Leaseworker-\d since .* UTC \(\d+[smhd].*\)/);
+    expect(within(processing).getByRole('region', { name: 'Pool entry' }).textContent).toMatch(/Leaseworker-\d since .* UTC \(\d+ [smhd].*\)/);
   });
 
   it('retries a failed entry after a confirmation naming the database and 1 row, then shows the result and refreshes', async () => {

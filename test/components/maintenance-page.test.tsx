@@ -221,6 +221,37 @@ describe('Maintenance page', () => {
     await waitFor(() => expect(screen.getByTestId('retry-preview').textContent).toContain('Would go back to waiting (fewer than 4 attempts): 0'));
   });
 
+  it('cancels a running retry from beside its progress: the call is aborted, and the back\'s CANCELLED answer shows as a neutral notice', async () => {
+    const fake = createInMemoryApi();
+    const user = renderPage(fake);
+    await waitForRules();
+    const retry = await waitFor(() => {
+      const button = screen.getByRole('region', { name: 'Retry failed entries' }).querySelector<HTMLButtonElement>('button.primary')!;
+      expect(button.disabled).toBe(false);
+      return button;
+    });
+    await user.click(retry);
+    const dialog = screen.getByRole('dialog', { name: 'Retry failed entries' });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'interpreter service back');
+    fake.hold('maintenance.retryFailed');
+    await user.click(within(dialog).getByRole('button', { name: 'Retry' }));
+
+    const section = screen.getByRole('region', { name: 'Retry failed entries' });
+    const progress = await within(section).findByText('Retrying failed entries…');
+    expect(fake.cancels).toEqual([]);
+    await user.click(within(progress.closest('.notice-progress') as HTMLElement).getByRole('button', { name: 'Cancel' }));
+
+    expect(fake.cancels).toEqual(['maintenance.retryFailed']);
+    const cancelled = await within(section).findByRole('status', { name: 'Cancelled' });
+    expect(cancelled.textContent).toMatch(/^Cancelled: 'maintenance.retryFailed' was cancelled after 0 of its rows/);
+    // Neutral, not a failure: no alert, no "The retry stopped".
+    expect(within(section).queryByRole('alert')).toBeNull();
+    expect(within(section).queryByText('The retry stopped')).toBeNull();
+    // The progress and its Cancel are gone; the write can be started again.
+    expect(within(section).queryByRole('button', { name: 'Cancel' })).toBeNull();
+    await waitFor(() => expect(retry.disabled).toBe(false));
+  });
+
   it('resets stuck processing older than the chosen minutes, previewing the expired leases by the reset\'s own condition', async () => {
     const fake = createInMemoryApi();
     const stuck = computeStats(fake.model, 90 * 60, 3).expiredLeases;

@@ -89,6 +89,30 @@ describe('Migrations page: status, preview, run', () => {
     expect(fake.callsOf('migrations.status').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('cancels a running migration from beside its progress, and reads the status again', async () => {
+    const fake = createInMemoryApi({ pendingMigrations: 2 });
+    const user = renderPage(fake);
+    await waitForStatus();
+    await user.click(screen.getByRole('button', { name: 'Preview SQL' }));
+    await screen.findByRole('list', { name: 'SQL preview' });
+    await user.click(runUp());
+    const dialog = screen.getByRole('dialog', { name: 'Apply 2 migrations' });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'release 4.2');
+    fake.hold('migrations.up');
+    await user.click(within(dialog).getByRole('button', { name: 'Apply' }));
+    const lines = await screen.findByRole('list', { name: 'Migration progress' });
+    await within(lines).findByText('up: 2 migration(s) to run');
+    const statusReads = fake.callsOf('migrations.status').length;
+
+    const run = screen.getByRole('region', { name: 'Run migrations' });
+    await user.click(within(run).getByRole('button', { name: 'Cancel' }));
+    expect(fake.cancels).toEqual(['migrations.up']);
+    expect((await within(run).findByRole('status', { name: 'Cancelled' })).textContent).toContain("Cancelled: 'migrations.up' was cancelled");
+    expect(within(run).queryByRole('alert')).toBeNull();
+    // Stopped part-way, the schema may have changed: the status is read again.
+    await waitFor(() => expect(fake.callsOf('migrations.status').length).toBeGreaterThan(statusReads));
+  });
+
   it('runs up only to a chosen pending migration', async () => {
     const fake = createInMemoryApi({ pendingMigrations: 2 });
     const user = renderPage(fake);
@@ -319,7 +343,7 @@ describe('Migrations page: the legacy import wizard', () => {
     Object.defineProperty(huge, 'size', { value: 65 * 1024 * 1024 });
     await user.upload(screen.getByLabelText('Legacy export (.json)'), huge);
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('huge.json is 65.0 MB; the console imports files up to 64.0 MB');
+    expect(alert.textContent).toContain('huge.json is 65 MiB; the console imports files up to 64 MiB');
     expect(fake.callsOf('import.preview')).toEqual([]);
   });
 });

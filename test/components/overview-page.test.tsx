@@ -313,6 +313,50 @@ describe('Overview page: live samples', () => {
   });
 });
 
+describe('Overview page: the last hour from the back', () => {
+  it('starts from the sampler\'s history (stats.recent) at once, before any live sample, and appends the live ones', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    // Sampled before this page opened (another window, or before a reload): the back keeps them.
+    fake.emitSample(okSample(fake, NOON - 5 * MINUTE, { inPool: 200 }));
+    fake.emitSample(okSample(fake, NOON, { inPool: 1_230 }));
+    renderPage(fake);
+
+    await waitFor(() => expect(tileValue('inPool')).toBe('1,230'));
+    expect(screen.getByTestId('delta-inPool').textContent).toBe('▲ +1,030 over 5 m');
+    expect(fake.callsOf('stats.recent')).toEqual([{}]);
+    expect(screen.getByTestId('live-status').textContent).toMatch(/^Live · sample read/);
+
+    push(fake, okSample(fake, NOON + MINUTE, { inPool: 1_300 }));
+    expect(tileValue('inPool')).toBe('1,300');
+    // Measured against the history's sample, 6 minutes older.
+    expect(screen.getByTestId('delta-inPool').textContent).toBe('▲ +1,100 over 6 m');
+  });
+
+  it('keeps live samples that arrive before the history answers, each sample once', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    fake.emitSample(okSample(fake, NOON - 5 * MINUTE, { inPool: 200 }));
+    const release = fake.hold('stats.recent');
+    renderPage(fake);
+    await subscribed();
+    push(fake, okSample(fake, NOON, { inPool: 1_230 }));
+    expect(tileValue('inPool')).toBe('1,230');
+    expect(screen.queryByTestId('delta-inPool')).toBeNull(); // one sample: no change to show yet
+
+    release();
+    await waitFor(() => expect(screen.getByTestId('delta-inPool').textContent).toBe('▲ +1,030 over 5 m'));
+    expect(tileValue('inPool')).toBe('1,230');
+  });
+
+  it('starts from live, as before, when the back has no history yet', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    await waitFor(() => expect(fake.callsOf('stats.recent')).toEqual([{}]));
+    push(fake, okSample(fake, NOON, { inPool: 42 }));
+    expect(tileValue('inPool')).toBe('42');
+  });
+});
+
 describe('Overview page: health and export', () => {
   it('shows the health verdict with its reasons, and asks again every 10 seconds', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });

@@ -17,6 +17,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Two polls of the connection (fake interval timers); their answers reach the page after a real macrotask (the query cache notifies on one). */
+async function nextPolls() {
+  await act(() => vi.advanceTimersByTimeAsync(2000));
+  await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}
+
 describe('Shell', () => {
   it('switches pages with Alt+digit', async () => {
     const { user } = start();
@@ -47,14 +53,14 @@ describe('Shell', () => {
     expect(screen.queryByText(/Connection to the database lost/)).toBeNull();
 
     fake.loseConnection('Lost connection to MySQL server during query');
-    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await nextPolls();
     const banner = screen.getByText(/Connection to the database lost/);
     expect(banner.textContent).toContain('Lost connection to MySQL server during query');
     expect(banner.getAttribute('role')).toBe('alert');
     expect(screen.getByTestId('connection-status').textContent).toBe('lost');
 
     fake.restoreConnection();
-    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await nextPolls();
     expect(screen.queryByText(/Connection to the database lost/)).toBeNull();
     expect(screen.getByTestId('connection-status').textContent).toBe('connected');
   });
@@ -65,18 +71,18 @@ describe('Shell', () => {
     await screen.findByText('connected');
 
     fake.loseConnection('The database server has not responded for 3 s', 'not-responding');
-    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await nextPolls();
     expect(screen.getByTestId('connection-status').textContent).toBe('not responding');
     expect(screen.getByTestId('connection-status').className).toContain('status-not-responding');
     expect(screen.getByRole('alert').textContent).toContain('The database server is not responding: The database server has not responded for 3 s');
 
     fake.loseConnection("The database 'booking' was dropped or renamed", 'database-missing');
-    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await nextPolls();
     expect(screen.getByTestId('connection-status').textContent).toBe('database missing');
     expect(screen.getByRole('alert').textContent).toContain("The database is missing: The database 'booking' was dropped");
 
     fake.restoreConnection();
-    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await nextPolls();
     expect(screen.getByTestId('connection-status').textContent).toBe('connected');
     expect(screen.queryByRole('alert')).toBeNull();
   });

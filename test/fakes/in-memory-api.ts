@@ -42,7 +42,7 @@ const NO_POOL_COLUMNS_MESSAGE =
 /** Pool reads: on a schema without the pool columns they fail NO_POOL_COLUMNS, as the real back's do. */
 const POOL_READS = new Set<OperationName>(['pool.stats', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview']);
 /** Operations that work without a database. */
-const NO_DATABASE_NEEDED = new Set<OperationName>(['app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'profiles.setPassword', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
+const NO_DATABASE_NEEDED = new Set<OperationName>(['stats.recent', 'app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'profiles.setPassword', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
 /** Long operations emit a first progress event before a held call waits (see hold()). */
 const LONG = new Set<OperationName>(['connection.connect', 'migrations.up', 'migrations.down', 'indexes.ensure.apply', 'maintenance.cleanup.apply', 'import.apply', 'maintenance.retryFailed', 'maintenance.resetStuck']);
 
@@ -112,10 +112,17 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
   const calls: { name: OperationName; input: unknown }[] = [];
   const failures = new Map<OperationName, PoolError>();
   const holds = new Map<OperationName, Promise<void>>();
+  /** The operations whose calls the page cancelled (aborted their signal), in order. */
+  const cancels: OperationName[] = [];
   const listeners = { 'stats.live': new Set<(event: StatsSample) => void>(), progress: new Set<(event: ProgressEvent) => void>() };
 
   const emitProgress = (event: ProgressEvent) => listeners.progress.forEach((listener) => listener({ ...event }));
-  const emitSample = (sample: StatsSample) => listeners['stats.live'].forEach((listener) => listener(structuredClone(sample)));
+  /** What the back's sampler keeps: every sample sent, for stats.recent (the tests' samples span minutes, not hours). */
+  const recentSamples: StatsSample[] = [];
+  const emitSample = (sample: StatsSample) => {
+    recentSamples.push(structuredClone(sample));
+    listeners['stats.live'].forEach((listener) => listener(structuredClone(sample)));
+  };
   const sample = (): StatsSample => {
     const state = model.connection;
     if (state.status === 'connected' && model.noPoolColumns) return { kind: 'error', at: now(), error: { code: 'NO_POOL_COLUMNS', message: NO_POOL_COLUMNS_MESSAGE }, connection: state.status };
@@ -225,6 +232,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     'connection.current': async () => model.connection,
 
     'pool.stats': async ({ leaseSeconds, maxAttempts }) => computeStats(model, leaseSeconds ?? 3600, maxAttempts ?? 3),
+    'stats.recent': async () => recentSamples.map((sample) => structuredClone(sample)),
     'pool.latency': async () => model.latency,
 
     'entries.list': async ({ status, mode, overdue, bookingId, after, limit }) => {
@@ -421,8 +429,22 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     ],
   };
 
-  const call = async <N extends OperationName>(name: N, rawInput: unknown): Promise<ResultOf<N>> => {
+  const call = async <N extends OperationName>(name: N, rawInput: unknown, signal?: AbortSignal): Promise<ResultOf<N>> => {
     calls.push({ name, input: rawInput });
+    if (!signal) return run(name, rawInput);
+    // As the real back: a cancel stops a long write at its next step (here: while held), and the call rejects CANCELLED.
+    return new Promise<ResultOf<N>>((resolve, reject) => {
+      const cancelled = () => {
+        cancels.push(name);
+        reject(new PoolError('CANCELLED', `'${name}' was cancelled after 0 of its rows; nothing more will change.`));
+      };
+      if (signal.aborted) return cancelled();
+      signal.addEventListener('abort', cancelled, { once: true });
+      run(name, rawInput).then(resolve, reject).finally(() => signal.removeEventListener('abort', cancelled));
+    });
+  };
+
+  const run = async <N extends OperationName>(name: N, rawInput: unknown): Promise<ResultOf<N>> => {
     await Promise.resolve();
     const forced = failures.get(name);
     if (forced) {
@@ -458,7 +480,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
   };
 
   const api: PoolConsoleApi = {
-    call: (name, input) => call(name, input),
+    call: (name, input, signal) => call(name, input, signal),
     subscribe: <S extends StreamName>(stream: S, params: unknown, listener: (event: StreamEvent<S>) => void) => {
       const checked = STREAMS[stream].params.safeParse(params ?? {});
       if (!checked.success) throw new PoolError('INVALID_INPUT', `Invalid ${stream} parameters: ${checked.error.issues[0]?.message ?? 'rejected'}`);
@@ -468,7 +490,11 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       let timer: ReturnType<typeof setInterval> | undefined;
       if (stream === 'stats.live' && options.liveTimer !== false) {
         const intervalMs = (checked.data as { intervalMs?: number }).intervalMs ?? 1000;
-        timer = setInterval(() => listener(sample() as StreamEvent<S>), intervalMs);
+        timer = setInterval(() => {
+          const next = sample();
+          recentSamples.push(structuredClone(next));
+          listener(next as StreamEvent<S>);
+        }, intervalMs);
       }
       return () => {
         set.delete(entry);
@@ -481,6 +507,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     api,
     model,
     calls,
+    cancels,
     /** Pushes a live sample to every stats.live subscriber. */
     emitSample,
     /** Pushes a progress event to every progress subscriber. */

@@ -69,6 +69,11 @@ describe('serve mode: the contract over the socket', () => {
         expect(stats.measuredAt).toBeInstanceOf(Date); // Dates survive the socket
       }],
       ['pool.latency', {}, (latency: { name: string }[]) => expect(latency.length).toBeGreaterThan(0)],
+      // the sampler's ring: whatever was sampled so far, oldest first, with its times as Dates
+      ['stats.recent', {}, (recent: { at: Date }[]) => {
+        for (const sample of recent) expect(sample.at).toBeInstanceOf(Date);
+        expect(recent.map((sample) => sample.at.getTime())).toEqual(recent.map((sample) => sample.at.getTime()).sort((a, b) => a - b));
+      }],
       ['entries.list', { limit: 25 }, (page: { entries: { bookingId: number }[]; next: unknown }) => {
         expect(page.entries).toHaveLength(25);
         expect(page.next).not.toBeNull();

@@ -102,6 +102,9 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
       expect(stats.eventTotals).not.toBeNull();
     }),
     readSample('pool.latency', {}, (latency) => expect(latency.map((summary) => summary.name)).toContain('pool.stats')),
+    readSample('stats.recent', {}, (recent) => {
+      for (const sample of recent) expect(['ok', 'error']).toContain(sample.kind);
+    }),
     readSample('entries.list', { limit: 25 }, (page) => {
       expect(page.entries).toHaveLength(25);
       expect(page.next).not.toBeNull();

@@ -6,7 +6,7 @@ import { ZodType } from 'zod';
 import { ConsoleService } from '../../src/core/console/console-service.js';
 import { HANDLERS } from '../../src/core/console/handlers.js';
 import { NO_SECRET_BOX, ProfileStore } from '../../src/core/console/profile-store.js';
-import { OPERATION_NAMES, OPERATIONS, STREAMS } from '../../src/shared/contract.js';
+import { OPERATION_NAMES, OPERATIONS, STREAMS, type StatsSample } from '../../src/shared/contract.js';
 
 let dir: string;
 let service: ConsoleService;
@@ -58,5 +58,23 @@ describe('the contract', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'UNREACHABLE', message: expect.stringContaining('No database is connected') } });
     const info = await service.dispatch('app.info', {});
     expect(info).toMatchObject({ ok: true, result: { version: 'test', passwordEncryption: false } });
+  });
+
+  it('answers stats.recent with the samples the live stream sent, oldest first, after the stream has stopped', async () => {
+    expect(await service.dispatch('stats.recent', {})).toEqual({ ok: true, result: [] });
+    const sent: StatsSample[] = [];
+    const unsubscribe = service.subscribe('stats.live', { intervalMs: 1000 }, (sample) => sent.push(sample));
+    const deadline = Date.now() + 20_000;
+    while (sent.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    unsubscribe();
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+
+    // Nothing is connected here: error samples, which the ring keeps as it keeps good ones.
+    const reply = await service.dispatch('stats.recent', {});
+    expect(reply.ok).toBe(true);
+    const recent = (reply as { result: StatsSample[] }).result;
+    expect(recent.map((sample) => sample.at.getTime())).toEqual(sent.map((sample) => sample.at.getTime()));
+    expect(recent.map((sample) => sample.kind)).toEqual(sent.map((sample) => sample.kind));
+    expect(recent[0]).toMatchObject({ kind: 'error', connection: 'disconnected' });
   });
 });

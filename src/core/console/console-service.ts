@@ -10,10 +10,13 @@ import type { Reply } from '../../shared/wire.js';
 import { defaultActor } from '../audit/audit-log.js';
 import { classifyError } from '../db/classify-error.js';
 import { ConnectionSession } from './connection-session.js';
+import type { LiveSample } from './live-sample.js';
 import { LiveSampler } from './live-sampler.js';
 import { HANDLERS, type HandlerContext } from './handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import type { SandboxLauncher } from './sandbox-launcher.js';
+
+type SampleBody = { stats: PoolStats; latency: LatencySummary[] };
 
 export interface ConsoleServiceOptions {
   profiles: ProfileStore;
@@ -34,7 +37,7 @@ export class ConsoleService {
   readonly session = new ConnectionSession();
   private readonly events = new EventEmitter();
   private readonly context: HandlerContext;
-  private readonly sampler: LiveSampler<{ stats: PoolStats; latency: LatencySummary[] }, ConnectionState['status']>;
+  private readonly sampler: LiveSampler<SampleBody, ConnectionState['status']>;
 
   constructor(private readonly options: ConsoleServiceOptions) {
     this.events.setMaxListeners(100);
@@ -46,6 +49,8 @@ export class ConsoleService {
       logs: options.logs,
       progress: (event) => this.events.emit('progress', event),
       actor: options.actor ?? defaultActor(),
+      // the ring without each sample's raw latency timings: an hour of those is tens of MB
+      recentSamples: () => this.sampler.history().map((sample) => toStatsSample(sample, { rawTimings: false })),
     };
     this.sampler = new LiveSampler({
       sample: async () => {
@@ -116,14 +121,7 @@ export class ConsoleService {
       return () => this.events.off('progress', forward);
     }
     const { intervalMs } = parsed.data as { intervalMs: number };
-    return this.sampler.subscribe(intervalMs, (sample) => {
-      const event: StatsSample =
-        sample.kind === 'ok'
-          ? { kind: 'ok', at: sample.at, durationMs: sample.durationMs, stats: sample.body.stats, latency: sample.body.latency,
-              backoff: sample.backoff ? { effectiveIntervalMs: sample.backoff.effectiveIntervalMs, reason: sample.backoff.reason } : null }
-          : { kind: 'error', at: sample.at, error: sample.error, connection: sample.connection };
-      listener(event as StreamEvent<S>);
-    });
+    return this.sampler.subscribe(intervalMs, (sample) => listener(toStatsSample(sample) as StreamEvent<S>));
   }
 
 
@@ -134,6 +132,17 @@ export class ConsoleService {
   }
 }
 
+
+/** A sampler's sample as the contract sends it; without `rawTimings`, each latency summary's raw timings are left out. */
+function toStatsSample(sample: LiveSample<SampleBody, ConnectionState['status']>, { rawTimings = true } = {}): StatsSample {
+  if (sample.kind === 'error') return { kind: 'error', at: sample.at, error: sample.error, connection: sample.connection };
+  const { stats, latency } = sample.body;
+  return {
+    kind: 'ok', at: sample.at, durationMs: sample.durationMs, stats,
+    latency: rawTimings ? latency : latency.map((summary) => ({ ...summary, last: [] })),
+    backoff: sample.backoff ? { effectiveIntervalMs: sample.backoff.effectiveIntervalMs, reason: sample.backoff.reason } : null,
+  };
+}
 
 /** Failures that may mean the database is gone rather than a bad read. */
 const CONFIRM_CODES = new Set(['UNREACHABLE', 'NO_DATABASE', 'NO_TABLE', 'TIMEOUT']);

@@ -1,4 +1,4 @@
-import type { AppInfo, LogLine, OperationName, ParsedInputOf, ProgressEvent, ResultOf } from '../../shared/contract.js';
+import type { AppInfo, LogLine, OperationName, ParsedInputOf, ProgressEvent, ResultOf, StatsSample } from '../../shared/contract.js';
 import type { MigrationProgress } from '../../shared/results/schema.js';
 import { PoolError } from '../../shared/errors.js';
 import type { AuditContext } from '../../shared/results/audit.js';
@@ -20,6 +20,8 @@ export interface HandlerContext {
   progress: (event: ProgressEvent) => void;
   /** Who is asking, for the audit log. */
   actor: string;
+  /** The live sampler's samples of the last hour, oldest first. */
+  recentSamples: () => StatsSample[];
   /** Aborted when the caller cancels this call; long operations check it between steps/batches. */
   signal?: AbortSignal;
 }
@@ -66,6 +68,7 @@ export const HANDLERS: Handlers = {
 
   'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
   'pool.latency': async (_input, { session }) => session.latency.summary(),
+  'stats.recent': async (_input, { recentSamples }) => recentSamples(),
 
   'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
   'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),

@@ -1,7 +1,9 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { ConnectionState } from '../../shared/contract';
 import { useApi } from '../api/api-context';
 import { toCallError, type CallError } from '../api/call-error';
+import { queryKey } from '../api/query-client';
 
 interface ConnectionContextValue {
   state: ConnectionState | null;
@@ -13,29 +15,38 @@ interface ConnectionContextValue {
 const ConnectionContext = createContext<ConnectionContextValue | null>(null);
 /** In-memory on the back: cheap to ask every second, so the header follows the heartbeat closely. */
 const POLL_MS = 1000;
+const CURRENT = queryKey('connection.current', {});
 
-/** The current connection, polled so that a lost connection shows at once on every page. */
+/**
+ * The current connection, polled so that a lost connection shows at once on every page. When it
+ * becomes another database (switched here, in another window or by the CLI), every other cached
+ * answer is stale: they are fetched again.
+ */
 export function ConnectionProvider({ children }: { children: ReactNode }) {
   const api = useApi();
-  const [state, setState] = useState<ConnectionState | null>(null);
-  const [backError, setBackError] = useState<CallError | null>(null);
-  const refresh = useCallback(
-    () =>
-      api.call('connection.current', {}).then(
-        (current) => {
-          setState(current);
-          setBackError(null);
-        },
-        (error: unknown) => setBackError(toCallError(error)),
-      ),
-    [api],
-  );
+  const client = useQueryClient();
+  const current = useQuery({
+    queryKey: CURRENT,
+    queryFn: ({ signal }) => api.call('connection.current', {}, signal),
+    refetchInterval: POLL_MS,
+    refetchIntervalInBackground: true,
+  });
+  const state = current.data ?? null;
+  const backError = useMemo(() => (current.error ? toCallError(current.error) : null), [current.error]);
+  const { refetch } = current;
+  const refresh = useCallback(() => refetch().then(() => undefined), [refetch]);
+
+  const identity = state ? `${state.connected}|${state.profileName ?? ''}|${state.host ?? ''}|${state.database ?? ''}` : null;
+  const seen = useRef(identity);
   useEffect(() => {
-    void refresh();
-    const timer = setInterval(() => void refresh(), POLL_MS);
-    return () => clearInterval(timer);
-  }, [refresh]);
-  return <ConnectionContext.Provider value={{ state, backError, refresh }}>{children}</ConnectionContext.Provider>;
+    if (identity === null || identity === seen.current) return;
+    const first = seen.current === null;
+    seen.current = identity;
+    if (!first) void client.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'connection.current' });
+  }, [identity, client]);
+
+  const value = useMemo(() => ({ state, backError, refresh }), [state, backError, refresh]);
+  return <ConnectionContext.Provider value={value}>{children}</ConnectionContext.Provider>;
 }
 
 /** For hooks that also work outside a provider (component tests of a single page). */

@@ -1,3 +1,4 @@
+import { formatCount } from '../../shared/format';
 import { useId, useState, type ReactNode } from 'react';
 import { isValidReason, REASON_HINT } from '../../shared/results/audit.js';
 
@@ -29,7 +30,7 @@ export function ConfirmDialog({ request, onConfirm, onCancel }: { request: Confi
           Database <strong>{request.database}</strong>
           {request.rows !== null ? (
             <>
-              {' '}· <strong>{request.rows.toLocaleString()}</strong> row{request.rows === 1 ? '' : 's'}
+              {' '}· <strong>{formatCount(request.rows)}</strong> row{request.rows === 1 ? '' : 's'}
             </>
           ) : null}
         </p>

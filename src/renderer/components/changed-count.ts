@@ -1,3 +1,4 @@
+import { formatCount } from '../../shared/format';
 import { plural } from '../../shared/plural';
 
 /**
@@ -7,5 +8,5 @@ import { plural } from '../../shared/plural';
 export function changedCount(changed: number, previewed: number | null, noun = 'row', nouns?: string, why = 'the pool changed in between'): string {
   const text = `${plural(changed, noun, nouns)} changed`;
   if (previewed === null || previewed === changed) return text;
-  return `${text} (the preview counted ${previewed.toLocaleString('en-GB')}; ${why})`;
+  return `${text} (the preview counted ${formatCount(previewed)}; ${why})`;
 }

@@ -40,10 +40,8 @@ export function ConnectionPage({ navigate }: PageProps) {
     setConnectingTo(null);
     if (result) await connected();
   };
-  const changed = (text: string) => {
-    setMessage(text);
-    profiles.reload();
-  };
+  // The profile writes make the list stale themselves (api/invalidates.ts).
+  const changed = (text: string) => setMessage(text);
   const confirmDelete = async () => {
     const profile = deleting;
     setDeleting(null);
@@ -60,7 +58,7 @@ export function ConnectionPage({ navigate }: PageProps) {
           Add profile
         </button>
       </div>
-      <CurrentConnection state={state} onChanged={() => void refresh()} />
+      <CurrentConnection state={state} />
       {!encryption ? (
         <div className="notice notice-warn" role="note">
           Encryption unavailable: passwords kept for this session only. They are never written to disk, so enter them again after a restart.

@@ -63,7 +63,7 @@ export function EntriesPage({ state }: PageProps) {
           <span className="muted">End of the list.</span>
         ) : null}
       </div>
-      {selected !== null ? <EntryDrawer key={selected} bookingId={selected} onClose={close} onChanged={reload} /> : null}
+      {selected !== null ? <EntryDrawer key={selected} bookingId={selected} onClose={close} /> : null}
     </div>
   );
 }

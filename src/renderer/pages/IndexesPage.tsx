@@ -1,3 +1,4 @@
+import { formatUtc } from '../../shared/format';
 import type { PageProps } from '../app/pages';
 import { useCall } from '../api/hooks';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -5,7 +6,6 @@ import { CreateMissingIndexes } from './indexes/CreateMissingIndexes';
 import { ExpectedIndexes } from './indexes/ExpectedIndexes';
 import { PresentIndexes } from './indexes/PresentIndexes';
 import { QueryPlans } from './indexes/QueryPlans';
-import { formatTimeSeconds } from './entries/format';
 
 /** Index health: expected vs present, duplicates, sizes, the hot queries' plans; create what is missing. */
 export function IndexesPage(_props: PageProps) {
@@ -15,7 +15,7 @@ export function IndexesPage(_props: PageProps) {
     <div className="page indexes-page">
       <div className="page-head">
         <h1>Indexes</h1>
-        {data ? <span className="muted">checked {formatTimeSeconds(data.checkedAt)} UTC (database clock)</span> : null}
+        {data ? <span className="muted">checked {formatUtc(data.checkedAt)} (database clock)</span> : null}
         <button type="button" onClick={health.reload} disabled={health.loading}>
           {health.loading ? 'Checking…' : 'Refresh'}
         </button>
@@ -24,7 +24,7 @@ export function IndexesPage(_props: PageProps) {
       {!data && health.loading ? <p className="muted">Reading indexes and explaining the hot queries…</p> : null}
       {data ? (
         <>
-          <CreateMissingIndexes missing={data.missing} table={data.table} onApplied={health.reload} />
+          <CreateMissingIndexes missing={data.missing} table={data.table} />
           <QueryPlans queries={data.queries} />
           <ExpectedIndexes expected={data.expected} />
           <PresentIndexes health={data} />

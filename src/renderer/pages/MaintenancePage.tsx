@@ -1,29 +1,26 @@
 import { useState } from 'react';
 import { useConnection } from '../app/connection-context';
 import type { PageProps } from '../app/pages';
-import { useAction, useCall } from '../api/hooks';
-import { HealthBanner } from './overview/HealthBanner';
+import { useCall } from '../api/hooks';
+import { HealthBanner, useHealth } from './overview/HealthBanner';
 import { CleanupRules } from './maintenance/CleanupRules';
 import { IntegrityReport } from './maintenance/IntegrityReport';
 import { ResetStuck } from './maintenance/ResetStuck';
 import { RetryFailed } from './maintenance/RetryFailed';
 
-/** Page 6: cleanup rules (preview, apply one or all), the integrity report, retry failed, reset stuck. */
+/**
+ * Page 6: cleanup rules (preview, apply one or all), the integrity report, retry failed, reset
+ * stuck. Each write makes the counts it changes stale (api/invalidates.ts): every section, the
+ * health banner and a report already shown count again by themselves.
+ */
 export function MaintenancePage(_props: PageProps) {
   const { state } = useConnection();
   const database = state?.database ?? '';
-  const validate = useAction('maintenance.validate');
-  const checkIntegrity = () => void validate.run({});
-  // Bumped after every write, so each section re-counts what another one changed.
-  const [changes, setChanges] = useState(0);
+  // The integrity check runs when asked; once shown, a write makes it check again.
+  const [asked, setAsked] = useState(false);
+  const validate = useCall('maintenance.validate', {}, { enabled: asked });
   // The same health model as the Overview banner, so the counts here and there are one.
-  const health = useCall('system.status', {});
-  const changed = () => {
-    setChanges((value) => value + 1);
-    health.reload();
-    // A report shown before the change is stale now: check again.
-    if (validate.result) checkIntegrity();
-  };
+  const health = useHealth();
 
   return (
     <div className="page page-maintenance">
@@ -34,11 +31,16 @@ export function MaintenancePage(_props: PageProps) {
         </span>
       </div>
       <HealthBanner health={health} />
-      <CleanupRules database={database} changes={changes} onChanged={changed} />
-      <IntegrityReport report={validate.result} error={validate.error} running={validate.running} onRun={checkIntegrity} />
+      <CleanupRules database={database} />
+      <IntegrityReport
+        report={asked ? validate.data : undefined}
+        error={asked ? validate.error : null}
+        running={validate.loading}
+        onRun={asked ? validate.reload : () => setAsked(true)}
+      />
       <div className="maintenance-actions">
-        <RetryFailed database={database} changes={changes} onChanged={changed} />
-        <ResetStuck database={database} changes={changes} onChanged={changed} />
+        <RetryFailed database={database} />
+        <ResetStuck database={database} />
       </div>
     </div>
   );

@@ -38,12 +38,12 @@ export function MigrationsPage(_props: PageProps) {
         <>
           <MigrationLists status={status.data} />
           <DriftPanel overview={status.data} />
-          <RunMigrations overview={status.data} database={database} blockedBy={held} onFinished={status.reload} />
+          <RunMigrations overview={status.data} database={database} blockedBy={held} />
         </>
       ) : status.loading ? (
         <p className="muted">Reading the migration status…</p>
       ) : null}
-      <ImportWizard database={database} onImported={status.reload} />
+      <ImportWizard database={database} />
     </div>
   );
 }

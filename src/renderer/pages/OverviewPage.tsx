@@ -1,20 +1,21 @@
-import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { StatsSample } from '../../shared/contract';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { plural } from '../../shared/plural';
 import { useApi } from '../api/api-context';
-import { useCall, useStream } from '../api/hooks';
+import { useStream } from '../api/hooks';
 import { useConnection } from '../app/connection-context';
 import type { PageProps } from '../app/pages';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { readChartColors } from './overview/chart-colors';
 import { DeadlineRisk } from './overview/DeadlineRisk';
 import { chartsPng, downloadBlob, jsonBlob } from './overview/export-snapshot';
-import { fileStamp, formatClock, formatDuration } from './overview/format';
-import { HealthBanner } from './overview/HealthBanner';
+import { fileStamp, formatClock, formatDuration } from '../../shared/format';
+import { HealthBanner, useHealth } from './overview/HealthBanner';
 import { liveLabel } from './overview/live-label';
 import type { LivePoint } from './overview/live-points';
-import { latestOk, liveSeriesFor, REQUESTED_INTERVAL_MS } from './overview/live-series';
+import { latestOk, LiveSeries, REQUESTED_INTERVAL_MS } from './overview/live-series';
 import { OverviewCharts } from './overview/OverviewCharts';
 import { buildSnapshot } from './overview/snapshot';
 import { drainProjection, tileValues, windowView, WINDOWS, type WindowId } from './overview/overview-model';
@@ -28,16 +29,31 @@ function errorOf(sample: Extract<StatsSample, { kind: 'error' }>) {
 
 /**
  * The incident view: is the pool draining, what is stuck, what will miss its deadline, what to
- * click. Live samples (stats.live) are kept here, an hour of them; pausing freezes what is shown
- * while the samples keep coming in.
+ * click. The charts start from the back's last hour (stats.recent) and append the live samples
+ * (stats.live); pausing freezes what is shown while the samples keep coming in.
  */
 export function OverviewPage({ navigate }: PageProps) {
   const api = useApi();
   const { state: connection } = useConnection();
   const connectionKey = `${connection?.profileName ?? ''}|${connection?.host ?? ''}|${connection?.database ?? ''}`;
-  const series = useMemo(() => liveSeriesFor(api, connectionKey), [api, connectionKey]);
+  // A new connection starts a new series: the charts must not join two pools' figures.
+  const [held, setHeld] = useState(() => ({ key: connectionKey, series: new LiveSeries() }));
+  if (held.key !== connectionKey) setHeld({ key: connectionKey, series: new LiveSeries() });
+  const series = held.series;
   // Until the connection is known, samples could not be told apart from another database's.
-  useStream('stats.live', { intervalMs: REQUESTED_INTERVAL_MS }, (sample) => series.add(sample), connection !== null);
+  const known = connection !== null;
+  useStream('stats.live', { intervalMs: REQUESTED_INTERVAL_MS }, (sample) => series.add(sample), known);
+  // The back's last hour, once per series (not kept after the page closes: the next one asks afresh).
+  const recent = useQuery({
+    queryKey: ['stats.recent', {}, connectionKey] as const,
+    queryFn: ({ signal }) => api.call('stats.recent', {}, signal),
+    enabled: known,
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  useEffect(() => {
+    if (recent.data) series.seed(recent.data);
+  }, [series, recent.data]);
   const version = useSyncExternalStore(series.subscribe, series.getVersion);
 
   const [windowId, setWindowId] = useState<WindowId>('5m');
@@ -52,7 +68,7 @@ export function OverviewPage({ navigate }: PageProps) {
   const projection = useMemo(() => drainProjection(shown.points), [shown]);
   const colors = useMemo(() => readChartColors(), []);
 
-  const health = useCall('system.status', {});
+  const health = useHealth();
   const chartsRef = useRef<HTMLDivElement>(null);
   const [exportMessage, setExportMessage] = useState<{ ok: boolean; text: string } | null>(null);
 

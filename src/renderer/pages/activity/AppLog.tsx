@@ -1,6 +1,6 @@
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatTimeSeconds } from '../entries/format';
+import { formatUtc } from '../../../shared/format';
 
 const LINES = 200;
 
@@ -31,7 +31,7 @@ export function AppLog() {
           <tbody>
             {lines.map((line, index) => (
               <tr key={`${String(line.time)}-${index}`}>
-                <td>{formatTimeSeconds(line.time)}</td>
+                <td>{formatUtc(line.time, { zone: false })}</td>
                 <td>
                   <span className={`log-level log-level-${line.level}`}>{line.level}</span>
                 </td>

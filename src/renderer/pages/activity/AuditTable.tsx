@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../../shared/results/audit';
-import { formatTimeSeconds } from '../entries/format';
+import { formatCount, formatUtc } from '../../../shared/format';
+import { outcomeTone } from './outcome-tone';
 
 /** Audit rows, newest first; parameters open as JSON on demand. */
 export function AuditTable({ rows }: { rows: AuditEntry[] }) {
@@ -20,14 +21,14 @@ export function AuditTable({ rows }: { rows: AuditEntry[] }) {
       <tbody>
         {rows.map((row) => (
           <tr key={row.auditId} data-testid={`audit-${row.auditId}`}>
-            <td title={`audit id ${row.auditId}`}>{formatTimeSeconds(row.time)}</td>
+            <td title={`audit id ${row.auditId}`}>{formatUtc(row.time, { zone: false })}</td>
             <td>{row.actor}</td>
             <td>
               <code>{row.action}</code>
             </td>
             <td>{row.bookingId ?? '—'}</td>
-            <td className="number">{row.affectedRows.toLocaleString()}</td>
-            <td className={row.outcome === 'ok' ? 'outcome-ok' : 'outcome-error'}>{row.outcome}</td>
+            <td className="number">{formatCount(row.affectedRows)}</td>
+            <td className={`outcome-${outcomeTone(row.outcome)}`}>{row.outcome}</td>
             <td className="wrap">{row.reason ?? <span className="muted">—</span>}</td>
             <td className="wrap">
               <Parameters value={row.parameters} />

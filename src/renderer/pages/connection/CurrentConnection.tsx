@@ -3,8 +3,8 @@ import { useAction } from '../../api/hooks';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
 import { ErrorNotice } from '../../components/ErrorNotice';
 
-/** What the console is connected to right now, with Disconnect. */
-export function CurrentConnection({ state, onChanged }: { state: ConnectionState | null; onChanged: () => void }) {
+/** What the console is connected to right now, with Disconnect (which makes every answer stale, the connection's too). */
+export function CurrentConnection({ state }: { state: ConnectionState | null }) {
   const disconnect = useAction('connection.disconnect');
   if (!state) return <p className="muted">Asking the console what it is connected to…</p>;
   if (!state.connected) {
@@ -14,9 +14,6 @@ export function CurrentConnection({ state, onChanged }: { state: ConnectionState
       </section>
     );
   }
-  const run = async () => {
-    if (await disconnect.run({})) onChanged();
-  };
   return (
     <section className="panel current-connection" aria-label="Current connection">
       <div className="row current-connection-line">
@@ -25,7 +22,7 @@ export function CurrentConnection({ state, onChanged }: { state: ConnectionState
           Connected to <strong>{state.profileName}</strong> · database <strong>{state.database}</strong> @ {state.host}
           {state.serverVersion ? <span className="muted"> · server {state.serverVersion}</span> : null}
         </span>
-        <button type="button" onClick={() => void run()} disabled={disconnect.running}>
+        <button type="button" onClick={() => void disconnect.run({})} disabled={disconnect.running}>
           {disconnect.running ? 'Disconnecting…' : 'Disconnect'}
         </button>
       </div>

@@ -1,7 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, type KeyboardEvent } from 'react';
 import type { PoolEntry } from '../../../shared/pool-types';
-import { ageSince, formatShortTime, formatTime, isOverdue, truncate } from './format';
+import { ageSince, formatUtc, truncate } from '../../../shared/format';
+import { isOverdue } from './overdue';
+
+/** The table's compact times (the year rarely matters: the pool spans weeks; the title has it in full). Headings say UTC. */
+const SHORT = { seconds: false, year: false, zone: false } as const;
+const MINUTE = { seconds: false, zone: false } as const;
 
 /** Every row is one line (no wrapping), so a fixed height lets the virtualiser skip measuring. */
 const ROW_HEIGHT = 32;
@@ -98,12 +103,12 @@ function EntryRow({
       </td>
       <td>{entry.mode ?? '—'}</td>
       <td>{entry.meetingType}</td>
-      <td title={formatTime(entry.timeStart)}>{formatShortTime(entry.timeStart)}</td>
-      <td title={formatTime(entry.deadlineTime)}>
-        {formatShortTime(entry.deadlineTime)}
+      <td title={formatUtc(entry.timeStart, MINUTE)}>{formatUtc(entry.timeStart, SHORT)}</td>
+      <td title={formatUtc(entry.deadlineTime, MINUTE)}>
+        {formatUtc(entry.deadlineTime, SHORT)}
         {overdue ? <span className="overdue-tag">overdue</span> : null}
       </td>
-      <td title={formatTime(entry.entryTime)}>{formatShortTime(entry.entryTime)}</td>
+      <td title={formatUtc(entry.entryTime, MINUTE)}>{formatUtc(entry.entryTime, SHORT)}</td>
       <td className="number">{entry.attempts}</td>
       <td className="ellipsis" title={entry.claimedBy ?? undefined}>
         {entry.claimedBy || entry.claimedAt ? `${entry.claimedBy ?? 'unknown'}${leaseAge ? ` · ${leaseAge}` : ''}` : '—'}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { PoolEntry } from '../../../shared/pool-types';
-import { useApi } from '../../api/api-context';
-import { toCallError, type CallError } from '../../api/call-error';
+import type { CallError } from '../../api/call-error';
+import { useAction } from '../../api/hooks';
 import { useConnection } from '../../app/connection-context';
 import { WriteButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -12,29 +12,29 @@ type Outcome = { kind: 'changed' | 'unchanged'; message: string } | { kind: 'err
 
 /**
  * Retry, reset lease, remove: each confirmed (database, 1 row, reason for the audit log), refused
- * by WriteButton when writing is, and followed by a result message and `onChanged` (refresh).
+ * by WriteButton when writing is, and followed by a result message. Each write makes the entry's
+ * detail and the list stale, after a failure too (the row may have changed under us: that is what
+ * CONFLICT says), so both are read again (api/invalidates.ts).
  */
-export function EntryActionBar({ bookingId, entry, onChanged }: { bookingId: number; entry: PoolEntry | null; onChanged: () => void }) {
-  const api = useApi();
+export function EntryActionBar({ bookingId, entry }: { bookingId: number; entry: PoolEntry | null }) {
   const database = useConnection().state?.database ?? 'the connected database';
+  const writes = { 'entries.retry': useAction('entries.retry'), 'entries.reset': useAction('entries.reset'), 'entries.remove': useAction('entries.remove') };
   const [asking, setAsking] = useState<EntryActionSpec | null>(null);
-  const [running, setRunning] = useState<EntryActionSpec | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // The action last run here, whose outcome is shown.
+  const [last, setLast] = useState<EntryActionSpec | null>(null);
+  const write = last ? writes[last.operation] : null;
+  const running = write?.running ? last : null;
+  const outcome: Outcome | null =
+    !last || !write || write.running ? null
+    : write.error ? { kind: 'error', error: write.error }
+    : write.result ? (write.result.changed ? { kind: 'changed', message: last.done(bookingId) } : { kind: 'unchanged', message: last.unchanged(bookingId) })
+    : null;
 
-  const run = async (action: EntryActionSpec, reason: string) => {
+  const run = (action: EntryActionSpec, reason: string) => {
     setAsking(null);
-    setRunning(action);
-    setOutcome(null);
-    try {
-      const { changed } = await api.call(action.operation, { bookingId, reason });
-      setOutcome(changed ? { kind: 'changed', message: action.done(bookingId) } : { kind: 'unchanged', message: action.unchanged(bookingId) });
-    } catch (failure) {
-      setOutcome({ kind: 'error', error: toCallError(failure) });
-    } finally {
-      setRunning(null);
-      // Refresh after a failure too: the row may have changed under us (that is what CONFLICT says).
-      onChanged();
-    }
+    writes[action.operation].reset();
+    setLast(action);
+    void writes[action.operation].run({ bookingId, reason });
   };
 
   return (
@@ -50,7 +50,7 @@ export function EntryActionBar({ bookingId, entry, onChanged }: { bookingId: num
               disabled={!possible || running !== null}
               title={possible ? action.explains : action.notApplicable}
               onClick={() => {
-                setOutcome(null);
+                setLast(null);
                 setAsking(action);
               }}
             >
@@ -80,7 +80,7 @@ export function EntryActionBar({ bookingId, entry, onChanged }: { bookingId: num
             confirmLabel: asking.label,
             askReason: true,
           }}
-          onConfirm={(reason) => void run(asking, reason)}
+          onConfirm={(reason) => run(asking, reason)}
           onCancel={() => setAsking(null)}
         />
       ) : null}

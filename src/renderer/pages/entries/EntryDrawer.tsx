@@ -5,10 +5,12 @@ import { useCall } from '../../api/hooks';
 import { useNow } from '../../app/use-now';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { EntryActionBar } from './EntryActionBar';
-import { ageSince, formatTimeSeconds, isOverdue } from './format';
+import { ageSince, formatUtc } from '../../../shared/format';
+import { outcomeTone } from '../activity/outcome-tone';
+import { isOverdue } from './overdue';
 
 /** One booking: its summary, pool fields, lease, attempts, last error, actions and audit trail. */
-export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: number; onClose: () => void; onChanged: () => void }) {
+export function EntryDrawer({ bookingId, onClose }: { bookingId: number; onClose: () => void }) {
   const detail = useCall('entries.detail', { bookingId });
 
   useEffect(() => {
@@ -19,11 +21,6 @@ export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: numb
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
-
-  const changed = () => {
-    detail.reload();
-    onChanged();
-  };
 
   return (
     <aside className="drawer entry-drawer" role="complementary" aria-label={`Booking ${bookingId}`}>
@@ -38,12 +35,12 @@ export function EntryDrawer({ bookingId, onClose, onChanged }: { bookingId: numb
         </button>
       </div>
       <ErrorNotice error={detail.error} title="Could not read this booking" />
-      {detail.data ? <DetailBody bookingId={bookingId} detail={detail.data} onChanged={changed} /> : null}
+      {detail.data ? <DetailBody bookingId={bookingId} detail={detail.data} /> : null}
     </aside>
   );
 }
 
-function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detail: EntryDetail; onChanged: () => void }) {
+function DetailBody({ bookingId, detail }: { bookingId: number; detail: EntryDetail }) {
   const { booking, entry, audit } = detail;
   const now = useNow();
   return (
@@ -58,7 +55,7 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
             <Field name="Room">{booking.meetingRoom}</Field>
             <Field name="Meeting type">{booking.meetingType}</Field>
             <Field name="Meeting">
-              {formatTimeSeconds(booking.timeStart)} → {formatTimeSeconds(booking.timeEnd)} UTC
+              {formatUtc(booking.timeStart, { zone: false })} → {formatUtc(booking.timeEnd)}
             </Field>
             <Field name="Booking status">{booking.bookingStatus}</Field>
             <Field name="Interpreter">{booking.interpreterEmpCode ?? 'none assigned'}</Field>
@@ -76,15 +73,15 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
               <span className={`status-tag status-tag-${entry.status}`}>{entry.status}</span>
             </Field>
             <Field name="Mode">{entry.mode ?? '—'}</Field>
-            <Field name="Entered">{formatTimeSeconds(entry.entryTime)} UTC</Field>
+            <Field name="Entered">{formatUtc(entry.entryTime)}</Field>
             <Field name="Deadline">
-              {formatTimeSeconds(entry.deadlineTime)} UTC
+              {formatUtc(entry.deadlineTime)}
               {isOverdue(entry, now) ? <span className="overdue-tag">overdue</span> : null}
             </Field>
             <Field name="Attempts">{entry.attempts}</Field>
             <Field name="Lease">
               {entry.claimedBy || entry.claimedAt
-                ? `${entry.claimedBy ?? 'unknown worker'} since ${formatTimeSeconds(entry.claimedAt)} UTC (${ageSince(entry.claimedAt, now) ?? 'age unknown'})`
+                ? `${entry.claimedBy ?? 'unknown worker'} since ${formatUtc(entry.claimedAt)} (${ageSince(entry.claimedAt, now) ?? 'age unknown'})`
                 : 'none'}
             </Field>
           </Fields>
@@ -99,7 +96,7 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
         ) : null}
       </section>
 
-      <EntryActionBar bookingId={bookingId} entry={entry} onChanged={onChanged} />
+      <EntryActionBar bookingId={bookingId} entry={entry} />
 
       <section className="drawer-section" aria-label="Audit trail">
         <h3>Audit trail</h3>
@@ -119,12 +116,12 @@ function DetailBody({ bookingId, detail, onChanged }: { bookingId: number; detai
             <tbody>
               {audit.map((row) => (
                 <tr key={row.auditId}>
-                  <td>{formatTimeSeconds(row.time)}</td>
+                  <td>{formatUtc(row.time, { zone: false })}</td>
                   <td>{row.action}</td>
                   <td className="ellipsis" title={row.actor}>
                     {row.actor}
                   </td>
-                  <td className={row.outcome === 'ok' ? 'verdict-good' : 'verdict-bad'}>
+                  <td className={{ ok: 'verdict-good', cancelled: 'muted', error: 'verdict-bad' }[outcomeTone(row.outcome)]}>
                     {row.outcome} · {plural(row.affectedRows, 'row')}
                   </td>
                   <td className="wrap">{row.reason ?? '—'}</td>

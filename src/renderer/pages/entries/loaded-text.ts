@@ -1,3 +1,4 @@
+import { formatCount } from '../../../shared/format';
 import { plural } from '../../../shared/plural';
 import type { EntryTotal } from '../../../shared/results/pool';
 
@@ -9,5 +10,5 @@ export function loadedText(loaded: number, total: EntryTotal | null, more: boole
   const rows = `${plural(loaded, 'entry', 'entries')} loaded`;
   if (!total) return `${rows}${more ? ', more available' : ''}`;
   // Pages loaded past the bound are themselves a lower bound.
-  return total.exact ? `${rows} of ${total.count.toLocaleString('en-GB')} matching` : `${rows} of ≥ ${Math.max(total.count, loaded).toLocaleString('en-GB')} matching`;
+  return total.exact ? `${rows} of ${formatCount(total.count)} matching` : `${rows} of ≥ ${formatCount(Math.max(total.count, loaded))} matching`;
 }

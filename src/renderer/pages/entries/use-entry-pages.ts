@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
 import type { EntryPage } from '../../../shared/results/pool';
 import type { PoolEntry } from '../../../shared/pool-types';
 import { useApi } from '../../api/api-context';
@@ -14,83 +15,45 @@ export interface EntryPages {
   next: EntryPage['next'];
   /** How many entries the filters match, from the newest page read; null until one is. */
   total: EntryPage['total'] | null;
-  /** 'first' while the first page (re)loads, 'more' while a further page loads. */
+  /** 'first' while the list (re)loads, 'more' while a further page loads. */
   loading: 'first' | 'more' | null;
   error: CallError | null;
   loadMore: () => void;
-  /** The first page again, with the same filters (after an action changed a row). */
+  /** The loaded pages again, with the same filters. */
   reload: () => void;
 }
 
 /**
- * Keyset pages of `entries.list`: the first page whenever the filters change, further pages
- * appended from the `next` cursor. Only the newest request's answer is kept, so a slow answer to
- * an old filter never overwrites a newer one.
+ * Keyset pages of `entries.list`, cached under ['entries.list', filters]: the first page whenever
+ * the filters change (the old rows go at once: they answer another question), further pages
+ * appended from the `next` cursor. A write to an entry makes the list stale (api/invalidates.ts):
+ * the loaded pages are read again, keeping the scroll position.
  */
 export function useEntryPages(filters: EntryFilters): EntryPages {
   const api = useApi();
-  const key = JSON.stringify(compactFilters(filters));
-  const [rows, setRows] = useState<PoolEntry[]>([]);
-  const [next, setNext] = useState<EntryPage['next']>(null);
-  const [total, setTotal] = useState<EntryPage['total'] | null>(null);
-  const [loading, setLoading] = useState<EntryPages['loading']>('first');
-  const [error, setError] = useState<CallError | null>(null);
-  const [generation, setGeneration] = useState(0);
-  const latest = useRef(0);
-  // The first-page request the state is for. When the filters or the generation change, the state
-  // is adjusted during this render (not in the effect, which would show one stale render first).
-  const [requested, setRequested] = useState({ key, generation });
-  if (requested.key !== key || requested.generation !== generation) {
-    // New filters: the old rows answer a different question, so they go at once.
-    if (requested.key !== key) {
-      setRows([]);
-      setNext(null);
-      setTotal(null);
-    }
-    setRequested({ key, generation });
-    setLoading('first');
-    setError(null);
-  }
-
-  useEffect(() => {
-    const request = ++latest.current;
-    api.call('entries.list', { ...(JSON.parse(key) as EntryFilters), limit: PAGE_SIZE }).then(
-      (page) => {
-        if (request !== latest.current) return;
-        setRows(page.entries);
-        setNext(page.next);
-        setTotal(page.total);
-        setLoading(null);
-      },
-      (failure: unknown) => {
-        if (request !== latest.current) return;
-        setError(toCallError(failure));
-        setLoading(null);
-      },
-    );
-  }, [api, key, generation]);
-
+  const compact = compactFilters(filters);
+  const query = useInfiniteQuery({
+    queryKey: ['entries.list', compact] as const,
+    queryFn: ({ pageParam, signal }) => api.call('entries.list', { ...compact, ...(pageParam ? { after: pageParam } : {}), limit: PAGE_SIZE }, signal),
+    initialPageParam: null as EntryPage['next'],
+    getNextPageParam: (page) => page.next,
+  });
+  const pages = query.data?.pages;
+  const rows = useMemo(() => pages?.flatMap((page) => page.entries) ?? [], [pages]);
+  const newest = pages?.at(-1);
+  const error = useMemo(() => (query.error ? toCallError(query.error) : null), [query.error]);
+  const { fetchNextPage, refetch, hasNextPage, isFetching, isFetchingNextPage } = query;
   const loadMore = useCallback(() => {
-    if (!next || loading) return;
-    const request = ++latest.current;
-    setLoading('more');
-    setError(null);
-    api.call('entries.list', { ...(JSON.parse(key) as EntryFilters), after: next, limit: PAGE_SIZE }).then(
-      (page) => {
-        if (request !== latest.current) return;
-        setRows((previous) => [...previous, ...page.entries]);
-        setNext(page.next);
-        setTotal(page.total);
-        setLoading(null);
-      },
-      (failure: unknown) => {
-        if (request !== latest.current) return;
-        setError(toCallError(failure));
-        setLoading(null);
-      },
-    );
-  }, [api, key, next, loading]);
-
-  const reload = useCallback(() => setGeneration((value) => value + 1), []);
-  return { rows, next, total, loading, error, loadMore, reload };
+    if (hasNextPage && !isFetching) void fetchNextPage();
+  }, [fetchNextPage, hasNextPage, isFetching]);
+  const reload = useCallback(() => void refetch(), [refetch]);
+  return {
+    rows,
+    next: newest?.next ?? null,
+    total: newest?.total ?? null,
+    loading: isFetchingNextPage ? 'more' : isFetching ? 'first' : null,
+    error,
+    loadMore,
+    reload,
+  };
 }

@@ -12,9 +12,10 @@ const statements = (plans: MigrationPlan[]) => plans.reduce((sum, plan) => sum +
 
 /**
  * "Create missing indexes": the SQL first (a dry run), then a confirmation naming the database and
- * how many indexes, then the migration with its progress, a result, and fresh health.
+ * how many indexes, then the migration with its progress (and Cancel), a result, and fresh health
+ * (the apply makes every answer stale: api/invalidates.ts).
  */
-export function CreateMissingIndexes({ missing, table, onApplied }: { missing: string[]; table: string; onApplied: () => void }) {
+export function CreateMissingIndexes({ missing, table }: { missing: string[]; table: string }) {
   const database = useConnection().state?.database ?? 'the connected database';
   const preview = useAction('indexes.ensure.preview');
   const apply = useAction('indexes.ensure.apply');
@@ -33,7 +34,6 @@ export function CreateMissingIndexes({ missing, table, onApplied }: { missing: s
     if (done) {
       setShown(false);
       preview.reset();
-      onApplied();
     }
   };
 
@@ -78,7 +78,7 @@ export function CreateMissingIndexes({ missing, table, onApplied }: { missing: s
           </div>
         </div>
       ) : null}
-      <ProgressNotice operation="migrations" active={apply.running} />
+      <ProgressNotice operation="migrations" active={apply.running} onCancel={apply.cancel} />
       <ErrorNotice error={apply.error} title="Creating the indexes failed" />
       {apply.result ? (
         <div className="notice notice-ok" role="status">

@@ -1,5 +1,5 @@
 import type { IndexHealth } from '../../../shared/results/health';
-import { formatBytes } from './format';
+import { formatBytes } from '../../../shared/format';
 
 /** Every index on the table with its size, then the pool indexes that copy or are a prefix of another. */
 export function PresentIndexes({ health }: { health: IndexHealth }) {

@@ -1,5 +1,5 @@
 import type { HotQueryPlan } from '../../../shared/results/health';
-import { formatCount } from './format';
+import { formatCount } from '../../../shared/format';
 
 /** Each hot query's plan: the index it uses, how it reads, the rows it reads (estimated) and returns (at most), and the verdict. */
 export function QueryPlans({ queries }: { queries: HotQueryPlan[] }) {
@@ -37,7 +37,7 @@ export function QueryPlans({ queries }: { queries: HotQueryPlan[] }) {
               </td>
               <td>{query.accessType ?? '—'}</td>
               <td className="number">{query.rowsExamined === null ? 'unknown' : `≈${formatCount(query.rowsExamined)}`}</td>
-              <td className="number">{query.rowsReturned.toLocaleString()}</td>
+              <td className="number">{formatCount(query.rowsReturned)}</td>
               <td>
                 {query.filesort ? <span className="verdict-warn">filesort</span> : null}
                 {query.filesort && query.temporary ? ', ' : null}

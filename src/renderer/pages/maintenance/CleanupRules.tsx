@@ -6,7 +6,8 @@ import { changedCount } from '../../components/changed-count';
 import { ConfirmDialog, type ConfirmRequest } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
-import { formatUtc, plural } from '../migrations/format';
+import { formatCount, formatUtc } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 
 interface PendingApply {
   /** undefined = every rule, in the defined order. */
@@ -18,13 +19,8 @@ interface PendingApply {
  * Each cleanup rule with what it detects, what its fix does, how many rows and which; apply one
  * rule or all of them. The back insists on `confirm` = the database's name, typed in the dialog.
  */
-export function CleanupRules({ database, changes, onChanged }: { database: string; changes: number; onChanged: () => void }) {
+export function CleanupRules({ database }: { database: string }) {
   const preview = useCall('maintenance.cleanup.preview', {});
-  const { reload } = preview;
-  // Another section changed the pool: count again.
-  useEffect(() => {
-    if (changes > 0) reload();
-  }, [changes, reload]);
   const apply = useAction('maintenance.cleanup.apply');
   const [pending, setPending] = useState<PendingApply | null>(null);
   // What the confirmed preview counted, set against what the apply then changed.
@@ -68,7 +64,6 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
     setConfirmedRows({ rules: chosen, rows: request.rows ?? 0 });
     apply.reset();
     await apply.run({ ...(chosen ? { rules: chosen } : {}), confirm: request.database, reason });
-    onChanged();
   };
 
   return (
@@ -83,7 +78,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
           Apply all ({plural(total, 'row')})
         </WriteButton>
       </div>
-      <ProgressNotice operation="cleanup" active={apply.running} />
+      <ProgressNotice operation="cleanup" active={apply.running} onCancel={apply.cancel} />
       <ErrorNotice error={apply.error} title="The cleanup stopped" />
       {apply.result ? (
         <div className="notice notice-ok" role="status" aria-label="Cleanup result" ref={resultRef}>
@@ -101,7 +96,7 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
           <ul>
             {apply.result.rules.map((rule) => (
               <li key={rule.id}>
-                {titleOf(rule.id)}: {rule.fixed.toLocaleString()} fixed
+                {titleOf(rule.id)}: {formatCount(rule.fixed)} fixed
               </li>
             ))}
           </ul>
@@ -132,10 +127,10 @@ export function CleanupRules({ database, changes, onChanged }: { database: strin
                 </td>
                 <td className="wrap">{rule.detects}</td>
                 <td className="wrap">{rule.fix}</td>
-                <td className={rule.count > 0 ? 'verdict-warn' : 'verdict-good'}>{rule.count.toLocaleString()}</td>
+                <td className={rule.count > 0 ? 'verdict-warn' : 'verdict-good'}>{formatCount(rule.count)}</td>
                 <td className="wrap">
                   {rule.sampleIds.length === 0 ? '—' : rule.sampleIds.join(', ')}
-                  {rule.count > rule.sampleIds.length ? <span className="muted"> and {(rule.count - rule.sampleIds.length).toLocaleString()} more</span> : null}
+                  {rule.count > rule.sampleIds.length ? <span className="muted"> and {formatCount(rule.count - rule.sampleIds.length)} more</span> : null}
                 </td>
                 <td>
                   <WriteButton onClick={() => ask([rule])} disabled={rule.count === 0 || apply.running} title={rule.count === 0 ? 'Nothing to fix' : undefined}>

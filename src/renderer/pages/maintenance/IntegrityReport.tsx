@@ -1,7 +1,8 @@
 import type { IntegrityReport as Report } from '../../../shared/results/maintenance';
 import type { CallError } from '../../api/call-error';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatUtc, plural } from '../migrations/format';
+import { formatUtc } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 
 /** The cleanup rules run read-only as a check: passed when none finds a row. */
 export function IntegrityReport({ report, error, running, onRun }: { report: Report | undefined; error: CallError | null; running: boolean; onRun: () => void }) {

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useAction, useCall } from '../../api/hooks';
 import { WriteButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
-import { plural } from '../migrations/format';
+import { formatCount } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 import { SampleIds } from './SampleIds';
 import { wholeNumber } from './whole-number';
 
@@ -15,16 +16,11 @@ const MAX_MINUTES = 366 * 24 * 60;
  * probably died — go back to waiting. The count is the reset's own preview: the same condition the
  * reset applies, the Overview's "Expired leases" and the health banner count.
  */
-export function ResetStuck({ database, changes, onChanged }: { database: string; changes: number; onChanged: () => void }) {
+export function ResetStuck({ database }: { database: string }) {
   const [text, setText] = useState('60');
   const [confirming, setConfirming] = useState(false);
   const minutes = wholeNumber(text, 0, MAX_MINUTES);
   const preview = useCall('maintenance.resetStuck.preview', { olderThanSeconds: (minutes ?? 60) * 60 }, { enabled: minutes !== null });
-  const { reload } = preview;
-  // Another section changed the pool: count again.
-  useEffect(() => {
-    if (changes > 0) reload();
-  }, [changes, reload]);
   const reset = useAction('maintenance.resetStuck');
   const current = minutes !== null ? preview.data : undefined;
   const stuck = current?.willChange ?? 0;
@@ -34,7 +30,6 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
     if (minutes === null) return;
     reset.reset();
     await reset.run({ olderThanSeconds: minutes * 60, reason });
-    onChanged();
   };
 
   return (
@@ -54,12 +49,12 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
           Reset {plural(stuck, 'entry', 'entries')}
         </WriteButton>
       </div>
-      {minutes === null ? <p className="verdict-bad">Minutes is a whole number from 0 to {MAX_MINUTES.toLocaleString()}.</p> : null}
+      {minutes === null ? <p className="verdict-bad">Minutes is a whole number from 0 to {formatCount(MAX_MINUTES)}.</p> : null}
       <ErrorNotice error={preview.error} title="Could not count the stuck entries" />
       {current ? (
         <div className="facts" data-testid="reset-preview">
           <p>
-            Expired leases now: <strong>{current.count.toLocaleString()}</strong> · {current.condition}
+            Expired leases now: <strong>{formatCount(current.count)}</strong> · {current.condition}
           </p>
           <SampleIds ids={current.sampleIds} total={current.count} />
           <p className="muted">
@@ -68,7 +63,7 @@ export function ResetStuck({ database, changes, onChanged }: { database: string;
           </p>
         </div>
       ) : null}
-      <ProgressNotice operation="reset" active={reset.running} />
+      <ProgressNotice operation="reset" active={reset.running} onCancel={reset.cancel} />
       <ErrorNotice error={reset.error} title="The reset stopped" />
       {reset.result ? (
         <div className="notice notice-ok" role="status" aria-label="Reset result">

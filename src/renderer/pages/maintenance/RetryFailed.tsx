@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useAction, useCall } from '../../api/hooks';
 import { WriteButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
-import { plural } from '../migrations/format';
+import { formatCount } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 import { SampleIds } from './SampleIds';
 import { wholeNumber } from './whole-number';
 
@@ -12,16 +13,11 @@ import { wholeNumber } from './whole-number';
  * Failed entries with fewer attempts than the limit go back to waiting. The count is the retry's own
  * preview (its condition, counted now), not a difference guessed from the pool stats.
  */
-export function RetryFailed({ database, changes, onChanged }: { database: string; changes: number; onChanged: () => void }) {
+export function RetryFailed({ database }: { database: string }) {
   const [text, setText] = useState('3');
   const [confirming, setConfirming] = useState(false);
   const maxAttempts = wholeNumber(text, 1, 100);
   const preview = useCall('maintenance.retryFailed.preview', { maxAttempts: maxAttempts ?? 3 }, { enabled: maxAttempts !== null });
-  const { reload } = preview;
-  // Another section changed the pool: count again.
-  useEffect(() => {
-    if (changes > 0) reload();
-  }, [changes, reload]);
   const retry = useAction('maintenance.retryFailed');
   const current = maxAttempts !== null ? preview.data : undefined;
   const retriable = current?.willChange ?? 0;
@@ -31,7 +27,6 @@ export function RetryFailed({ database, changes, onChanged }: { database: string
     if (maxAttempts === null) return;
     retry.reset();
     await retry.run({ maxAttempts, reason });
-    onChanged();
   };
 
   return (
@@ -56,14 +51,14 @@ export function RetryFailed({ database, changes, onChanged }: { database: string
       {current ? (
         <div className="facts" data-testid="retry-preview">
           <p>
-            Would go back to waiting (fewer than {current.maxAttempts} attempts): <strong>{current.count.toLocaleString()}</strong> · stay failed at or over{' '}
-            {current.maxAttempts} attempts: <strong>{current.atMaxAttempts.toLocaleString()}</strong>
+            Would go back to waiting (fewer than {current.maxAttempts} attempts): <strong>{formatCount(current.count)}</strong> · stay failed at or over{' '}
+            {current.maxAttempts} attempts: <strong>{formatCount(current.atMaxAttempts)}</strong>
           </p>
           <SampleIds ids={current.sampleIds} total={current.count} />
           <p className="muted">Counted by the retry's own condition just now; workers may change a few before the retry runs, and the result says how many it moved.</p>
         </div>
       ) : null}
-      <ProgressNotice operation="retry" active={retry.running} />
+      <ProgressNotice operation="retry" active={retry.running} onCancel={retry.cancel} />
       <ErrorNotice error={retry.error} title="The retry stopped" />
       {retry.result ? (
         <div className="notice notice-ok" role="status" aria-label="Retry result">

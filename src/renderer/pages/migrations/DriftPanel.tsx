@@ -1,3 +1,4 @@
+import { formatCount } from '../../../shared/format';
 import { POOL_STATUSES } from '../../../shared/pool-types';
 import type { MigrationOverview } from '../../../shared/results/schema';
 
@@ -45,7 +46,7 @@ export function DriftPanel({ overview }: { overview: MigrationOverview }) {
         <div className="status-counts" aria-label="Entries by status">
           {POOL_STATUSES.map((status) => (
             <span key={status} className={`status-count status-count-${status}`}>
-              {status} <strong>{countsByStatus[status].toLocaleString()}</strong>
+              {status} <strong>{formatCount(countsByStatus[status])}</strong>
             </span>
           ))}
         </div>

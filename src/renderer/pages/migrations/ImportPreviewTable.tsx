@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { LEGACY_OUTCOMES, type LegacyImportPreview, type LegacyOutcome } from '../../../shared/results/maintenance';
-import { formatUtc, plural } from './format';
+import { formatCount, formatUtc } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 
 /** Rows rendered at once; the counts always cover the whole file. */
 export const PREVIEW_ROWS_SHOWN = 300;
@@ -22,12 +23,12 @@ export function ImportPreviewTable({ preview }: { preview: LegacyImportPreview }
     <div>
       <div className="grid-tiles" aria-label="Entries per outcome">
         <div className="tile">
-          <div className="tile-value">{preview.total.toLocaleString()}</div>
+          <div className="tile-value">{formatCount(preview.total)}</div>
           <div className="tile-label">entries in the file</div>
         </div>
         {LEGACY_OUTCOMES.map((name) => (
           <div key={name} className={`tile outcome-${name}`} data-testid={`outcome-${name}`}>
-            <div className="tile-value">{preview.counts[name].toLocaleString()}</div>
+            <div className="tile-value">{formatCount(preview.counts[name])}</div>
             <div className="tile-label">{OUTCOME_LABELS[name]}</div>
           </div>
         ))}
@@ -39,14 +40,14 @@ export function ImportPreviewTable({ preview }: { preview: LegacyImportPreview }
             <option value="">All outcomes</option>
             {LEGACY_OUTCOMES.map((name) => (
               <option key={name} value={name}>
-                {OUTCOME_LABELS[name]} ({preview.counts[name].toLocaleString()})
+                {OUTCOME_LABELS[name]} ({formatCount(preview.counts[name])})
               </option>
             ))}
           </select>
         </label>
         {matching.length > shown.length ? (
           <p className="muted">
-            Showing the first {shown.length.toLocaleString()} of {plural(matching.length, 'entry', 'entries')}; the counts above cover all of them.
+            Showing the first {formatCount(shown.length)} of {plural(matching.length, 'entry', 'entries')}; the counts above cover all of them.
           </p>
         ) : null}
       </div>
@@ -69,7 +70,7 @@ export function ImportPreviewTable({ preview }: { preview: LegacyImportPreview }
                 <td>{line.bookingId}</td>
                 <td>{OUTCOME_LABELS[line.outcome]}</td>
                 <td className="wrap">{[line.field ? `${line.field}:` : null, line.detail].filter(Boolean).join(' ') || '—'}</td>
-                <td>{line.deadline ? formatUtc(line.deadline) : '—'}</td>
+                <td>{formatUtc(line.deadline)}</td>
                 <td>{line.mode ?? '—'}</td>
               </tr>
             ))}

@@ -4,7 +4,8 @@ import { WriteButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
-import { formatBytes, plural } from './format';
+import { formatBytes, formatCount } from '../../../shared/format';
+import { plural } from '../../../shared/plural';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { readSnapshot } from './read-snapshot';
 import { WizardSteps } from './WizardSteps';
@@ -14,7 +15,7 @@ import { WizardSteps } from './WizardSteps';
  * apply with progress → what it added, found pooled already, and skipped. Importing is
  * idempotent, so running it twice adds nothing the second time.
  */
-export function ImportWizard({ database, onImported }: { database: string; onImported: () => void }) {
+export function ImportWizard({ database }: { database: string }) {
   const [file, setFile] = useState<{ name: string; size: number; text: string } | null>(null);
   const [readProblem, setReadProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -52,7 +53,6 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
     const result = await apply.run({ snapshot: file.text, reason });
     // The preview no longer describes the database: entries it would add are pooled now.
     if (result) preview.reset();
-    onImported();
   };
 
   const willAdd = preview.result?.counts['will-add'] ?? 0;
@@ -105,19 +105,19 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
           </div>
         </>
       ) : null}
-      <ProgressNotice operation="import" active={apply.running} />
+      <ProgressNotice operation="import" active={apply.running} onCancel={apply.cancel} />
       <ErrorNotice error={apply.error} title="The import stopped" />
       {result ? (
         <div className="notice notice-ok" role="status" aria-label="Import result">
           <p>
-            Imported into <strong>{database}</strong>: <strong>{result.added.toLocaleString()}</strong> added
-            {confirmedAdd !== null && confirmedAdd !== result.added ? ` (the preview counted ${confirmedAdd.toLocaleString('en-GB')}; the pool changed in between)` : ''},{' '}
-            <strong>{result.alreadyPooled.toLocaleString()}</strong> already pooled (kept as they were), of {plural(result.total, 'entry', 'entries')} in{' '}
+            Imported into <strong>{database}</strong>: <strong>{formatCount(result.added)}</strong> added
+            {confirmedAdd !== null && confirmedAdd !== result.added ? ` (the preview counted ${formatCount(confirmedAdd)}; the pool changed in between)` : ''},{' '}
+            <strong>{formatCount(result.alreadyPooled)}</strong> already pooled (kept as they were), of {plural(result.total, 'entry', 'entries')} in{' '}
             {plural(result.batches, 'batch', 'batches')}.
           </p>
           <p>
-            Skipped: {result.skipped['booking-missing'].toLocaleString()} booking missing, {result.skipped['booking-finished'].toLocaleString()} booking finished,{' '}
-            {result.skipped.invalid.toLocaleString()} invalid.
+            Skipped: {formatCount(result.skipped['booking-missing'])} booking missing, {formatCount(result.skipped['booking-finished'])} booking finished,{' '}
+            {formatCount(result.skipped.invalid)} invalid.
           </p>
           <button type="button" onClick={() => void checkAgain()}>
             Preview the file again
@@ -134,7 +134,7 @@ export function ImportWizard({ database, onImported }: { database: string; onImp
             askReason: true,
             body: (
               <p>
-                Adds <strong>{plural(willAdd, 'entry', 'entries')}</strong> to the pool; {preview.result.counts['already-pooled'].toLocaleString()} already pooled are kept as
+                Adds <strong>{plural(willAdd, 'entry', 'entries')}</strong> to the pool; {formatCount(preview.result.counts['already-pooled'])} already pooled are kept as
                 they are; the rest are skipped.
               </p>
             ),

@@ -1,5 +1,5 @@
 import type { MigrationStatus } from '../../../shared/results/schema';
-import { formatUtc } from './format';
+import { formatUtc } from '../../../shared/format';
 
 /** What has run on this database, and what this console version would still run. */
 export function MigrationLists({ status }: { status: MigrationStatus }) {

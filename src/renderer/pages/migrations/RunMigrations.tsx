@@ -5,7 +5,7 @@ import { ConfirmDialog, type ConfirmRequest } from '../../components/ConfirmDial
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
 import { WriteButton } from '../../components/ActionButton';
-import { plural } from './format';
+import { plural } from '../../../shared/plural';
 import { PlanPreview } from './PlanPreview';
 import { useProgressLines } from './use-progress-lines';
 
@@ -22,9 +22,10 @@ const sameSelection = (a: Selection, b: Selection) => a.direction === b.directio
 /**
  * Run up or down: choose how far, read the SQL preview, confirm (down: type the database name),
  * then watch the progress lines until the result. `blockedBy` says why running is not possible
- * now (someone holds the migration lock).
+ * now (someone holds the migration lock). A run, done or stopped, makes every answer stale
+ * (api/invalidates.ts): the status above reads the schema as it is now.
  */
-export function RunMigrations({ overview, database, blockedBy, onFinished }: { overview: MigrationOverview; database: string; blockedBy: string | null; onFinished: () => void }) {
+export function RunMigrations({ overview, database, blockedBy }: { overview: MigrationOverview; database: string; blockedBy: string | null }) {
   const [selection, setSelection] = useState<Selection>({ direction: 'up', to: '' });
   const [planned, setPlanned] = useState<{ selection: Selection; plans: MigrationPlan[] } | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
@@ -85,10 +86,9 @@ export function RunMigrations({ overview, database, blockedBy, onFinished }: { o
     down.reset();
     progress.clear();
     await (direction === 'up' ? up.run(input) : down.run(input));
-    // Whether it finished or stopped part-way, the schema may have changed: show it as it is now.
+    // Whether it finished or stopped part-way, the schema may have changed: the old plan is void.
     setPlanned(null);
     setSelection((previous) => ({ ...previous, to: '' }));
-    onFinished();
   };
 
   const targets =
@@ -144,7 +144,7 @@ export function RunMigrations({ overview, database, blockedBy, onFinished }: { o
       <ErrorNotice error={plan.error} title="The preview failed" />
       {current ? <PlanPreview plans={current} direction={selection.direction} /> : null}
 
-      <ProgressNotice operation="migrations" active={running} />
+      <ProgressNotice operation="migrations" active={running} onCancel={run.cancel} />
       {progress.lines.length > 0 ? (
         <ol className="progress-lines" aria-label="Migration progress">
           {progress.lines.map((line, index) => (

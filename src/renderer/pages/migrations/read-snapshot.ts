@@ -1,4 +1,4 @@
-import { formatBytes } from './format';
+import { formatBytes } from '../../../shared/format';
 
 /** The back accepts exports up to 64 MiB (the contract's snapshot limit); say so before reading more. */
 export const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;

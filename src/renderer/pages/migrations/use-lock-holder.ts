@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import type { LockHolder, MigrationOverview } from '../../../shared/results/schema';
-import { useApi } from '../../api/api-context';
-import { toCallError, type CallError } from '../../api/call-error';
+import { useCall } from '../../api/hooks';
+import type { CallError } from '../../api/call-error';
+import { queryKey } from '../../api/query-client';
 
 export const LOCK_POLL_MS = 3000;
 
@@ -16,31 +18,13 @@ export interface LockHolderState {
  * answer seeds it with its own lockHolder, so the page knows at once.
  */
 export function useLockHolder(status: MigrationOverview | undefined): LockHolderState {
-  const api = useApi();
-  const [polled, setPolled] = useState<LockHolderState>({ holder: undefined, error: null });
-  const [seededFrom, setSeededFrom] = useState<MigrationOverview | undefined>(undefined);
-
-  // A fresh status answer wins over an older poll answer (adjusting state while rendering).
-  if (status && status !== seededFrom) {
-    setSeededFrom(status);
-    setPolled({ holder: status.lockHolder, error: null });
-  }
-
+  const client = useQueryClient();
+  // A fresh status answer wins over an older poll answer.
   useEffect(() => {
-    let current = true;
-    const poll = () =>
-      api.call('migrations.lockHolder', {}).then(
-        (holder) => current && setPolled({ holder, error: null }),
-        (error: unknown) => current && setPolled((previous) => ({ holder: previous.holder, error: toCallError(error) })),
-      );
-    const timer = setInterval(() => void poll(), LOCK_POLL_MS);
-    return () => {
-      current = false;
-      clearInterval(timer);
-    };
-  }, [api]);
-
-  return polled;
+    if (status) client.setQueryData(queryKey('migrations.lockHolder', {}), status.lockHolder);
+  }, [client, status]);
+  const polled = useCall('migrations.lockHolder', {}, { pollMs: LOCK_POLL_MS, enabled: status !== undefined });
+  return { holder: polled.data, error: polled.error };
 }
 
 /** "a migration is running on connection 42 (pool@10.0.0.5) for 12 s" */

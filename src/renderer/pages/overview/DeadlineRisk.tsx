@@ -1,5 +1,5 @@
 import type { PoolStats } from '../../../shared/results/pool';
-import { formatCount, formatDuration, formatRate } from './format';
+import { formatCount, formatDuration, formatRate } from '../../../shared/format';
 import type { DrainProjection } from './overview-model';
 
 function Projection({ projection }: { projection: DrainProjection }) {

@@ -1,23 +1,19 @@
-import { useEffect } from 'react';
 import type { SystemStatus } from '../../../shared/results/health';
-import type { CallState } from '../../api/hooks';
+import { useCall, type CallState } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatClock } from './format';
+import { formatClock } from '../../../shared/format';
 
 export const HEALTH_POLL_MS = 10_000;
 
 const HEADLINE = { healthy: 'Healthy', degraded: 'Degraded', down: 'Down' } as const;
 
-/**
- * The back's verdict on the pool system (system.status, asked again every 10 s): the one health
- * model, each reason with its stable code, as the CLI's `status` prints them.
- */
+/** The back's verdict on the pool system (system.status), asked again every 10 s while shown. */
+export function useHealth(): CallState<SystemStatus> {
+  return useCall('system.status', {}, { pollMs: HEALTH_POLL_MS });
+}
+
+/** The one health model, each reason with its stable code, as the CLI's `status` prints them. */
 export function HealthBanner({ health }: { health: CallState<SystemStatus> }) {
-  const { reload } = health;
-  useEffect(() => {
-    const timer = setInterval(reload, HEALTH_POLL_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
   if (health.error) return <ErrorNotice error={health.error} title="The pool's health could not be read" />;
   const status = health.data;
   if (!status) return <div className="notice overview-health muted">Checking the pool's health…</div>;

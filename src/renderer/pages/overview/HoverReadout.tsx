@@ -1,6 +1,6 @@
 import { useState, type MouseEvent } from 'react';
 import type { ChartColors } from './chart-colors';
-import { formatClock, formatRate } from './format';
+import { formatClock, formatRate } from '../../../shared/format';
 import type { LivePoint } from './live-points';
 import { firstIndexFrom } from './live-series';
 import type { Mapping, PathSeries } from './series-paths';

@@ -2,7 +2,7 @@ import { memo, useContext, useId, useMemo, useState } from 'react';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { blend, type ChartColors } from './chart-colors';
 import { ChunkedPaths, type Chunk } from './chunked-paths';
-import { formatClock } from './format';
+import { formatClock } from '../../../shared/format';
 import { HoverReadout } from './HoverReadout';
 import { LiveContext } from './live-context';
 import type { Mapping, PathSeries } from './series-paths';

@@ -1,5 +1,5 @@
 import type { PageProps } from '../../app/pages';
-import { formatCount, formatDuration } from './format';
+import { formatCount, formatDuration } from '../../../shared/format';
 import type { TileValue } from './overview-model';
 
 function formatValue(tile: TileValue, value: number): string {

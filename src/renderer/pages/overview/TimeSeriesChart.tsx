@@ -96,7 +96,8 @@ export const TimeSeriesChart = memo(function TimeSeriesChart(props: TimeSeriesCh
     );
   }, [height, colors, windowMs, yDomain, yAxisTicks, zeroLine, series, stacked, unit]);
   return (
-    <figure className="chart" data-chart={id}>
+    // The span drawn, as data (points and the oldest one's time): what a test or a screen reader can check.
+    <figure className="chart" data-chart={id} data-points={data.length} data-first-t={data[0]?.t}>
       {caption}
       <LiveContext.Provider value={live}>{frame}</LiveContext.Provider>
     </figure>

@@ -1,5 +1,5 @@
 import type { StatsSample } from '../../../shared/contract';
-import { formatClock, formatCount, formatDuration } from './format';
+import { formatClock, formatCount, formatDuration } from '../../../shared/format';
 
 type ErrorSample = Extract<StatsSample, { kind: 'error' }>;
 

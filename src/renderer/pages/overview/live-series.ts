@@ -12,10 +12,11 @@ const GAP_INTERVALS = 3;
 const CLOCK_JUMP_MS = 60_000;
 
 /**
- * The live samples kept in the renderer: at most CAPACITY points and one hour, oldest first, in
- * one array that is appended to (and trimmed at the front), so a time is found by binary search.
- * Outlives the page (see liveSeriesFor) so that leaving the Overview for the Entries and coming
- * back keeps the history; the time away shows as a gap.
+ * The live samples the Overview shows: at most CAPACITY points and one hour, oldest first, in one
+ * array that is appended to (and trimmed at the front), so a time is found by binary search. The
+ * history lives on the back (the sampler's ring, stats.recent): a series starts from it (seed)
+ * and appends the live stream, so a reload or a second window shows the last hour at once; time
+ * nobody watched shows as a gap.
  */
 export class LiveSeries {
   readonly points: LivePoint[] = [];
@@ -28,6 +29,29 @@ export class LiveSeries {
   constructor(private readonly capacity = CAPACITY) {}
 
   add(sample: StatsSample): void {
+    this.append(sample);
+    this.changed();
+  }
+
+  /**
+   * The back's history (stats.recent) under what arrived live meanwhile, whichever came first:
+   * one series, oldest first, each sample once. Seeding again with a newer history only adds.
+   */
+  seed(history: readonly StatsSample[]): void {
+    const live = this.points.flatMap((point) => (point.sample ? [point.sample] : []));
+    const all = [...history, ...live].sort((a, b) => a.at.getTime() - b.at.getTime());
+    this.points.length = 0;
+    this.lastInterval = REQUESTED_INTERVAL_MS;
+    for (const sample of all) this.append(sample);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.version += 1;
+    for (const listener of this.listeners) listener();
+  }
+
+  private append(sample: StatsSample): void {
     const t = sample.at.getTime();
     let last = this.points.at(-1);
     if (last && t <= last.t) {
@@ -42,8 +66,6 @@ export class LiveSeries {
     this.lastInterval = interval;
     this.points.push(toPoint(sample, this.rateReference(t)));
     this.trim(t);
-    this.version += 1;
-    for (const listener of this.listeners) listener();
   }
 
   /** For useSyncExternalStore. */
@@ -87,18 +109,4 @@ export function okAtOrBefore(points: readonly LivePoint[], t: number): (LivePoin
 
 export function latestOk(points: readonly LivePoint[]): (LivePoint & { sample: OkSample }) | undefined {
   return okAtOrBefore(points, Number.POSITIVE_INFINITY);
-}
-
-const byApi = new WeakMap<object, { key: string; series: LiveSeries }>();
-
-/**
- * The series for this contract object and this connection (profile + database): a new
- * connection starts a new history, the same one keeps it.
- */
-export function liveSeriesFor(api: object, connectionKey: string): LiveSeries {
-  const held = byApi.get(api);
-  if (held?.key === connectionKey) return held.series;
-  const series = new LiveSeries();
-  byApi.set(api, { key: connectionKey, series });
-  return series;
 }
