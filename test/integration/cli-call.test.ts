@@ -105,7 +105,7 @@ const sample = <N extends OperationName>(_name: N, input: InputOf<N>, compare?: 
 /**
  * Every read operation, in the order run: the profile and connection operations last (they change
  * the profiles file and switch the connection). Those whose answer belongs to the process that
- * runs the service (app.info, app.logs, pool.latency) are compared by what both processes must
+ * runs the service (app.info, app.logs, pool.latency, stats.recent) are compared by what both processes must
  * share.
  */
 function samples(snapshot: string): [OperationName, Sample][] {
@@ -133,6 +133,13 @@ function samples(snapshot: string): [OperationName, Sample][] {
       for (const summaries of [cli, browser] as Record<string, unknown>[][]) {
         expect(Array.isArray(summaries)).toBe(true);
         for (const summary of summaries) expect(summary).toMatchObject({ name: expect.any(String) });
+      }
+    })],
+    ['stats.recent', sample('stats.recent', {}, (cli, browser) => {
+      // each process keeps its own sampler's ring (a CLI process has sampled nothing): the same shape of samples
+      for (const ring of [cli, browser] as Record<string, unknown>[][]) {
+        expect(Array.isArray(ring)).toBe(true);
+        for (const entry of ring) expect(entry).toMatchObject({ kind: expect.stringMatching(/^(ok|error)$/), at: expect.any(String) });
       }
     })],
     ['entries.list', sample('entries.list', { limit: 10, status: 'waiting' })],
