@@ -193,6 +193,13 @@ describe('pool-console agent', () => {
     expect(agent.stderr()).toMatch(/error NO_TABLE: No POOL_METRICS table in 'agent_unmigrated': migration 0006-pool-metrics is pending/);
   });
 
+  it('refuses a read-only profile: it would write rows while it leads', async () => {
+    const agent = startAgent(own.database.name, ['--read-only']);
+    expect(await agent.exited).toBe(2);
+    expect(agent.stderr()).toContain('error NO_PRIVILEGE:');
+    expect(agent.stderr()).toContain('writes the pool\'s history (POOL_METRICS)');
+  });
+
   it('refuses bad flags before connecting', async () => {
     const agent = startAgent(own.database.name, ['--interval', '0']);
     expect(await agent.exited).toBe(2);
