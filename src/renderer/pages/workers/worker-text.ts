@@ -15,9 +15,14 @@ export function releasable(worker: WorkerInfo): boolean {
   return worker.leases > 0 && (worker.state === 'dead' || worker.state === 'no-heartbeat' || worker.state === 'stopped');
 }
 
+/** A heartbeat interval: "300 ms" below a second, "10 s", "1 m" above. */
+export function intervalText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : formatDuration(ms / 1000);
+}
+
 /** "12 s ago (every 10 s)", or an em dash without a heartbeat. */
 export function heartbeatText(worker: WorkerInfo): string {
   if (worker.heartbeatAgeMs === null) return '—';
-  const every = worker.heartbeatIntervalMs ? ` (every ${formatDuration(worker.heartbeatIntervalMs / 1000)})` : '';
+  const every = worker.heartbeatIntervalMs ? ` (every ${intervalText(worker.heartbeatIntervalMs)})` : '';
   return `${formatDuration(worker.heartbeatAgeMs / 1000)} ago${every}`;
 }
