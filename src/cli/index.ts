@@ -10,6 +10,7 @@ import { importMemoryCommand } from './commands/import-memory.js';
 import { indexesCommand } from './commands/indexes.js';
 import { migrateCommand } from './commands/migrate.js';
 import { opsCommand } from './commands/ops.js';
+import { pauseCommand, resumeCommand } from './commands/pause.js';
 import { resetStuckCommand } from './commands/reset-stuck.js';
 import { retryFailedCommand } from './commands/retry-failed.js';
 import { serveCommand } from './commands/serve.js';
@@ -17,11 +18,13 @@ import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
+import { workersCommand } from './commands/workers.js';
 import { createOutput, EXIT_OK } from './output.js';
 
 const COMMANDS: readonly Register[] = [
   doctorCommand, migrateCommand, statsCommand, statusCommand, entriesCommand, validateCommand, cleanupCommand,
-  retryFailedCommand, resetStuckCommand, importMemoryCommand, indexesCommand, callCommand, opsCommand, serveCommand, simulateCommand, agentCommand,
+  retryFailedCommand, resetStuckCommand, importMemoryCommand, indexesCommand, pauseCommand, resumeCommand, workersCommand,
+  callCommand, opsCommand, serveCommand, simulateCommand, agentCommand,
 ];
 
 const EPILOGUE = `

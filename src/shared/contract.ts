@@ -9,6 +9,9 @@ import type {
 } from './results/maintenance.js';
 import { entryFilterSchema, type EntryPage, type PoolStats } from './results/pool.js';
 import type { LockHolder, MigrationOverview, MigrationPlan } from './results/schema.js';
+import type { PauseChange, PauseState } from './results/control.js';
+import type { LeaseRelease, LeaseReleasePreview, WorkerList } from './results/workers.js';
+import { modeSchema, ownerSchema } from './pool-types.js';
 
 /**
  * Every operation the console's front can ask of its back: name, input schema, result type, and
@@ -135,6 +138,34 @@ export const OPERATIONS = {
   ),
   'pool.latency': op<LatencySummary[]>()(none, false, 'Query latencies per query name'),
   'stats.recent': op<StatsSample[]>()(none, false, "The live sampler's last hour for this connection, oldest first, so a new window starts with it"),
+
+  'pool.pauseState': op<PauseState>()(none, false, 'Whether claiming is paused (whole pool or per mode), by whom, why, until when'),
+  'pool.pause': op<PauseChange>()(
+    z
+      .object({
+        mode: modeSchema.optional(),
+        /** Resume by itself at this time (database clock), or `forSeconds` after the pause. */
+        until: z.coerce.date().optional(),
+        forSeconds: seconds(30 * 86_400).optional(),
+        reason,
+      })
+      .strict(),
+    true,
+    'Pause claiming for the whole pool or one mode (claims answer paused), optionally until a time',
+  ),
+  'pool.resume': op<PauseChange>()(z.object({ mode: modeSchema.optional(), reason }).strict(), true, 'Resume claiming for the whole pool (or one mode)'),
+
+  'workers.list': op<WorkerList>()(
+    z.object({ leaseSeconds: seconds(86_400).optional() }).strict(),
+    false,
+    "Every owner: heartbeating workers alive, late, dead or stopped, and owners holding leases that never heartbeat",
+  ),
+  'workers.release.preview': op<LeaseReleasePreview>()(z.object({ ownerId: ownerSchema }).strict(), false, "What releasing an owner's leases would change: count, sample ids, whether allowed"),
+  'workers.release': op<LeaseRelease>()(
+    z.object({ ownerId: ownerSchema, reason, force: z.boolean().optional() }).strict(),
+    true,
+    "A dead (or never-heartbeating) owner's leases back to waiting now; force for one still heartbeating",
+  ),
 
   'entries.list': op<EntryPage>()(entryFilterSchema.strict(), false, 'A page of pool entries (keyset)'),
   'entries.detail': op<EntryDetail>()(z.object({ bookingId }).strict(), false, "A booking's pool state, summary and audit trail"),

@@ -25,6 +25,9 @@ import type { LatencySummary } from '../../src/shared/results/latency.js';
 import { CLEANUP_RULE_IDS, type CleanupRuleId, type LegacyImportLine, type RuleFinding } from '../../src/shared/results/maintenance.js';
 import { ENTRY_COUNT_BOUND, type PoolStats } from '../../src/shared/results/pool.js';
 import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.js';
+import type { PauseInfo, PauseScope } from '../../src/shared/results/control.js';
+import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/shared/results/workers.js';
+import { describePause } from '../../src/shared/pause-text.js';
 
 /**
  * The one fake the component tests may use: the whole contract over a small believable model.
@@ -40,7 +43,7 @@ const NOT_CONNECTED = 'No database is connected: choose a profile on the Connect
 const NO_POOL_COLUMNS_MESSAGE =
   "BOOKING_PLAN in database 'booking_staging' lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME, POOL_DEADLINE_TIME, POOL_PROCESSING_ATTEMPTS. Run `pool-console migrate up` (or Migrations → Up) to add them; nothing about the pool can be read until then.";
 /** Pool reads: on a schema without the pool columns they fail NO_POOL_COLUMNS, as the real back's do. */
-const POOL_READS = new Set<OperationName>(['pool.stats', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview']);
+const POOL_READS = new Set<OperationName>(['pool.stats', 'workers.list', 'workers.release.preview', 'workers.release', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview']);
 /** Operations that work without a database. */
 const NO_DATABASE_NEEDED = new Set<OperationName>(['stats.recent', 'app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'profiles.setPassword', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
 /** Long operations emit a first progress event before a held call waits (see hold()). */
@@ -80,7 +83,17 @@ export interface FakeModel {
   lockHolder: LockHolder | null;
   latency: LatencySummary[];
   logs: LogLine[];
+  /** Pauses in force (POOL_CONTROL), the whole pool first. */
+  pauses: PauseInfo[];
+  /**
+   * Heartbeating workers (POOL_WORKERS) with their state as the back would judge it; owners that
+   * hold leases (entries' claimedBy) without a row here are listed as no-heartbeat. Seeded:
+   * worker-0 alive, worker-1 dead; worker-2 holds leases but never heartbeat.
+   */
+  workers: FakeWorker[];
 }
+
+export type FakeWorker = Omit<WorkerInfo, 'leases' | 'expiredLeases' | 'oldestLeaseAt'>;
 
 export interface InMemoryApiOptions {
   /** Default 'connected' (the writable staging profile); 'read-only' connects to the production profile. */
@@ -234,6 +247,37 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     'pool.stats': async ({ leaseSeconds, maxAttempts }) => computeStats(model, leaseSeconds ?? 3600, maxAttempts ?? 3),
     'stats.recent': async () => recentSamples.map((sample) => structuredClone(sample)),
     'pool.latency': async () => model.latency,
+
+    'pool.pauseState': async () => ({ measuredAt: now(), available: true, pauses: structuredClone(model.pauses) }),
+    'pool.pause': async ({ mode, until, forSeconds, reason }) => {
+      const scope: PauseScope = mode ?? 'ALL';
+      const previous = model.pauses.find((p) => p.scope === scope);
+      const resumeAt = until ?? (forSeconds ? new Date(now().getTime() + forSeconds * 1000) : null);
+      if (resumeAt && resumeAt <= now()) throw new PoolError('INVALID_INPUT', `The auto-resume time ${resumeAt.toISOString()} is not in the future by the database clock. Nothing was paused.`);
+      const pause: PauseInfo = { scope, pausedBy: model.actor, reason, since: previous?.since ?? now(), until: resumeAt };
+      model.pauses = [...model.pauses.filter((p) => p.scope !== scope), pause].sort((a, b) => SCOPES.indexOf(a.scope) - SCOPES.indexOf(b.scope));
+      record('pool.pause', { scope, until: resumeAt?.toISOString() ?? null, forSeconds: forSeconds ?? null }, 1, reason);
+      return { wasPaused: Boolean(previous), state: { measuredAt: now(), available: true, pauses: structuredClone(model.pauses) } };
+    },
+    'pool.resume': async ({ mode, reason }) => {
+      const scope: PauseScope = mode ?? 'ALL';
+      const wasPaused = model.pauses.some((p) => p.scope === scope);
+      model.pauses = model.pauses.filter((p) => p.scope !== scope);
+      record('pool.resume', { scope }, wasPaused ? 1 : 0, reason);
+      return { wasPaused, state: { measuredAt: now(), available: true, pauses: structuredClone(model.pauses) } };
+    },
+
+    'workers.list': async ({ leaseSeconds }) => ({ measuredAt: now(), heartbeats: true, workers: listWorkers(model, leaseSeconds ?? 3600), unownedLeases: 0, truncated: false }),
+    'workers.release.preview': async ({ ownerId }) => releasePreview(model, ownerId),
+    'workers.release': async ({ ownerId, reason, force }) => {
+      const preview = releasePreview(model, ownerId);
+      if (!preview.allowed && !force) throw new PoolError('CONFLICT', `${preview.refusal} Nothing was changed.`, { ownerId, state: preview.state });
+      const held = model.entries.filter((e) => e.status === 'processing' && e.claimedBy === ownerId);
+      held.forEach((e) => Object.assign(e, { status: 'waiting', claimedBy: null, claimedAt: null }));
+      countEvent('reset', held.length);
+      record('workers.release-leases', { ownerId, state: preview.state, force: force ?? false, previewed: preview.count }, held.length, reason);
+      return { dryRun: false, preview, released: held.length };
+    },
 
     'entries.list': async ({ status, mode, overdue, bookingId, after, limit }) => {
       const matching = model.entries
@@ -419,6 +463,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
         ...(pending.length ? [{ code: 'migrations-pending' as const, severity: 'degraded' as const, message: 'migrations are pending', count: pending.length, items: pending }] : []),
         ...(stats.expiredLeases ? [{ code: 'expired-leases' as const, severity: 'degraded' as const, message: `${plural(stats.expiredLeases, 'processing entry has', 'processing entries have')} an expired lease`, count: stats.expiredLeases }] : []),
         ...(stats.overdue ? [{ code: 'deadline-risk' as const, severity: 'degraded' as const, message: `${plural(stats.overdue, 'entry is', 'entries are')} past their deadline`, count: stats.overdue }] : []),
+        ...model.pauses.map((pause) => ({ code: 'paused' as const, severity: 'degraded' as const, message: describePause(pause, now()), items: [pause.scope] })),
       ];
       return { state: findings.length ? 'degraded' : 'healthy', reasons: findings.map((f) => f.message), findings, checkedAt: now(), stats };
     },
@@ -634,6 +679,11 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     eventTotals: options.eventCounts === false || options.preMigration ? null : { entered: 12_480, claimed: 11_905, completed: 10_870, failed: 912, retried: 240, removed: 130, reset: 64 },
     migrations: MIGRATIONS.map(([name, description], i) => ({ name, description, appliedAt: i < 4 - pending ? new Date(t - (40 - i) * DAY) : null })),
     lockHolder: null,
+    pauses: [],
+    workers: [
+      fakeWorker('worker-0', 'alive', t - 4_000, { claims: 412, completes: 398, fails: 9, claimsPerMinute: 14, lastError: 'interpreter service timed out' }),
+      fakeWorker('worker-1', 'dead', t - 15 * 60_000, { claims: 220, completes: 201, fails: 12, claimsPerMinute: 0, lastError: 'ECONNRESET talking to the interpreter service' }),
+    ],
     latency: ['pool.stats', 'pool.entries', 'pool.claim', 'pool.ready'].map((name, i) => ({ name, count: 120, p50: 1.2 + i, p95: 3.5 + i, p99: 6 + i, last: [1.1 + i, 1.4 + i, 1.3 + i] })),
     logs: [
       { time: new Date(t - 120_000), level: 'info', message: 'console started (serve mode)' },
@@ -650,6 +700,44 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     };
   }
   return model;
+}
+
+const SCOPES: readonly PauseScope[] = ['ALL', ...POOL_MODES];
+
+function fakeWorker(ownerId: string, state: WorkerState, heartbeatMs: number, counts: Pick<WorkerInfo, 'claims' | 'completes' | 'fails' | 'claimsPerMinute' | 'lastError'>): FakeWorker {
+  return {
+    ownerId, state, host: `app-${ownerId.slice(-1)}.example.internal`, pid: 4100 + Number(ownerId.slice(-1)), version: '0.1.0',
+    startedAt: new Date(heartbeatMs - 6 * HOUR), heartbeatAt: new Date(heartbeatMs), heartbeatAgeMs: null, heartbeatIntervalMs: 10_000,
+    ...counts, lastErrorAt: counts.lastError ? new Date(heartbeatMs - 60_000) : null,
+  };
+}
+
+/** As listWorkers: the registered workers and every other owner holding leases; dead and unknown first, most leases first. */
+function listWorkers(model: FakeModel, leaseSeconds: number): WorkerInfo[] {
+  const now = model.now();
+  const leasesOf = (owner: string) => {
+    const held = model.entries.filter((e) => e.status === 'processing' && e.claimedBy === owner);
+    const oldest = Math.min(...held.map((e) => e.claimedAt?.getTime() ?? Infinity));
+    return { leases: held.length, expiredLeases: held.filter((e) => isStuck(e, now, leaseSeconds)).length, oldestLeaseAt: Number.isFinite(oldest) ? new Date(oldest) : null };
+  };
+  const registered = model.workers.map((w): WorkerInfo => ({ ...w, heartbeatAgeMs: w.heartbeatAt ? Math.max(0, now.getTime() - w.heartbeatAt.getTime()) : null, ...leasesOf(w.ownerId) }));
+  const owners = new Set(model.entries.filter((e) => e.status === 'processing' && e.claimedBy).map((e) => e.claimedBy!));
+  const unknown = [...owners].filter((owner) => !model.workers.some((w) => w.ownerId === owner)).map((ownerId): WorkerInfo => ({
+    ownerId, state: 'no-heartbeat', host: null, pid: null, version: null, startedAt: null, heartbeatAt: null, heartbeatAgeMs: null, heartbeatIntervalMs: null,
+    ...leasesOf(ownerId), claims: null, completes: null, fails: null, claimsPerMinute: null, lastError: null, lastErrorAt: null,
+  }));
+  const rank: Record<WorkerState, number> = { dead: 0, 'no-heartbeat': 1, late: 2, alive: 3, stopped: 4 };
+  return [...registered, ...unknown].sort((a, b) => rank[a.state] - rank[b.state] || b.leases - a.leases || a.ownerId.localeCompare(b.ownerId));
+}
+
+function releasePreview(model: FakeModel, ownerId: string): LeaseReleasePreview {
+  const state = model.workers.find((w) => w.ownerId === ownerId)?.state ?? 'no-heartbeat';
+  const ids = model.entries.filter((e) => e.status === 'processing' && e.claimedBy === ownerId).map((e) => e.bookingId).sort((a, b) => a - b);
+  const allowed = state === 'dead' || state === 'stopped' || state === 'no-heartbeat';
+  return {
+    ownerId, state, measuredAt: model.now(), count: ids.length, sampleIds: ids.slice(0, 20), allowed,
+    refusal: allowed ? null : `Worker ${ownerId} is ${state}: it may still be working on its leases. Stop it, or wait until it shows dead, or force the release.`,
+  };
 }
 
 function isOverdue(e: PoolEntry, now: Date): boolean {

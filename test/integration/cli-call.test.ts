@@ -128,6 +128,9 @@ function samples(snapshot: string): [OperationName, Sample][] {
     })],
     ['connection.current', sample('connection.current', {})],
     ['pool.stats', sample('pool.stats', { leaseSeconds: 600, maxAttempts: 5 })],
+    ['pool.pauseState', sample('pool.pauseState', {})],
+    ['workers.list', sample('workers.list', { leaseSeconds: 600 })],
+    ['workers.release.preview', sample('workers.release.preview', { ownerId: 'worker-gone' })],
     ['pool.latency', sample('pool.latency', {}, (cli, browser) => {
       // each process times its own queries: the same summaries' shape, over different calls
       for (const summaries of [cli, browser] as Record<string, unknown>[][]) {

@@ -31,11 +31,12 @@ async function fingerprint(): Promise<unknown> {
   const [[audit]] = await t.admin.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(MAX(AUDIT_ID), 0) AS last FROM POOL_AUDIT_LOG');
   const [migrations] = await t.admin.query<RowDataPacket[]>('SELECT NAME AS name FROM POOL_CONSOLE_MIGRATIONS ORDER BY NAME');
   const [[events]] = await t.admin.query<RowDataPacket[]>('SELECT COALESCE(SUM(TOTAL), 0) AS total FROM POOL_EVENT_COUNTS');
+  const [[control]] = await t.admin.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(PAUSED), 0) AS paused FROM POOL_CONTROL');
   const [indexes] = await t.admin.query<RowDataPacket[]>(
     'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME',
     ['BOOKING_PLAN'],
   );
-  return { pool, audit, migrations, events, indexes };
+  return { pool, audit, migrations, events, indexes, control };
 }
 
 beforeAll(async () => {
@@ -77,6 +78,9 @@ describe('an applying write without a reason is refused with INVALID_INPUT, and 
       ['migrations.up', {}],
       ['indexes.ensure.apply', {}],
       ['import.apply', { snapshot: snapshotText }],
+      ['pool.pause', {}],
+      ['pool.resume', {}],
+      ['workers.release', { ownerId: 'w-dead' }],
     ];
     const before = await fingerprint();
     for (const [operation, input] of writes) {
@@ -109,7 +113,7 @@ describe('an applying write without a reason is refused with INVALID_INPUT, and 
         child.on('error', reject);
         child.on('close', (code) => resolve({ code, stderr }));
       });
-    const commands = [['cleanup'], ['retry-failed'], ['reset-stuck'], ['import-memory', file], ['migrate', 'down'], ['migrate', 'up']];
+    const commands = [['cleanup'], ['retry-failed'], ['reset-stuck'], ['import-memory', file], ['migrate', 'down'], ['migrate', 'up'], ['pause'], ['resume', '--mode', 'URGENT'], ['workers', 'release', 'w-dead']];
     const before = await fingerprint();
     // One process at a time (each is a Node start-up; the machine is shared): no --reason, or one too short.
     const runs = [];

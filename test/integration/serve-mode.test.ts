@@ -68,6 +68,16 @@ describe('serve mode: the contract over the socket', () => {
         expect(stats.byStatus).toMatchObject({ waiting: 20, failed: 10 });
         expect(stats.measuredAt).toBeInstanceOf(Date); // Dates survive the socket
       }],
+      ['pool.pauseState', {}, (state: { available: boolean; pauses: unknown[]; measuredAt: Date }) => {
+        expect(state).toMatchObject({ available: true, pauses: [] });
+        expect(state.measuredAt).toBeInstanceOf(Date);
+      }],
+      ['workers.list', { leaseSeconds: 600 }, (list: { heartbeats: boolean; workers: unknown[]; unownedLeases: number }) => {
+        expect(list).toMatchObject({ heartbeats: true, workers: [], unownedLeases: 0 });
+      }],
+      ['workers.release.preview', { ownerId: 'worker-gone' }, (preview: { state: string; count: number; allowed: boolean }) => {
+        expect(preview).toMatchObject({ state: 'no-heartbeat', count: 0, allowed: true });
+      }],
       ['pool.latency', {}, (latency: { name: string }[]) => expect(latency.length).toBeGreaterThan(0)],
       // the sampler's ring: whatever was sampled so far, oldest first, with its times as Dates
       ['stats.recent', {}, (recent: { at: Date }[]) => {

@@ -101,6 +101,15 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
       expect(stats.measuredAt).toBeInstanceOf(Date);
       expect(stats.eventTotals).not.toBeNull();
     }),
+    // the sandbox's simulated workers claim without heartbeats: nothing is paused, owners listed from their leases
+    readSample('pool.pauseState', {}, (state) => expect(state).toMatchObject({ available: true, pauses: [] })),
+    readSample('workers.list', {}, (list) => {
+      expect(list.heartbeats).toBe(true);
+      for (const worker of list.workers) expect(worker.leases).toBeGreaterThanOrEqual(0);
+    }),
+    readSample('workers.release.preview', { ownerId: 'nobody-holds-this' }, (preview) => {
+      expect(preview).toMatchObject({ ownerId: 'nobody-holds-this', state: 'no-heartbeat', count: 0, sampleIds: [], allowed: true });
+    }),
     readSample('pool.latency', {}, (latency) => expect(latency.map((summary) => summary.name)).toContain('pool.stats')),
     readSample('stats.recent', {}, (recent) => {
       for (const sample of recent) expect(['ok', 'error']).toContain(sample.kind);

@@ -38,6 +38,9 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = {
   after: '--after',
   to: '--to',
   snapshot: 'FILE',
+  until: '--until',
+  forSeconds: '--until',
+  ownerId: 'OWNER',
 };
 
 /** What a missing value needs, where the schema's own words would not say it. */

@@ -3,6 +3,7 @@ import type { MigrationProgress } from '../../shared/results/schema.js';
 import { PoolError } from '../../shared/errors.js';
 import type { AuditContext } from '../../shared/results/audit.js';
 import { isCancelled } from '../audit/cancel.js';
+import { pause, pauseState, resume } from '../control/pool-control.js';
 import { Database } from '../db/database.js';
 import { indexHealth } from '../health/index-health.js';
 import { serverInfo, tableExists } from '../schema/introspect.js';
@@ -10,6 +11,8 @@ import { PoolMigrator } from '../schema/migrator.js';
 import type { ConnectionSession } from './connection-session.js';
 import { toConnectionProfile, type ProfileStore } from './profile-store.js';
 import type { SandboxLauncher } from './sandbox-launcher.js';
+import { listWorkers } from '../workers/worker-list.js';
+import { releaseWorkerLeases } from '../workers/release-leases.js';
 
 export interface HandlerContext {
   session: ConnectionSession;
@@ -69,6 +72,15 @@ export const HANDLERS: Handlers = {
   'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
   'pool.latency': async (_input, { session }) => session.latency.summary(),
   'stats.recent': async (_input, { recentSamples }) => recentSamples(),
+
+  'pool.pauseState': async (_input, { session }) => pauseState(session.require().db),
+  'pool.pause': async (input, context) => pause(context.session.require().db, { ...input, actor: context.actor }),
+  'pool.resume': async (input, context) => resume(context.session.require().db, { ...input, actor: context.actor }),
+
+  'workers.list': async (input, { session }) => listWorkers(session.require().db, input),
+  'workers.release.preview': async ({ ownerId }, { session }) => (await releaseWorkerLeases(session.require().db, { ownerId, dryRun: true })).preview,
+  'workers.release': async ({ ownerId, reason, force }, context) =>
+    releaseWorkerLeases(context.session.require().db, { ownerId, reason, force, actor: context.actor }),
 
   'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
   'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),

@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../../shared/errors.js';
 import type { HealthReason, HealthReasonCode } from '../../shared/results/health.js';
+import type { PauseInfo } from '../../shared/results/control.js';
+import { describePause } from '../../shared/pause-text.js';
 
 /* The health model's reasons: one builder per reason, so every caller words it the same. */
 
@@ -67,3 +69,9 @@ export const integrityFindings = (rules: { id: string; count: number; bounded: b
 export const slowPlan = (label: string, why: string) => reason('slow-plan', 'degraded', `slow plan for the ${label}: ${why}`);
 
 export const checkIncomplete = (message: string) => reason('check-incomplete', 'degraded', `could not complete the health check: ${message}`);
+
+/** Claiming paused (POOL_CONTROL) for the whole pool or a mode: workers get "paused" and nothing drains. */
+export const paused = (pause: PauseInfo, now: Date) =>
+  reason('paused', 'degraded', `${describePause(pause, now)} (Overview → Resume, or \`pool-console resume${pause.scope === 'ALL' ? '' : ` --mode ${pause.scope}`}\`)`, {
+    items: [pause.scope],
+  });

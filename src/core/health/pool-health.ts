@@ -2,6 +2,7 @@ import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
 import type { HealthReason, SystemStatus } from '../../shared/results/health.js';
 import type { PoolStats } from '../../shared/results/pool.js';
+import { pauseState } from '../control/pool-control.js';
 import type { Database } from '../db/database.js';
 import { describeExpiredLease } from '../pool/conditions.js';
 import { readPoolStats } from '../pool/pool-stats.js';
@@ -72,6 +73,9 @@ export async function readPoolHealth(db: Database, options: PoolHealthOptions): 
     const migrations = await new PoolMigrator(db).status();
     if (columns.missingCore.length > 0) findings.push(asReason(noPoolColumns(db.profile.database, columns.missingCore)));
     if (migrations.pending.length > 0) findings.push(why.migrationsPending(migrations.pending.map((m) => m.name)));
+    // A pause needs only POOL_CONTROL: an operator's switch, shown whatever else the schema lacks.
+    const control = await pauseState(db);
+    for (const pause of control.pauses) findings.push(why.paused(pause, control.measuredAt));
     if (columns.missingCore.length > 0) return judge(findings, checkedAt);
 
     const drift = await driftOf(db, new Set(migrations.applied.map((m) => m.name)));

@@ -4,7 +4,12 @@ import { OPERATIONS, type OperationName } from '../../shared/contract';
 const POOL_READS = [
   'pool.stats', 'entries.list', 'entries.detail', 'audit.list', 'system.status', 'system.validate', 'migrations.status',
   'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview',
+  // the leases each owner holds
+  'workers.list', 'workers.release.preview',
 ] as const satisfies readonly OperationName[];
+
+/** What a pause or resume changes: the switch itself, the health verdict that reports it, the audit. */
+const PAUSE_READS = ['pool.pauseState', 'system.status', 'audit.list'] as const satisfies readonly OperationName[];
 
 /** Every answer may be stale: the schema or the database itself changed. */
 const EVERYTHING = 'everything';
@@ -29,6 +34,10 @@ export const INVALIDATES: Partial<Record<OperationName, readonly OperationName[]
   'maintenance.retryFailed': POOL_READS,
   'maintenance.resetStuck': POOL_READS,
   'import.apply': POOL_READS,
+  'workers.release': POOL_READS,
+
+  'pool.pause': PAUSE_READS,
+  'pool.resume': PAUSE_READS,
 
   'migrations.up': EVERYTHING,
   'migrations.down': EVERYTHING,

@@ -6,6 +6,7 @@ import { IndexesPage } from '../pages/IndexesPage';
 import { MaintenancePage } from '../pages/MaintenancePage';
 import { MigrationsPage } from '../pages/MigrationsPage';
 import { OverviewPage } from '../pages/OverviewPage';
+import { WorkersPage } from '../pages/WorkersPage';
 
 export interface PageProps {
   /** Switch to another page (e.g. from a tile to the entries it counts). */
@@ -23,7 +24,7 @@ export interface PageSpec {
   component: ComponentType<PageProps>;
 }
 
-export type PageId = 'connection' | 'overview' | 'entries' | 'indexes' | 'migrations' | 'maintenance' | 'activity';
+export type PageId = 'connection' | 'overview' | 'entries' | 'indexes' | 'migrations' | 'maintenance' | 'activity' | 'workers';
 
 export const PAGES: readonly PageSpec[] = [
   { id: 'connection', title: 'Connection', key: '1', needsConnection: false, component: ConnectionPage },
@@ -33,4 +34,5 @@ export const PAGES: readonly PageSpec[] = [
   { id: 'migrations', title: 'Migrations', key: '5', needsConnection: true, component: MigrationsPage },
   { id: 'maintenance', title: 'Maintenance', key: '6', needsConnection: true, component: MaintenancePage },
   { id: 'activity', title: 'Activity', key: '7', needsConnection: false, component: ActivityPage },
+  { id: 'workers', title: 'Workers', key: '8', needsConnection: true, component: WorkersPage },
 ];

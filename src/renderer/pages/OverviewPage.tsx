@@ -13,6 +13,7 @@ import { DeadlineRisk } from './overview/DeadlineRisk';
 import { chartsPng, downloadBlob, jsonBlob } from './overview/export-snapshot';
 import { fileStamp, formatClock, formatDuration } from '../../shared/format';
 import { HealthBanner, useHealth } from './overview/HealthBanner';
+import { PauseBanner } from './overview/PauseBanner';
 import { liveLabel } from './overview/live-label';
 import type { LivePoint } from './overview/live-points';
 import { latestOk, LiveSeries, REQUESTED_INTERVAL_MS } from './overview/live-series';
@@ -102,6 +103,7 @@ export function OverviewPage({ navigate }: PageProps) {
   return (
     <div className="overview">
       <HealthBanner health={health} />
+      <PauseBanner />
       <div className="overview-toolbar">
         <div className="segmented" role="group" aria-label="Window">
           {WINDOWS.map((option) => (
