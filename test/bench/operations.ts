@@ -78,6 +78,8 @@ export interface ClaimResult {
   elapsedMs: number;
   claimsPerSecond: number;
   distinctPerSecond: number;
+  /** Calls that claimed something, per second: ours one claimBatch transaction each, the reference one UPDATE each. */
+  callsPerSecond: number;
   /** Latency of one call: ours one claimBatch, the reference one UPDATE (its list reads counted apart). */
   callLatency: Distribution;
   /** Whether the eligible set ran dry before the time cap. */
@@ -95,6 +97,7 @@ function summarize(label: string, calls: ClaimCall[], startedAt: number, endedAt
     elapsedMs,
     claimsPerSecond: (t.claims / elapsedMs) * 1000,
     distinctPerSecond: (t.distinct / elapsedMs) * 1000,
+    callsPerSecond: (calls.filter((call) => call.ids.length > 0).length / elapsedMs) * 1000,
     callLatency: distribution(calls.filter((call) => call.ids.length > 0).map((call) => call.end - call.start)),
     exhausted,
     databaseClaimed,
