@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
-import { Database } from '../../src/core/db/database.js';
+import { benchDatabase } from './database.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
 import { isOrdinaryBooking, type Dataset } from './dataset.js';
 import { distribution, type Distribution } from './measure.js';
@@ -55,7 +55,7 @@ async function driverConnection(profile: ConnectionProfile): Promise<Connection>
 }
 
 async function databaseConnection(profile: ConnectionProfile): Promise<Connection> {
-  const db = new Database(profile, { poolMax: 1 });
+  const db = benchDatabase(profile, 1);
   await db.ping();
   return {
     update: (id, room) =>

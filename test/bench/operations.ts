@@ -1,6 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
-import { Database } from '../../src/core/db/database.js';
+import type { Database } from '../../src/core/db/database.js';
+import { benchDatabase } from './database.js';
 import { DatabaseBookingPool } from '../../src/core/pool/database-booking-pool.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
 import { Claimers, tally, type ClaimCall, type ClaimerFactory, type ClaimTally } from './claimers.js';
@@ -21,7 +22,7 @@ export interface Context {
 }
 
 export async function openContext(dataset: Dataset, profile: ConnectionProfile, admin: mysql.Connection, workers: number, log: (line: string) => void): Promise<Context> {
-  const db = new Database(profile, { poolMax: 4 });
+  const db = benchDatabase(profile, 4);
   const claimers = new Claimers(profile, workers);
   await Promise.all([db.ping(), claimers.warm()]);
   return { dataset, profile, admin, db, pool: new DatabaseBookingPool(db), reference: new ReferencePool(db), claimers, log };
