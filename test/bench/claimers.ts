@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../../src/core/db/database.js';
-import { benchDatabase } from './database.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
+import { benchDatabase } from './database.js';
 import { sleep } from './measure.js';
 
 /** One timed claim call: when it started and ended (ms, performance clock) and what it believes it won. */

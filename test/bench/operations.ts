@@ -1,9 +1,9 @@
 import type mysql from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../../src/core/db/database.js';
-import { benchDatabase } from './database.js';
 import { DatabaseBookingPool } from '../../src/core/pool/database-booking-pool.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
+import { benchDatabase } from './database.js';
 import { Claimers, tally, type ClaimCall, type ClaimerFactory, type ClaimTally } from './claimers.js';
 import { importCandidates, makeStuckLeases, resetPool, type Dataset, type ImportCandidate } from './dataset.js';
 import { distribution, timeOnce, timeSerial, type Distribution } from './measure.js';
