@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { Database } from '../../src/core/db/database.js';
+import type { Database } from '../../src/core/db/database.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
+import { benchDatabase } from './database.js';
 import { sleep } from './measure.js';
 
 /** One timed claim call: when it started and ended (ms, performance clock) and what it believes it won. */
@@ -41,7 +42,7 @@ export class Claimers {
   private readonly dbs: Database[];
 
   constructor(profile: ConnectionProfile, workers: number) {
-    this.dbs = Array.from({ length: workers }, () => new Database(profile, { poolMax: 2 }));
+    this.dbs = Array.from({ length: workers }, () => benchDatabase(profile, 2));
   }
 
   /** Opens every worker's connection first so connection set-up is not measured. */

@@ -43,6 +43,16 @@ export function strideOf(shape: DatasetShape): number {
   return stride;
 }
 
+/**
+ * Whether booking `id` is an ordinary booking: never pooled, and not one the reset or import step
+ * uses (see Dataset). Writing its business columns changes nothing the pool measurements read.
+ */
+export function isOrdinaryBooking(dataset: Pick<Dataset, 'shape' | 'stride'>, id: number): boolean {
+  const r = (id - 1) % dataset.stride;
+  const k = Math.floor((id - 1) / dataset.stride);
+  return r > 2 || k >= dataset.shape.pooled;
+}
+
 /** SQL fragments over a booking id expression `n`. */
 function layout(shape: DatasetShape, anchor: string) {
   const stride = strideOf(shape);

@@ -1,8 +1,9 @@
 import type mysql from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
-import { Database } from '../../src/core/db/database.js';
+import type { Database } from '../../src/core/db/database.js';
 import { DatabaseBookingPool } from '../../src/core/pool/database-booking-pool.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
+import { benchDatabase } from './database.js';
 import { Claimers, tally, type ClaimCall, type ClaimerFactory, type ClaimTally } from './claimers.js';
 import { importCandidates, makeStuckLeases, resetPool, type Dataset, type ImportCandidate } from './dataset.js';
 import { distribution, timeOnce, timeSerial, type Distribution } from './measure.js';
@@ -21,7 +22,7 @@ export interface Context {
 }
 
 export async function openContext(dataset: Dataset, profile: ConnectionProfile, admin: mysql.Connection, workers: number, log: (line: string) => void): Promise<Context> {
-  const db = new Database(profile, { poolMax: 4 });
+  const db = benchDatabase(profile, 4);
   const claimers = new Claimers(profile, workers);
   await Promise.all([db.ping(), claimers.warm()]);
   return { dataset, profile, admin, db, pool: new DatabaseBookingPool(db), reference: new ReferencePool(db), claimers, log };
@@ -78,6 +79,8 @@ export interface ClaimResult {
   elapsedMs: number;
   claimsPerSecond: number;
   distinctPerSecond: number;
+  /** Calls that claimed something, per second: ours one claimBatch transaction each, the reference one UPDATE each. */
+  callsPerSecond: number;
   /** Latency of one call: ours one claimBatch, the reference one UPDATE (its list reads counted apart). */
   callLatency: Distribution;
   /** Whether the eligible set ran dry before the time cap. */
@@ -95,6 +98,7 @@ function summarize(label: string, calls: ClaimCall[], startedAt: number, endedAt
     elapsedMs,
     claimsPerSecond: (t.claims / elapsedMs) * 1000,
     distinctPerSecond: (t.distinct / elapsedMs) * 1000,
+    callsPerSecond: (calls.filter((call) => call.ids.length > 0).length / elapsedMs) * 1000,
     callLatency: distribution(calls.filter((call) => call.ids.length > 0).map((call) => call.end - call.start)),
     exhausted,
     databaseClaimed,

@@ -108,3 +108,9 @@ export async function serverVersion(admin: mysql.Connection): Promise<string> {
   const [rows] = await admin.query<mysql.RowDataPacket[]>('SELECT VERSION() AS version, @@version_comment AS comment');
   return `${rows[0]?.version} (${rows[0]?.comment})`;
 }
+
+/** What one commit costs the server's disk, which bounds the ceiling: redo flush per commit, binary log. */
+export async function durability(admin: mysql.Connection): Promise<string> {
+  const [rows] = await admin.query<mysql.RowDataPacket[]>('SELECT @@innodb_flush_log_at_trx_commit AS flush, @@log_bin AS binlog');
+  return `innodb_flush_log_at_trx_commit = ${rows[0]?.flush}, binary log ${Number(rows[0]?.binlog) ? 'on' : 'off'}`;
+}
