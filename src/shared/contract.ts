@@ -8,6 +8,7 @@ import type {
   CleanupResult, CleanupPreview, IntegrityReport, LegacyImportPreview, LegacyImportResult, ResetStuckPreview, RetryFailedPreview,
 } from './results/maintenance.js';
 import { entryFilterSchema, type EntryPage, type PoolStats } from './results/pool.js';
+import { historyQuerySchema, type HistoryResult } from './results/metrics.js';
 import type { LockHolder, MigrationOverview, MigrationPlan } from './results/schema.js';
 
 /**
@@ -135,6 +136,7 @@ export const OPERATIONS = {
   ),
   'pool.latency': op<LatencySummary[]>()(none, false, 'Query latencies per query name'),
   'stats.recent': op<StatsSample[]>()(none, false, "The live sampler's last hour for this connection, oldest first, so a new window starts with it"),
+  'history.read': op<HistoryResult>()(historyQuerySchema, false, 'The recorded history (POOL_METRICS) over a range, with the spans no recorder ran as gaps'),
 
   'entries.list': op<EntryPage>()(entryFilterSchema.strict(), false, 'A page of pool entries (keyset)'),
   'entries.detail': op<EntryDetail>()(z.object({ bookingId }).strict(), false, "A booking's pool state, summary and audit trail"),

@@ -5,6 +5,7 @@ import type { AuditContext } from '../../shared/results/audit.js';
 import { isCancelled } from '../audit/cancel.js';
 import { Database } from '../db/database.js';
 import { indexHealth } from '../health/index-health.js';
+import { readHistory } from '../metrics/history.js';
 import { serverInfo, tableExists } from '../schema/introspect.js';
 import { PoolMigrator } from '../schema/migrator.js';
 import type { ConnectionSession } from './connection-session.js';
@@ -69,6 +70,7 @@ export const HANDLERS: Handlers = {
   'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
   'pool.latency': async (_input, { session }) => session.latency.summary(),
   'stats.recent': async (_input, { recentSamples }) => recentSamples(),
+  'history.read': async (input, { session }) => readHistory(session.require().db, input),
 
   'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
   'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),
