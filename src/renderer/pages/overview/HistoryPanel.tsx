@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { StatsSample } from '../../../shared/contract';
 import { formatDuration, formatUtc } from '../../../shared/format';
 import { plural } from '../../../shared/plural';
@@ -66,7 +66,7 @@ export function HistoryPanel({ samples, colors }: { samples: readonly StatsSampl
     setLastPreset(id);
     setRange(presetRange(id));
   };
-  const zoom = (zoomFrom: number, zoomTo: number) => setRange({ kind: 'custom', from: Math.floor(zoomFrom), to: Math.ceil(zoomTo) });
+  const zoom = useCallback((zoomFrom: number, zoomTo: number) => setRange({ kind: 'custom', from: Math.floor(zoomFrom), to: Math.ceil(zoomTo) }), []);
 
   const [customFrom, setCustomFrom] = useState('');
   const [customTo, setCustomTo] = useState('');
