@@ -29,26 +29,26 @@ async function resolutionShown(text: RegExp) {
 }
 
 describe('Overview history: ranges', SLOW, () => {
-  it('opens on the last hour of recorded history and asks history.read again for each range chosen', async () => {
+  it('opens on the last 6 hours of recorded history and asks history.read again for each range chosen', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
     const user = renderPage(fake);
-    await resolutionShown(/10 s resolution · 360 recorded points/);
-    expect(historySpans(fake)).toEqual([HOUR]);
+    await resolutionShown(/1 min resolution · 3[23]\d recorded points/);
+    expect(historySpans(fake)).toEqual([6 * HOUR]);
     const last = fake.callsOf('history.read').at(-1) as { to: Date };
     // a range ending now: its end is when it was chosen
     expect(Math.abs(last.to.getTime() - Date.now())).toBeLessThan(10 * MINUTE);
-    // the chart spans the hour at once (first point within a step of the range's start)
+    // the chart spans the 6 hours at once (first point within a step of the range's start)
     const first = Number(historyFigure('history-status').dataset.firstT);
-    expect(first - (last.to.getTime() - HOUR)).toBeLessThanOrEqual(10_000);
+    expect(first - (last.to.getTime() - 6 * HOUR)).toBeLessThanOrEqual(MINUTE);
 
     const group = screen.getByRole('group', { name: 'History range' });
     await user.click(within(group).getByRole('button', { name: '15 min' }));
     await resolutionShown(/10 s resolution · 90 recorded points/);
-    await user.click(within(group).getByRole('button', { name: '6 h' }));
-    await resolutionShown(/1 min resolution/);
+    await user.click(within(group).getByRole('button', { name: '1 h' }));
+    await resolutionShown(/10 s resolution · 360 recorded points/);
     await user.click(within(group).getByRole('button', { name: '14 d' }));
     await resolutionShown(/1 h resolution/);
-    expect(historySpans(fake)).toEqual([HOUR, 15 * MINUTE, 6 * HOUR, 14 * 24 * HOUR]);
+    expect(historySpans(fake)).toEqual([6 * HOUR, 15 * MINUTE, HOUR, 14 * 24 * HOUR]);
     expect(within(group).getByRole('button', { name: '14 d' }).getAttribute('aria-pressed')).toBe('true');
     // 14 days asked, 2 days recorded: the rest is one gap, not zeros
     expect(screen.getByTestId('history-status').textContent).toMatch(/gap/);
@@ -57,24 +57,22 @@ describe('Overview history: ranges', SLOW, () => {
   it('shows a custom from–to range and goes back to the preset on reset', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
     const user = renderPage(fake);
-    await resolutionShown(/10 s resolution/);
+    await resolutionShown(/1 min resolution/);
     fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-01-10T08:00' } });
     fireEvent.change(screen.getByLabelText('to'), { target: { value: '2026-01-10T10:00' } });
     await user.click(screen.getByRole('button', { name: 'Show range' }));
     await waitFor(() => expect(historySpans(fake).at(-1)).toBe(2 * HOUR));
     const custom = fake.callsOf('history.read').at(-1) as { from: Date };
     expect(custom.from.getTime()).toBe(new Date('2026-01-10T08:00').getTime());
-    await user.click(screen.getByRole('button', { name: 'Reset to 1 h' }));
-    await waitFor(() => expect(historySpans(fake).at(-1)).toBe(HOUR));
+    await user.click(screen.getByRole('button', { name: 'Reset to 6 h' }));
+    await waitFor(() => expect(historySpans(fake).at(-1)).toBe(6 * HOUR));
   });
 });
 
 describe('Overview history: gaps', SLOW, () => {
   it('draws a span with no recorder as a break in the lines: null values, never zeros', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
-    const user = renderPage(fake);
-    await resolutionShown(/10 s resolution/);
-    await user.click(within(screen.getByRole('group', { name: 'History range' })).getByRole('button', { name: '6 h' }));
+    renderPage(fake);
     // the fake recorded nothing between 3.5 h and 3 h ago
     await resolutionShown(/1 min resolution · .* · 1 gap \(no recorder\)/);
     const figure = historyFigure('history-status');
@@ -113,10 +111,10 @@ describe('Overview history: operator actions', SLOW, () => {
       affectedRows: 37, outcome: 'ok', reason: 'stale entries after the deploy', consoleVersion: '0.1.0',
     });
     renderPage(fake);
-    await resolutionShown(/10 s resolution/);
+    await resolutionShown(/1 min resolution/);
     await waitFor(() => expect(document.querySelectorAll('[data-marker="999"]')).toHaveLength(4));
-    // an older action, outside the hour, is not drawn
-    expect(document.querySelectorAll('[data-marker="29"]')).toHaveLength(0);
+    // an older action, outside the 6 hours, is not drawn
+    expect(document.querySelectorAll('[data-marker="1"]')).toHaveLength(0);
 
     const marker = historyFigure('history-status').querySelector('[data-marker="999"]')!;
     const tooltip = screen.getByTestId('marker-tooltip');
@@ -132,6 +130,6 @@ describe('Overview history: operator actions', SLOW, () => {
     await waitFor(() => expect(tooltip.hidden).toBe(true));
 
     const asked = fake.callsOf('audit.list').at(-1) as { from: Date };
-    expect(Date.now() - asked.from.getTime()).toBeGreaterThanOrEqual(HOUR);
+    expect(Date.now() - asked.from.getTime()).toBeGreaterThanOrEqual(6 * HOUR);
   });
 });

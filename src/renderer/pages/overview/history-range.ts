@@ -13,7 +13,8 @@ export const HISTORY_RANGES = [
   { id: '14d', label: '14 d', ms: 14 * DAY },
 ] as const;
 export type PresetId = (typeof HISTORY_RANGES)[number]['id'];
-export const DEFAULT_RANGE: PresetId = '1h';
+/** Hours, not minutes: an incident has usually begun before anyone opens the console. */
+export const DEFAULT_RANGE: PresetId = '6h';
 
 /**
  * What is shown: a preset, anchored at the moment it was chosen (so its query stays the same while
