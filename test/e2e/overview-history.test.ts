@@ -11,7 +11,7 @@ import { freshDatabase } from '../helpers/database.js';
 import { seedQuietPool } from '../helpers/pool-database.js';
 import { consoleService, savedFor } from '../helpers/serve-fixture.js';
 import { ProtocolSocket, socketUrlOf } from '../helpers/serve-socket.js';
-import { goTo, launchChromium, openConsole, textMatching, type ConsolePage } from './helpers/browser.js';
+import { goTo, launchChromium, openConsole, screenshot, textMatching, type ConsolePage } from './helpers/browser.js';
 import { ensureRendererBuilt, resultOf, ROOT } from './helpers/serve-console.js';
 
 /**
@@ -27,6 +27,7 @@ const POOLED = 40;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const REASON = 'e2e: clear leftovers after the deploy';
+const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 
 let db: Database;
 let service: ConsoleService;
@@ -140,13 +141,16 @@ describe('the Overview on recorded history, in Chromium through serve mode', { t
     await marker.waitFor({ timeout: 30_000 });
     const markerT = Number(await marker.getAttribute('data-marker-t'));
     expect(Math.abs(markerT - Date.now())).toBeLessThan(10 * MINUTE);
-    await marker.hover({ force: true });
+    // on the line itself (the marker's box runs on to the right under its label)
+    const box = (await marker.boundingBox())!;
+    await page.mouse.move(box.x + 4, box.y + box.height / 2);
     const tooltip = page.getByTestId('marker-tooltip');
     await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
     const text = await tooltip.innerText();
     expect(text).toContain('serve-test');
     expect(text).toContain('maintenance.cleanup');
     expect(text).toMatch(/\d+ rows? · why: e2e: clear leftovers after the deploy/);
+    await screenshot(page, SHOTS, 'overview-history');
   });
 
   it('switches ranges: 15 min reads 10-second rows, 24 h minute rows, both ending now', async () => {
@@ -162,6 +166,33 @@ describe('the Overview on recorded history, in Chromium through serve mode', { t
     expect(day.resolution).toBe(60);
     expect(Math.abs(day.firstT - (writtenAt - 2 * HOUR))).toBeLessThanOrEqual(MINUTE);
     expect(day.gaps).toBeGreaterThanOrEqual(1);
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('zooms into a span dragged across a chart, and back to the range on reset', async () => {
+    await rangeButton('6 h').click();
+    const wide = await statusSpan(page, Date.now() - 6 * HOUR);
+    const surface = (await page.locator('figure[data-history-chart="history-status"] svg.recharts-surface').first().boundingBox())!;
+    const y = surface.y + surface.height / 2;
+    // across the recorded two hours: the right third of the plot
+    await page.mouse.move(surface.x + surface.width * 0.7, y);
+    await page.mouse.down();
+    await page.mouse.move(surface.x + surface.width * 0.8, y, { steps: 5 });
+    await page.mouse.move(surface.x + surface.width * 0.9, y, { steps: 5 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Reset to 6 h' }).waitFor({ timeout: 30_000 });
+    const zoomed = await page.evaluate(() => {
+      const section = document.querySelector('[data-testid="history"]')!;
+      return { from: Number(section.getAttribute('data-range-from')), to: Number(section.getAttribute('data-range-to')) };
+    });
+    expect(zoomed.from).toBeGreaterThan(wide.rangeFrom + 3 * HOUR);
+    expect(zoomed.to - zoomed.from).toBeLessThan(2 * HOUR);
+    expect(zoomed.to - zoomed.from).toBeGreaterThan(10 * MINUTE);
+    await screenshot(page, SHOTS, 'overview-history-zoomed');
+
+    await page.getByRole('button', { name: 'Reset to 6 h' }).click();
+    const back = await statusSpan(page, Date.now() - 6 * HOUR);
+    expect(back.resolution).toBe(60);
     expect(opened.pageErrors).toEqual([]);
   });
 });

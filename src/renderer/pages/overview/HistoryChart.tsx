@@ -108,7 +108,8 @@ export const HistoryChart = memo(function HistoryChart(props: HistoryChartProps)
                   <line x1={line.x1} y1={line.y1} x2={line.x2} y2={line.y2} stroke={marker.failed ? colors.bad : colors.text} strokeDasharray="2 3" strokeWidth={1.5} />
                   {/* A wider invisible band: the pointer finds a 1-pixel line hard to hit. */}
                   <line x1={line.x1} y1={line.y1} x2={line.x2} y2={line.y2} stroke="transparent" strokeWidth={9} />
-                  <text x={(line.x1 ?? 0) + 3} y={(line.y1 ?? 0) + 9} fill={colors.muted} fontSize={10}>
+                  {/* Left of the line: most actions looked for are recent, at the right edge. */}
+                  <text x={(line.x1 ?? 0) - 3} y={(line.y1 ?? 0) + 9} textAnchor="end" fill={colors.muted} fontSize={10}>
                     {marker.label}
                   </text>
                   <title>{marker.text}</title>
