@@ -141,9 +141,9 @@ describe('the Overview on recorded history, in Chromium through serve mode', { t
     await marker.waitFor({ timeout: 30_000 });
     const markerT = Number(await marker.getAttribute('data-marker-t'));
     expect(Math.abs(markerT - Date.now())).toBeLessThan(10 * MINUTE);
-    // on the line itself (the marker's box runs on to the right under its label)
-    const box = (await marker.boundingBox())!;
-    await page.mouse.move(box.x + 4, box.y + box.height / 2);
+    // on the line itself, halfway down (its label stands to its left, at the top)
+    const box = (await marker.locator('line').last().boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const tooltip = page.getByTestId('marker-tooltip');
     await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
     const text = await tooltip.innerText();

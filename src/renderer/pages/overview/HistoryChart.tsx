@@ -48,7 +48,8 @@ export const HistoryChart = memo(function HistoryChart(props: HistoryChartProps)
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const valued = rows.filter((row) => row.source !== 'gap');
   const tick = timeTick(domain[1] - domain[0]);
-  const label = (value: unknown) => (typeof value === 'number' ? new Date(value).toLocaleString() : String(value));
+  // The hovered row's time on the workstation's clock, as the axis writes it.
+  const label = (value: unknown) => (typeof value === 'number' ? `${new Date(value).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${formatClock(value)}` : String(value));
   const finishDrag = () => {
     if (drag && Math.abs(drag.to - drag.from) > 0) onZoom(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
     setDrag(null);
