@@ -8,6 +8,7 @@ import type {
   CleanupResult, CleanupPreview, IntegrityReport, LegacyImportPreview, LegacyImportResult, ResetStuckPreview, RetryFailedPreview,
 } from './results/maintenance.js';
 import { entryFilterSchema, type EntryPage, type PoolStats } from './results/pool.js';
+import { historyQuerySchema, type HistoryResult } from './results/metrics.js';
 import type { LockHolder, MigrationOverview, MigrationPlan } from './results/schema.js';
 import type { PauseChange, PauseState } from './results/control.js';
 import type { LeaseRelease, LeaseReleasePreview, WorkerList } from './results/workers.js';
@@ -138,6 +139,7 @@ export const OPERATIONS = {
   ),
   'pool.latency': op<LatencySummary[]>()(none, false, 'Query latencies per query name'),
   'stats.recent': op<StatsSample[]>()(none, false, "The live sampler's last hour for this connection, oldest first, so a new window starts with it"),
+  'history.read': op<HistoryResult>()(historyQuerySchema, false, 'The recorded history (POOL_METRICS) over a range, with the spans no recorder ran as gaps'),
 
   'pool.pauseState': op<PauseState>()(none, false, 'Whether claiming is paused (whole pool or per mode), by whom, why, until when'),
   'pool.pause': op<PauseChange>()(

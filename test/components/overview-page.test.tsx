@@ -222,7 +222,7 @@ describe('Overview page: live samples', () => {
 
     const axis = () => [...document.querySelectorAll('figure[data-chart="status"] .live-time-tick')].map((tick) => tick.textContent);
     const fiveMinutes = screen.getByRole('button', { name: '5 min' });
-    const oneHour = screen.getByRole('button', { name: '1 h' });
+    const oneHour = within(screen.getByRole('group', { name: 'Window' })).getByRole('button', { name: '1 h' });
     expect(fiveMinutes.getAttribute('aria-pressed')).toBe('true');
     await waitFor(() => expect(axis()).toEqual(['11:55', '11:56', '11:57', '11:58', '11:59', '12:00']));
 

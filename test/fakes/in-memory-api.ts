@@ -24,6 +24,7 @@ import type { HealthReason, IndexHealth } from '../../src/shared/results/health.
 import type { LatencySummary } from '../../src/shared/results/latency.js';
 import { CLEANUP_RULE_IDS, type CleanupRuleId, type LegacyImportLine, type RuleFinding } from '../../src/shared/results/maintenance.js';
 import { ENTRY_COUNT_BOUND, type PoolStats } from '../../src/shared/results/pool.js';
+import { METRIC_RESOLUTIONS, type HistoryGap, type HistoryResult, type MetricsPoint } from '../../src/shared/results/metrics.js';
 import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.js';
 import type { PauseInfo, PauseScope } from '../../src/shared/results/control.js';
 import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/shared/results/workers.js';
@@ -79,6 +80,11 @@ export interface FakeModel {
   /** BOOKING_PLAN has no pool columns at all: pool reads fail NO_POOL_COLUMNS and status is down. */
   noPoolColumns: boolean;
   audit: AuditEntry[];
+  /**
+   * The recorded history (POOL_METRICS) history.read serves: a row every resolution step from
+   * `since` to now, none inside `gaps` (no recorder ran), figures a smooth function of time.
+   */
+  history: { since: Date; gaps: HistoryGap[] };
   migrations: FakeMigration[];
   lockHolder: LockHolder | null;
   latency: LatencySummary[];
@@ -247,6 +253,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     'pool.stats': async ({ leaseSeconds, maxAttempts }) => computeStats(model, leaseSeconds ?? 3600, maxAttempts ?? 3),
     'stats.recent': async () => recentSamples.map((sample) => structuredClone(sample)),
     'pool.latency': async () => model.latency,
+    'history.read': async ({ from, to, maxPoints }) => readFakeHistory(model, from, to, maxPoints),
 
     'pool.pauseState': async () => ({ measuredAt: now(), available: true, pauses: structuredClone(model.pauses) }),
     'pool.pause': async ({ mode, until, forSeconds, reason }) => {
@@ -673,6 +680,8 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     now, actor: 'ops@workstation', passwordEncryption: options.passwordEncryption ?? true, sandboxAvailable: true,
     profiles: options.noProfiles ? [] : structuredClone(PROFILES), unreachableHosts: new Set(['db-old.example.internal']),
     connection: { ...DISCONNECTED }, bookings, entries, leftovers: [100_205, 100_206], audit,
+    // Two days recorded, with half an hour 3 h ago when no recorder ran.
+    history: { since: new Date(t - 2 * DAY), gaps: [{ from: new Date(t - 3.5 * HOUR), to: new Date(t - 3 * HOUR) }] },
     // A pool that has been running for a while: totals since the counters' table was created.
     preMigration: options.preMigration ?? false,
     noPoolColumns: options.noPoolColumns ?? false,
@@ -737,6 +746,39 @@ function releasePreview(model: FakeModel, ownerId: string): LeaseReleasePreview 
   return {
     ownerId, state, measuredAt: model.now(), count: ids.length, sampleIds: ids.slice(0, 20), allowed,
     refusal: allowed ? null : `Worker ${ownerId} is ${state}: it may still be working on its leases. Stop it, or wait until it shows dead, or force the release.`,
+  };
+}
+
+/** history.read over the model's synthetic history: the real back's resolution choice, rows and gaps. */
+function readFakeHistory(model: FakeModel, from: Date, to: Date, maxPoints: number): HistoryResult {
+  const rangeMs = to.getTime() - from.getTime();
+  const resolution = METRIC_RESOLUTIONS.find((r) => rangeMs / (r * 1000) <= maxPoints) ?? 3600;
+  const step = resolution * 1000;
+  const end = Math.min(to.getTime(), model.now().getTime());
+  const inGap = (t: number) => model.history.gaps.some((gap) => t >= gap.from.getTime() && t < gap.to.getTime());
+  const times: number[] = [];
+  for (let t = Math.ceil(Math.max(from.getTime(), model.history.since.getTime()) / step) * step; t < end; t += step) if (!inGap(t)) times.push(t);
+  const truncated = times.length > maxPoints;
+  const points = times.slice(-maxPoints).map((t) => fakeMetricsPoint(t, resolution));
+  const gaps: HistoryGap[] = [];
+  if (from < model.history.since) gaps.push({ from, to: new Date(Math.min(model.history.since.getTime(), to.getTime())) });
+  for (const gap of model.history.gaps) {
+    if (gap.to > from && gap.from < to) gaps.push({ from: new Date(Math.max(gap.from.getTime(), from.getTime())), to: new Date(Math.min(gap.to.getTime(), to.getTime())) });
+  }
+  return { resolution, from, to, points, gaps, truncated };
+}
+
+function fakeMetricsPoint(t: number, resolution: (typeof METRIC_RESOLUTIONS)[number]): MetricsPoint {
+  const wave = (period: number, amplitude: number, base: number) => Math.round(base + amplitude * Math.sin((t / period) * 2 * Math.PI));
+  const byStatus = { waiting: wave(6 * HOUR, 20, 60), ready: wave(2 * HOUR, 8, 20), processing: wave(HOUR, 4, 10), failed: wave(12 * HOUR, 3, 8) };
+  const inPool = byStatus.waiting + byStatus.ready + byStatus.processing + byStatus.failed;
+  const perStep = (base: number) => Math.max(0, Math.round((base * resolution) / 60));
+  return {
+    resolution, time: new Date(t), recorderId: 'console ops@workstation 4242', exact: t % (7 * resolution * 1000) !== 0, samples: resolution / 10, inPool, byStatus, byModeStatus: null,
+    eligible: byStatus.ready + 5, overdue: wave(3 * HOUR, 3, 5), expiredLeases: wave(4 * HOUR, 1, 1), failedAtMaxAttempts: 2, oldestEntryAgeSeconds: 7200,
+    deadlineWithin: { hour1: wave(HOUR, 2, 4), hours6: wave(6 * HOUR, 5, 15), hours24: wave(DAY, 10, 40) },
+    events: { entered: perStep(12), claimed: perStep(11), completed: perStep(10), failed: perStep(1), retried: 0, removed: 0, reset: 0 },
+    eventTotals: null, sampleMs: 3, intervalMs: resolution * 1000, note: null,
   };
 }
 

@@ -84,6 +84,11 @@ describe('serve mode: the contract over the socket', () => {
         for (const sample of recent) expect(sample.at).toBeInstanceOf(Date);
         expect(recent.map((sample) => sample.at.getTime())).toEqual(recent.map((sample) => sample.at.getTime()).sort((a, b) => a - b));
       }],
+      // the recorded history over an hour before this database existed: no rows, one gap, Dates across the socket
+      ['history.read', { from: new Date('2020-01-01T00:00:00Z'), to: new Date('2020-01-01T01:00:00Z') }, (history: { resolution: number; points: unknown[]; gaps: { from: Date; to: Date }[] }) => {
+        expect(history).toMatchObject({ resolution: 10, points: [] });
+        expect(history.gaps).toEqual([{ from: new Date('2020-01-01T00:00:00Z'), to: new Date('2020-01-01T01:00:00Z') }]);
+      }],
       ['entries.list', { limit: 25 }, (page: { entries: { bookingId: number }[]; next: unknown }) => {
         expect(page.entries).toHaveLength(25);
         expect(page.next).not.toBeNull();

@@ -114,6 +114,12 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
     readSample('stats.recent', {}, (recent) => {
       for (const sample of recent) expect(['ok', 'error']).toContain(sample.kind);
     }),
+    // the last hour as recorded: raw rows, oldest first, whatever the recorder wrote so far
+    readSample('history.read', { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) }, (history) => {
+      expect(history.resolution).toBe(10);
+      const times = history.points.map((point) => point.time.getTime());
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }),
     readSample('entries.list', { limit: 25 }, (page) => {
       expect(page.entries).toHaveLength(25);
       expect(page.next).not.toBeNull();

@@ -6,6 +6,7 @@ import { isCancelled } from '../audit/cancel.js';
 import { pause, pauseState, resume } from '../control/pool-control.js';
 import { Database } from '../db/database.js';
 import { indexHealth } from '../health/index-health.js';
+import { readHistory } from '../metrics/history.js';
 import { serverInfo, tableExists } from '../schema/introspect.js';
 import { PoolMigrator } from '../schema/migrator.js';
 import type { ConnectionSession } from './connection-session.js';
@@ -72,6 +73,7 @@ export const HANDLERS: Handlers = {
   'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
   'pool.latency': async (_input, { session }) => session.latency.summary(),
   'stats.recent': async (_input, { recentSamples }) => recentSamples(),
+  'history.read': async (input, { session }) => readHistory(session.require().db, input),
 
   'pool.pauseState': async (_input, { session }) => pauseState(session.require().db),
   'pool.pause': async (input, context) => pause(context.session.require().db, { ...input, actor: context.actor }),

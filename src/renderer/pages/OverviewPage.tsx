@@ -13,6 +13,7 @@ import { DeadlineRisk } from './overview/DeadlineRisk';
 import { chartsPng, downloadBlob, jsonBlob } from './overview/export-snapshot';
 import { fileStamp, formatClock, formatDuration } from '../../shared/format';
 import { HealthBanner, useHealth } from './overview/HealthBanner';
+import { HistoryPanel } from './overview/HistoryPanel';
 import { PauseBanner } from './overview/PauseBanner';
 import { liveLabel } from './overview/live-label';
 import type { LivePoint } from './overview/live-points';
@@ -68,6 +69,11 @@ export function OverviewPage({ navigate }: PageProps) {
   const { latest, tiles } = useMemo(() => tileValues(shown.points), [shown]);
   const projection = useMemo(() => drainProjection(shown.points), [shown]);
   const colors = useMemo(() => readChartColors(), []);
+  // The live tail of the history charts: refreshed every 10 s (their finest resolution), not on every sample.
+  const newestAt = series.points.at(-1)?.t ?? 0;
+  const tailStep = Math.floor(newestAt / 10_000);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- series.points changes in place; tailStep says when
+  const tailSamples = useMemo(() => series.points.flatMap((point) => (point.sample ? [point.sample] : [])), [series, tailStep]);
 
   const health = useHealth();
   const chartsRef = useRef<HTMLDivElement>(null);
@@ -142,6 +148,7 @@ export function OverviewPage({ navigate }: PageProps) {
       ) : null}
       <UnavailableFigures figures={latest?.stats.unavailable ?? []} />
       <Tiles tiles={tiles} stale={failing && lastGood ? `from ${formatClock(lastGood.t)}, ${formatDuration((failing.at.getTime() - lastGood.t) / 1000)} old` : null} navigate={navigate} />
+      {known ? <HistoryPanel key={connectionKey} samples={tailSamples} colors={colors} /> : null}
       <div className="overview-grid" ref={chartsRef}>
         <OverviewCharts view={view} colors={colors} />
         <DeadlineRisk stats={latest?.stats ?? null} projection={projection} />
