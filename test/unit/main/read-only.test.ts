@@ -43,6 +43,9 @@ function writingInputs(database: string): Partial<Record<OperationName, unknown>
     'migrations.up': { reason: 'test' },
     'migrations.down': { reason: 'test' },
     'indexes.ensure.apply': { reason: 'test' },
+    'pool.pause': { reason: 'test' },
+    'pool.resume': { reason: 'test' },
+    'workers.release': { ownerId: 'worker-gone', reason: 'test', force: true },
     'import.apply': { snapshot: '[]', reason: 'test' },
   };
 }
