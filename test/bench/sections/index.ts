@@ -1,5 +1,7 @@
 import { ceilingSection } from './ceiling.js';
 import { claimsSection } from './claims.js';
+import { consolesSection } from './consoles.js';
+import { historySection } from './history.js';
 import { importSection } from './import.js';
 import { readySection } from './ready.js';
 import { recorderSection } from './recorder.js';
@@ -11,6 +13,6 @@ import { statsSection } from './stats.js';
  * The figures of a full `npm run bench`, in the order they run. A new figure is one more file
  * here; the ceiling runs just before the claims, whose share of it it gives.
  */
-export const SECTIONS: readonly Section[] = [readySection, statsSection, ceilingSection, claimsSection, resetSection, importSection, recorderSection];
+export const SECTIONS: readonly Section[] = [readySection, statsSection, ceilingSection, claimsSection, resetSection, importSection, recorderSection, historySection, consolesSection];
 
 export const SECTION_NAMES: readonly string[] = SECTIONS.map((section) => section.name);
