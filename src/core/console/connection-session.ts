@@ -2,16 +2,20 @@ import type { ConnectionState } from '../../shared/contract.js';
 import { PoolError } from '../../shared/errors.js';
 import type { ConnectionProfile, SavedProfile } from '../../shared/profile.js';
 import type { SystemStatus } from '../../shared/results/health.js';
+import type { RecorderState } from '../../shared/results/metrics.js';
 import { statusWithin } from '../health/status-within.js';
 import { Database } from '../db/database.js';
 import { Heartbeat } from '../db/heartbeat.js';
 import { LatencyRecorder } from '../db/latency.js';
 import { CONNECTED, LivenessMonitor, type Liveness } from '../db/liveness.js';
+import { MetricsRecorder } from '../metrics/index.js';
 import { DatabaseBookingPool } from '../pool/database-booking-pool.js';
 import { EntryActions } from '../pool/entry-actions.js';
 import { PoolMigrationManager } from '../pool/pool-migration-manager.js';
 import { PoolStartupManager } from '../pool/pool-startup-manager.js';
 import { serverInfo } from '../schema/introspect.js';
+import { RecordedFigures } from './recorded-figures.js';
+import { recorderIntervalMs } from './recorder-interval.js';
 
 /** Everything a connected console works with; stats and charts read from the replica when there is one. */
 export interface ActiveConnection {
@@ -27,6 +31,20 @@ export interface ActiveConnection {
   serverVersion: string;
   /** The primary's heartbeat: what the header, the live stream and the status say of the connection. */
   liveness: LivenessMonitor;
+  /** This connection's history recorder (POOL_METRICS): leader or follower among every console and agent. */
+  recorder: MetricsRecorder;
+  /** What the live stream shows: the newest recorded row (a direct count only without one). */
+  figures: RecordedFigures;
+}
+
+export interface ConnectionSessionOptions {
+  /**
+   * Whether each connection runs a history recorder (default true). A one-shot command-line call
+   * does not: it would contend for the lock and count the pool for one row it never shows.
+   */
+  record?: boolean;
+  /** Where POOL_RECORDER_INTERVAL_MS is read (process.env by default). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const DISCONNECTED: ConnectionState = {
@@ -40,6 +58,8 @@ export class ConnectionSession {
   private current: ConnectionState = DISCONNECTED;
   readonly latency = new LatencyRecorder();
   private readonly switchListeners: (() => void)[] = [];
+
+  constructor(private readonly options: ConnectionSessionOptions = {}) {}
 
   onSwitch(listener: () => void): void {
     this.switchListeners.push(listener);
@@ -75,6 +95,7 @@ export class ConnectionSession {
 
   /** Opens and checks a connection before it replaces the current one; a failure leaves the old one. */
   async connect(saved: SavedProfile, profile: ConnectionProfile, options: { sandbox?: boolean } = {}): Promise<ConnectionState> {
+    const intervalMs = recorderIntervalMs(this.options.env);
     const db = new Database(profile, { latency: this.latency });
     let statsDb = db;
     try {
@@ -87,10 +108,13 @@ export class ConnectionSession {
       const pool = new DatabaseBookingPool(db);
       const liveness = new LivenessMonitor({ heartbeat: new Heartbeat(profile, db.timeouts.heartbeatMs), timeoutMs: db.timeouts.heartbeatMs, database: profile.database });
       liveness.start();
+      // on the primary: the leader writes its rows there, and a replica's newest row may lag
+      const recorder = new MetricsRecorder(db, { role: 'console', intervalMs });
+      if (this.options.record !== false) recorder.start();
+      const statsPool = statsDb === db ? pool : new DatabaseBookingPool(statsDb);
       this.active = {
-        liveness,
-        saved, sandbox: Boolean(options.sandbox), db, statsDb, pool,
-        statsPool: statsDb === db ? pool : new DatabaseBookingPool(statsDb),
+        liveness, recorder, figures: new RecordedFigures(db, statsPool, recorder),
+        saved, sandbox: Boolean(options.sandbox), db, statsDb, pool, statsPool,
         manager: new PoolMigrationManager(db), startup: new PoolStartupManager(db), entries: new EntryActions(db, pool),
         serverVersion: info.version,
       };
@@ -113,12 +137,19 @@ export class ConnectionSession {
     this.current = DISCONNECTED;
     if (closing) {
       closing.liveness.stop();
+      // gives the lock up, so another console leads at once
+      await closing.recorder.stop().catch(() => undefined);
       await closing.db.close().catch(() => undefined);
       if (closing.statsDb !== closing.db) await closing.statsDb.close().catch(() => undefined);
     }
     this.latency.reset();
     for (const listener of this.switchListeners) listener();
     return this.current;
+  }
+
+  /** This connection's recorder: its role, interval, backoff and last error. */
+  recorderState(): RecorderState {
+    return this.require().recorder.state();
   }
 
   require(): ActiveConnection {

@@ -69,6 +69,7 @@ export const HANDLERS: Handlers = {
   'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
   'pool.latency': async (_input, { session }) => session.latency.summary(),
   'stats.recent': async (_input, { recentSamples }) => recentSamples(),
+  'recorder.state': async (_input, { session }) => session.recorderState(),
 
   'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
   'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),
