@@ -74,6 +74,13 @@ describe('serve mode: the contract over the socket', () => {
         for (const sample of recent) expect(sample.at).toBeInstanceOf(Date);
         expect(recent.map((sample) => sample.at.getTime())).toEqual(recent.map((sample) => sample.at.getTime()).sort((a, b) => a - b));
       }],
+      // this console's history recorder, running since the connect
+      ['recorder.state', {}, (state: { role: string; identity: string; intervalMs: number; lockName: string }) => {
+        expect(['starting', 'leader', 'follower']).toContain(state.role);
+        expect(state.identity).toMatch(/^console \S+@\S+ pid \d+ /);
+        expect(state.lockName).toMatch(/^pool_console\.recorder\./);
+        expect(state.intervalMs).toBeGreaterThanOrEqual(100);
+      }],
       ['entries.list', { limit: 25 }, (page: { entries: { bookingId: number }[]; next: unknown }) => {
         expect(page.entries).toHaveLength(25);
         expect(page.next).not.toBeNull();

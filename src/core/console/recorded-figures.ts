@@ -18,11 +18,13 @@ export interface LiveFigures {
 
 /** A row not followed by a newer one within this many of its intervals is stale: its recorder stopped writing. */
 export const STALE_INTERVALS = 3;
+/** Beyond those intervals: a leader's pass late on a busy machine is not a stopped recorder. */
+const LATE_SLACK_MS = 10_000;
 /** How far the console's clock may be from the database's before a row's age by the local clock is believed. */
 const CLOCK_SLACK_MS = 60_000;
 
 /**
- * The live figures as the recorder keeps them: the leader's own newest row, or for everyone else
+ * The live figures as the recorders keep them: the newest POOL_METRICS row, whoever wrote it, by
  * one read of the primary key's end (no count over BOOKING_PLAN), so N consoles cost about what
  * one does. The pool is counted directly only when there is no fresh row to read: POOL_METRICS
  * missing (migration 0006 pending), empty (the first row is not written yet), or stale (no
@@ -48,8 +50,8 @@ export class RecordedFigures {
   }
 
   private async newestRow(): Promise<MetricsPoint | null> {
-    const own = this.recorder.state().role === 'leader' ? this.recorder.latest() : null;
-    if (own) return own;
+    // the leader reads it too, rather than show the row it holds: a sample that touched the
+    // database says the database answered (a cached row would look live through an outage)
     if (!(await optionalTablePresent(this.db, METRICS_TABLE))) return null;
     try {
       return await readLatest(this.db);
@@ -64,7 +66,7 @@ export class RecordedFigures {
     const now = this.clock();
     const time = row.time.getTime();
     if (!this.seen || this.seen.time !== time) this.seen = { time, since: now };
-    const limit = STALE_INTERVALS * Math.max(row.intervalMs, this.recorder.state().intervalMs);
+    const limit = STALE_INTERVALS * Math.max(row.intervalMs, this.recorder.state().intervalMs) + LATE_SLACK_MS;
     // unchanged for that long as this console watched, or already that old when first read
     return now - this.seen.since > limit || now - time > limit + CLOCK_SLACK_MS;
   }
