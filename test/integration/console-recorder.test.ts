@@ -1,6 +1,8 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConsoleService } from '../../src/core/console/console-service.js';
+import { Database } from '../../src/core/db/database.js';
+import { MetricsRecorder } from '../../src/core/metrics/index.js';
 import { NO_SECRET_BOX, ProfileStore } from '../../src/core/console/profile-store.js';
 import { MemoryLog } from '../../src/server/memory-log.js';
 import type { StatsSample } from '../../src/shared/contract.js';
@@ -19,6 +21,8 @@ import { makeTempDir } from '../helpers/temp-dirs.js';
 const t = freshDatabase();
 /** A database before migration 0006: no POOL_METRICS. */
 const before = freshDatabase();
+/** A database whose only row is an hour old: no recorder has run since. */
+const stale = freshDatabase();
 const POOLED = 30;
 const RECORDER_INTERVAL_MS = 500;
 const GENEROUS = { timeout: 30_000, interval: 100 };
@@ -27,7 +31,7 @@ type Ok = Extract<StatsSample, { kind: 'ok' }>;
 
 const services: ConsoleService[] = [];
 
-async function consoleOn(database: FreshDatabase, name: string): Promise<ConsoleService> {
+async function consoleOn(database: FreshDatabase, name: string, options: { record?: boolean } = {}): Promise<ConsoleService> {
   const dir = await makeTempDir();
   const service = new ConsoleService({
     profiles: new ProfileStore(`${dir}/profiles.json`, NO_SECRET_BOX),
@@ -36,6 +40,7 @@ async function consoleOn(database: FreshDatabase, name: string): Promise<Console
     logs: new MemoryLog(),
     actor: name,
     env: { POOL_RECORDER_INTERVAL_MS: String(RECORDER_INTERVAL_MS) },
+    ...options,
   });
   services.push(service);
   await service.session.connect(savedFor(name, database.profile), database.profile);
@@ -70,6 +75,17 @@ beforeAll(async () => {
   await seedQuietPool(t, POOLED);
   await seedQuietPool(before, POOLED);
   await before.admin.query('DROP TABLE POOL_METRICS');
+  await seedQuietPool(stale, POOLED);
+  const db = new Database(stale.profile);
+  const recorder = new MetricsRecorder(db, { role: 'gone', intervalMs: RECORDER_INTERVAL_MS });
+  try {
+    recorder.start();
+    await vi.waitFor(() => expect(recorder.latest()).not.toBeNull(), GENEROUS);
+  } finally {
+    await recorder.stop();
+    await db.close();
+  }
+  await stale.admin.query('UPDATE POOL_METRICS SET SAMPLE_TIME = SAMPLE_TIME - INTERVAL 1 HOUR');
 });
 afterAll(async () => {
   await Promise.all(services.map((service) => service.close()));
@@ -180,5 +196,21 @@ describe('a database before migration 0006 (no POOL_METRICS)', () => {
       expect(sample.recordedAt).toEqual(sample.stats.measuredAt);
     }
     await vi.waitFor(async () => expect((await recorderState(c)).lastError).toMatchObject({ code: 'NO_TABLE', message: expect.stringContaining('migrate up') }), GENEROUS);
+  });
+});
+
+describe('a database whose newest row is old (no recorder writes)', () => {
+  it('is not shown as live: the figures are counted directly and say so', async () => {
+    // a console that records nothing itself (as a one-shot call), so the old row stays the newest
+    const d = await consoleOn(stale, 'console d', { record: false });
+    expect((await recorderState(d)).role).toBe('stopped');
+    const live = watch(d);
+    try {
+      await vi.waitFor(() => expect(live.ok().length).toBeGreaterThanOrEqual(2), GENEROUS);
+    } finally {
+      live.stop();
+    }
+    for (const sample of live.ok()) expect(sample).toMatchObject({ recorder: null, exact: true, stats: { inPool: POOLED } });
+    expect(queryCounts(d).get('metrics.latest')).toBeGreaterThan(0);
   });
 });
