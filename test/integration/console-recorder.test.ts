@@ -31,7 +31,8 @@ type Ok = Extract<StatsSample, { kind: 'ok' }>;
 
 const services: ConsoleService[] = [];
 
-async function consoleOn(database: FreshDatabase, name: string, options: { record?: boolean } = {}): Promise<ConsoleService> {
+async function consoleOn(database: FreshDatabase, name: string, options: { record?: boolean; readOnly?: boolean } = {}): Promise<ConsoleService> {
+  const { readOnly = false, ...serviceOptions } = options;
   const dir = await makeTempDir();
   const service = new ConsoleService({
     profiles: new ProfileStore(`${dir}/profiles.json`, NO_SECRET_BOX),
@@ -40,10 +41,10 @@ async function consoleOn(database: FreshDatabase, name: string, options: { recor
     logs: new MemoryLog(),
     actor: name,
     env: { POOL_RECORDER_INTERVAL_MS: String(RECORDER_INTERVAL_MS) },
-    ...options,
+    ...serviceOptions,
   });
   services.push(service);
-  await service.session.connect(savedFor(name, database.profile), database.profile);
+  await service.session.connect(savedFor(name, database.profile, { readOnly }), database.profile);
   return service;
 }
 
@@ -179,6 +180,21 @@ describe('two consoles on one database', () => {
     const next = await recorderState(a);
     expect(next.identity).not.toBe(previous.identity);
     await vi.waitFor(async () => expect((await recorderState(a)).role).toBe('leader'), GENEROUS);
+  });
+
+  it("a read-only console records nothing (its profile writes nothing) and shows the leader's rows", async () => {
+    const leader = await recorderState(a);
+    const e = await consoleOn(t, 'console e', { readOnly: true });
+    expect((await recorderState(e)).role).toBe('stopped');
+    const live = watch(e);
+    try {
+      await vi.waitFor(() => expect(new Set(live.ok().map((sample) => sample.recordedAt.getTime())).size).toBeGreaterThanOrEqual(2), GENEROUS);
+    } finally {
+      live.stop();
+    }
+    for (const sample of live.ok()) expect(sample).toMatchObject({ recorder: leader.identity, stats: { inPool: POOLED } });
+    expect(queryCounts(e).get('pool.stats')).toBeUndefined();
+    expect(await rowsBy((await recorderState(e)).identity)).toBe(0);
   });
 });
 

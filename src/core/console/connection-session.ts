@@ -39,8 +39,9 @@ export interface ActiveConnection {
 
 export interface ConnectionSessionOptions {
   /**
-   * Whether each connection runs a history recorder (default true). A one-shot command-line call
-   * does not: it would contend for the lock and count the pool for one row it never shows.
+   * Whether each connection runs a history recorder (default true; never on a read-only profile).
+   * A one-shot command-line call does not: it would contend for the lock and count the pool for
+   * one row it never shows.
    */
   record?: boolean;
   /** Where POOL_RECORDER_INTERVAL_MS is read (process.env by default). */
@@ -110,7 +111,8 @@ export class ConnectionSession {
       liveness.start();
       // on the primary: the leader writes its rows there, and a replica's newest row may lag
       const recorder = new MetricsRecorder(db, { role: 'console', intervalMs });
-      if (this.options.record !== false) recorder.start();
+      // a read-only profile writes nothing, history rows included: it reads the others' rows
+      if (this.options.record !== false && !saved.readOnly) recorder.start();
       const statsPool = statsDb === db ? pool : new DatabaseBookingPool(statsDb);
       this.active = {
         liveness, recorder, figures: new RecordedFigures(db, statsPool, recorder),
