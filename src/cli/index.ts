@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PoolError } from '../shared/errors.js';
+import { agentCommand } from './commands/agent.js';
 import { callCommand } from './commands/call.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import type { Register } from './commands/command.js';
@@ -20,7 +21,7 @@ import { createOutput, EXIT_OK } from './output.js';
 
 const COMMANDS: readonly Register[] = [
   doctorCommand, migrateCommand, statsCommand, statusCommand, entriesCommand, validateCommand, cleanupCommand,
-  retryFailedCommand, resetStuckCommand, importMemoryCommand, indexesCommand, callCommand, opsCommand, serveCommand, simulateCommand,
+  retryFailedCommand, resetStuckCommand, importMemoryCommand, indexesCommand, callCommand, opsCommand, serveCommand, simulateCommand, agentCommand,
 ];
 
 const EPILOGUE = `

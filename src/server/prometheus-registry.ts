@@ -9,8 +9,8 @@ export interface PoolMetricsSnapshot {
   expiredLeases: number;
   failedAtMaxAttempts: number;
   oldestEntryAgeSeconds: number | null;
-  /** Running totals since this process began recording (Prometheus counters may reset on restart). */
-  eventTotals: Record<PoolEvent, number>;
+  /** The running totals the row read (POOL_EVENT_COUNTS); null without that table: the counter is then absent. */
+  eventTotals: Record<PoolEvent, number> | null;
   sampleDurationSeconds: number;
   /** The figures are an estimate (last exact count plus event deltas), not an exact count. */
   estimated: boolean;
@@ -75,7 +75,7 @@ export function poolMetricsExposition(source: PoolMetricsSource): MetricsExposit
   });
   new Counter({
     name: 'pool_events_total',
-    help: 'Pool events (entered, claimed, completed, failed, retried, removed, reset) since this process began recording.',
+    help: 'Pool events (entered, claimed, completed, failed, retried, removed, reset) as counted in POOL_EVENT_COUNTS (a counter: it restarts from zero if that table is recreated).',
     labelNames: ['event'],
     registers: [registry],
     collect() {

@@ -30,6 +30,11 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${BYTE_UNITS[unit]}`;
 }
 
+/** A wait or a timeout in milliseconds, as the messages name it: 5000 → "5 s", 1500 → "1.5 s". */
+export function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** "45 s", "7 m 5 s", "42 m", "3 h 12 m", "2 d 4 h": two units at most. */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.max(0, Math.round(totalSeconds));

@@ -5,6 +5,8 @@ import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { Database } from '../../src/core/db/database.js';
+import { DEMO_NOTE, DEMO_RECORDER_ID } from '../../src/core/metrics/demo-history.js';
+import { readHistory } from '../../src/core/metrics/index.js';
 import { DatabaseBookingPool } from '../../src/core/pool/database-booking-pool.js';
 import { startSandbox, type Sandbox } from '../../src/core/sandbox/sandbox.js';
 import { PoolMigrator } from '../../src/core/schema/migrator.js';
@@ -95,6 +97,13 @@ describe('the local sandbox', () => {
       expect(seeded.pooled).toBeLessThan(5_100);
       expect(Object.keys(seeded.byStatus).sort()).toEqual(['failed', 'processing', 'ready', 'waiting']);
       expect(seeded.modes).toBe(4);
+
+      // a few hours of history marked as demo, so the Overview's charts have something to show
+      expect(steps).toContain('seeding 6 hours of demo history');
+      const history = await readHistory(db, { from: new Date(Date.now() - 7 * 3_600_000), to: new Date(Date.now() + 60_000) });
+      const demo = history.points.filter((point) => point.recorderId === DEMO_RECORDER_ID && point.note === DEMO_NOTE);
+      expect(demo.length).toBeGreaterThanOrEqual(6 * 60 - 1);
+      expect(demo[demo.length - 1]!.time.getTime() - demo[0]!.time.getTime()).toBeGreaterThanOrEqual(5.9 * 3_600_000);
 
       // the live charts' source changes within seconds: the feeder enters, the workers claim and finish
       const pool = new DatabaseBookingPool(db);

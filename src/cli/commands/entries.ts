@@ -5,6 +5,7 @@ import type { EntryPage } from '../../shared/results/pool.js';
 import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
 import { call, checkedInput, integer, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
+import { formatUtc } from '../../shared/format.js';
 
 /** The keyset cursor as one flag value: `ENTRYTIME,ID`, e.g. 2026-05-01T08:00:00.000Z,1234. */
 export function formatCursor(next: EntryPage['next']): string | null {
@@ -21,7 +22,7 @@ function parseCursor(value: string): { entryTime: Date; bookingId: number } {
   return { entryTime, bookingId: Number(match![2]) };
 }
 
-const shortDate = (date: Date | null) => (date ? date.toISOString().slice(0, 16).replace('T', ' ') : '-');
+const shortDate = (date: Date | null) => (date ? formatUtc(date, { seconds: false, zone: false }) : '-');
 
 function renderEntries(entries: PoolEntry[], next: string | null): string {
   if (entries.length === 0) return 'no entries';

@@ -1,16 +1,17 @@
 import { hostRedundant, indexFindings } from '../../core/health/index-findings.js';
+import { formatBytes, formatUtc } from '../../shared/format.js';
 import type { IndexHealth } from '../../shared/results/health.js';
 import { connectionOptions } from '../connection.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../output.js';
 import { call, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 
-const size = (bytes: number | null) => (bytes === null ? '?' : bytes < 1_048_576 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / 1_048_576).toFixed(1)} MiB`);
+const size = (bytes: number | null) => (bytes === null ? '?' : formatBytes(bytes));
 
 function renderHealth(health: IndexHealth): string {
   const notes = hostRedundant(health);
   const isNote = (name: string) => notes.some((note) => note.index === name);
   return [
-    `indexes of ${health.table} at ${health.checkedAt.toISOString()}`,
+    `indexes of ${health.table} at ${formatUtc(health.checkedAt)}`,
     'expected',
     table(health.expected.map((e) => [`  ${e.state.toUpperCase()}`, e.name, `(${e.columns.join(', ')})`, e.state === 'served' ? `served by ${e.servedBy}` : '', e.note ?? ''])),
     'present (pool columns)',

@@ -3,6 +3,7 @@ import type { MigrationPlan } from '../../shared/results/schema.js';
 import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
 import { call, checkedInput, jsonOption, withConsole, writeOptions, type ConsoleFlags, type Register } from './command.js';
+import { formatUtc } from '../../shared/format.js';
 
 function renderPlans(plans: MigrationPlan[], heading: string): string {
   if (plans.length === 0) return `${heading}: nothing to do`;
@@ -37,7 +38,7 @@ export const migrateCommand: Register = (program, done) => {
           const drift = [...missingColumns, ...missingIndexes, ...missingTables];
           out.result(status, () =>
             [
-              ...status.applied.map((m) => `applied  ${m.name}  ${m.appliedAt.toISOString()}  ${m.description}`),
+              ...status.applied.map((m) => `applied  ${m.name}  ${formatUtc(m.appliedAt)}  ${m.description}`),
               ...status.pending.map((m) => `pending  ${m.name}  ${m.description}`),
               drift.length ? `drift: applied migrations' objects missing: ${drift.join(', ')}` : '',
               holder ? `a migration is running now (connection ${holder.connectionId}, ${holder.user}@${holder.host})` : '',

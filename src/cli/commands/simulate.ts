@@ -6,6 +6,7 @@ import { PoolError } from '../../shared/errors.js';
 import { connectionOptions, profileStore, resolveTarget, type ConnectionFlags } from '../connection.js';
 import { createOutput, EXIT_FINDINGS, EXIT_OK, type Output } from '../output.js';
 import { decimalFlag, intFlag, jsonOption, parseFlags, table, type Register } from './command.js';
+import { formatSeconds } from '../../shared/format.js';
 
 function countersLine(c: SimulationCounters): string {
   return `claimed ${c.claimed}  completed ${c.completed}  failed ${c.failed} (${c.failedFinal} for good)  died ${c.died} (${c.deaths} deaths)  entered ${c.entered}  errors ${c.errors}`;
@@ -110,7 +111,7 @@ async function simulate(db: Database, args: SimulateArgs, out: Output): Promise<
     out.result({ seeded, simulation: result, stats }, () =>
       [
         ...(seeded ? [`seeded ${seeded.bookings} bookings, ${seeded.pooled} pooled, in ${seeded.elapsedMs} ms`] : []),
-        `ran ${args.workers} workers for ${(result.elapsedMs / 1000).toFixed(1)} s (stopped by ${result.stoppedBy})`,
+        `ran ${args.workers} workers for ${formatSeconds(result.elapsedMs)} (stopped by ${result.stoppedBy})`,
         table(Object.entries(result.counters)),
         ...(result.lastError ? [`last error ${result.lastError.code}: ${result.lastError.message}`] : []),
         `pool now: ${stats.inPool} entries (${Object.entries(stats.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}), ${stats.expiredLeases} expired leases`,

@@ -10,6 +10,7 @@ import type { SystemStatus } from '../../shared/results/health.js';
 import { connectionOptions, connectTarget, consoleService, profileStore, resolveTarget } from '../connection.js';
 import { createOutput, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from '../output.js';
 import { call, jsonOption, type ConsoleFlags, type Register } from './command.js';
+import { formatUtc } from '../../shared/format.js';
 
 /**
  * `status`: system.status, within the status deadline whatever the database does. Opening the
@@ -39,7 +40,7 @@ export const statusCommand: Register = (program, done) => {
           return call(service, 'system.status', {});
         }, { liveness: () => liveness });
         out.result(status, () =>
-          [`${status.state.toUpperCase()} at ${status.checkedAt.toISOString()}`, ...status.findings.map((finding) => `  - [${finding.code}] ${finding.message}`)].join('\n'),
+          [`${status.state.toUpperCase()} at ${formatUtc(status.checkedAt)}`, ...status.findings.map((finding) => `  - [${finding.code}] ${finding.message}`)].join('\n'),
         );
         return status.state === 'healthy' ? EXIT_OK : status.state === 'degraded' ? EXIT_FINDINGS : EXIT_ERROR;
       } finally {

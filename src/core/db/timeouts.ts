@@ -59,6 +59,4 @@ export function resolveTimeouts(options: Partial<Timeouts> = {}, env: NodeJS.Pro
   return resolved;
 }
 
-export function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
+export { formatSeconds } from '../../shared/format.js';

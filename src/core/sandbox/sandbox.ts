@@ -6,6 +6,7 @@ import { PoolError, type ErrorEnvelope } from '../../shared/errors.js';
 import type { ConnectionProfile } from '../../shared/profile.js';
 import { classifyError } from '../db/classify-error.js';
 import { Database } from '../db/database.js';
+import { seedDemoHistory } from '../metrics/demo-history.js';
 import { PoolMigrator } from '../schema/migrator.js';
 import { runSimulation, seedDemoData, type SimulationCounters } from '../simulator/index.js';
 import { hostTableStatements, type HostVariant } from './host-schema.js';
@@ -40,6 +41,8 @@ const PACE = {
   enterRatePerWorker: 0.4,
 };
 const KEEPER_EVERY_MS = 30_000;
+/** Hours of demo history (POOL_METRICS) a new sandbox starts with, so the Overview's charts have something to show. */
+export const DEMO_HISTORY_HOURS = 6;
 
 const sandboxOptionsSchema = z.object({
   baseDir: z.string().min(1),
@@ -147,6 +150,9 @@ async function createDemoDatabase(db: Database, seed: { bookings: number; pooled
   await seedDemoData(db, { bookings: seed.bookings, pooled: seed.pooled });
   // Fresh statistics after a bulk load, so plans and index sizes read right from the first look.
   await db.execute('sandbox.analyze', 'ANALYZE TABLE BOOKING_PLAN');
+  // before the sandbox counts as seeded: a start interrupted here rebuilds the database from nothing
+  progress(`seeding ${DEMO_HISTORY_HOURS} hours of demo history`);
+  await seedDemoHistory(db, { hours: DEMO_HISTORY_HOURS, maxAttempts: PACE.maxAttempts });
 }
 
 async function migratePending(db: Database, progress: (step: string) => void): Promise<void> {
@@ -160,8 +166,8 @@ async function migratePending(db: Database, progress: (step: string) => void): P
 /**
  * The console's embedded default database: a private MariaDB/MySQL server in `<baseDir>/sandbox-db`,
  * kept between runs. The first start creates the demo database (host schema, migrations, demo
- * data); later ones run pending migrations only. Then a few simulated workers and a feeder keep
- * the pool moving until stop().
+ * data, a few hours of history marked as demo); later ones run pending migrations only. Then a
+ * few simulated workers and a feeder keep the pool moving until stop().
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const parsed = sandboxOptionsSchema.safeParse(options);
