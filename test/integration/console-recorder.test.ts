@@ -8,7 +8,9 @@ import { MemoryLog } from '../../src/server/memory-log.js';
 import type { StatsSample } from '../../src/shared/contract.js';
 import type { RecorderState } from '../../src/shared/results/metrics.js';
 import type { Reply } from '../../src/shared/wire.js';
-import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freshDatabase, privateServer, type FreshDatabase } from '../helpers/database.js';
 import { seedQuietPool } from '../helpers/pool-database.js';
 import { savedFor } from '../helpers/serve-fixture.js';
 import { makeTempDir } from '../helpers/temp-dirs.js';
@@ -23,6 +25,8 @@ const t = freshDatabase();
 const before = freshDatabase();
 /** A database whose only row is an hour old: no recorder has run since. */
 const stale = freshDatabase();
+/** A server of this file's own, to freeze. */
+const own = privateServer();
 const POOLED = 30;
 const RECORDER_INTERVAL_MS = 500;
 const GENEROUS = { timeout: 30_000, interval: 100 };
@@ -87,6 +91,7 @@ beforeAll(async () => {
     await db.close();
   }
   await stale.admin.query('UPDATE POOL_METRICS SET SAMPLE_TIME = SAMPLE_TIME - INTERVAL 1 HOUR');
+  await seedQuietPool(own.database, POOLED);
 });
 afterAll(async () => {
   await Promise.all(services.map((service) => service.close()));
@@ -228,5 +233,27 @@ describe('a database whose newest row is old (no recorder writes)', () => {
     }
     for (const sample of live.ok()) expect(sample).toMatchObject({ recorder: null, exact: true, stats: { inPool: POOLED } });
     expect(queryCounts(d).get('metrics.latest')).toBeGreaterThan(0);
+  });
+});
+
+describe('a frozen server (SIGSTOP)', () => {
+  it('does not hold a disconnect: the recorder stops without the server answering', async () => {
+    const f = await consoleOn(own.database, 'console f');
+    await vi.waitFor(async () => expect((await recorderState(f)).role).toBe('leader'), GENEROUS);
+    const recorder = f.session.require().recorder;
+    const pid = Number.parseInt(fs.readFileSync(path.join(own.server.dataDir, 'pid'), 'utf8').trim(), 10);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // a deadline for a hang, not a speed claim: the server stays frozen until the disconnect has returned
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the disconnect waited for the frozen server')), 20_000);
+      });
+      const state = await Promise.race([f.dispatch('connection.disconnect', {}), hung]).finally(() => clearTimeout(timer));
+      expect(state).toMatchObject({ ok: true, result: { connected: false } });
+      expect(recorder.state().role).toBe('stopped');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
   });
 });

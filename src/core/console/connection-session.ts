@@ -48,6 +48,19 @@ export interface ConnectionSessionOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** How long a disconnect waits for the recorder to stop before closing the connection anyway. */
+const RECORDER_STOP_MS = 2_000;
+
+/** Waits for `work` to settle, at most `ms`; its failure is of no interest here. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([work.catch(() => undefined), bound]);
+  clearTimeout(timer);
+}
+
 const DISCONNECTED: ConnectionState = {
   connected: false, profileName: null, environment: null, readOnly: false, sandbox: false,
   host: null, database: null, serverVersion: null, status: 'disconnected', message: null,
@@ -139,8 +152,9 @@ export class ConnectionSession {
     this.current = DISCONNECTED;
     if (closing) {
       closing.liveness.stop();
-      // gives the lock up, so another console leads at once
-      await closing.recorder.stop().catch(() => undefined);
+      // gives the lock up, so another console leads at once; bounded, as a frozen server answers
+      // neither the pass under way nor the release (the lock then dies with its connection)
+      await settledWithin(closing.recorder.stop(), RECORDER_STOP_MS);
       await closing.db.close().catch(() => undefined);
       if (closing.statsDb !== closing.db) await closing.statsDb.close().catch(() => undefined);
     }
