@@ -236,24 +236,50 @@ describe('a database whose newest row is old (no recorder writes)', () => {
   });
 });
 
+/** Rejects after `ms` unless `work` settles first: a deadline for a hang, not a speed claim. */
+async function beforeHang<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} waited for the frozen server`)), ms);
+  });
+  return Promise.race([work, hung]).finally(() => clearTimeout(timer));
+}
+
+async function whileFrozen(during: () => Promise<void>): Promise<void> {
+  const pid = Number.parseInt(fs.readFileSync(path.join(own.server.dataDir, 'pid'), 'utf8').trim(), 10);
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await during();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
+
 describe('a frozen server (SIGSTOP)', () => {
+  it("a leading recorder's stop returns without the server answering (the lock dies with its connection)", async () => {
+    const db = new Database(own.database.profile);
+    const recorder = new MetricsRecorder(db, { role: 'frozen', intervalMs: RECORDER_INTERVAL_MS });
+    try {
+      recorder.start();
+      await vi.waitFor(() => expect(recorder.state().role).toBe('leader'), GENEROUS);
+      await whileFrozen(async () => {
+        await beforeHang(recorder.stop(), 20_000, "the recorder's stop");
+        expect(recorder.state().role).toBe('stopped');
+      });
+    } finally {
+      await recorder.stop();
+      await db.close();
+    }
+  });
+
   it('does not hold a disconnect: the recorder stops without the server answering', async () => {
     const f = await consoleOn(own.database, 'console f');
     await vi.waitFor(async () => expect((await recorderState(f)).role).toBe('leader'), GENEROUS);
     const recorder = f.session.require().recorder;
-    const pid = Number.parseInt(fs.readFileSync(path.join(own.server.dataDir, 'pid'), 'utf8').trim(), 10);
-    process.kill(pid, 'SIGSTOP');
-    try {
-      // a deadline for a hang, not a speed claim: the server stays frozen until the disconnect has returned
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const hung = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('the disconnect waited for the frozen server')), 20_000);
-      });
-      const state = await Promise.race([f.dispatch('connection.disconnect', {}), hung]).finally(() => clearTimeout(timer));
-      expect(state).toMatchObject({ ok: true, result: { connected: false } });
+    // the server stays frozen until the disconnect has returned
+    await whileFrozen(async () => {
+      expect(await beforeHang(f.dispatch('connection.disconnect', {}), 20_000, 'the disconnect')).toMatchObject({ ok: true, result: { connected: false } });
       expect(recorder.state().role).toBe('stopped');
-    } finally {
-      process.kill(pid, 'SIGCONT');
-    }
+    });
   });
 });
