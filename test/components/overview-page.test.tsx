@@ -178,6 +178,19 @@ describe('Overview page: live samples', () => {
     expect(screen.getByTestId('live-status').textContent).toMatch(/^Live · sample read/);
   });
 
+  it('says whose figures the live numbers are: the recorded row, an estimate, or a direct count', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    const status = () => screen.getByTestId('live-status').textContent;
+    push(fake, okSample(fake, NOON - 3_000));
+    expect(status()).toMatch(/^Live · sample read .* · recorded \d\d:\d\d:\d\d$/);
+    push(fake, { ...okSample(fake, NOON - 2_000), exact: false } as StatsSample);
+    expect(status()).toContain('(estimate: last exact count plus events since)');
+    push(fake, { ...okSample(fake, NOON - 1_000), recorder: null } as StatsSample);
+    expect(status()).toContain('counted directly (no recorded row)');
+  });
+
   it('reads out the sample under the pointer', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
     renderPage(fake);
