@@ -8,7 +8,7 @@ import type {
   CleanupResult, CleanupPreview, IntegrityReport, LegacyImportPreview, LegacyImportResult, ResetStuckPreview, RetryFailedPreview,
 } from './results/maintenance.js';
 import { entryFilterSchema, type EntryPage, type PoolStats } from './results/pool.js';
-import { historyQuerySchema, type HistoryResult } from './results/metrics.js';
+import { historyQuerySchema, type HistoryResult, type RecorderState } from './results/metrics.js';
 import type { LockHolder, MigrationOverview, MigrationPlan } from './results/schema.js';
 import type { PauseChange, PauseState } from './results/control.js';
 import type { LeaseRelease, LeaseReleasePreview, WorkerList } from './results/workers.js';
@@ -168,6 +168,7 @@ export const OPERATIONS = {
     true,
     "A dead (or never-heartbeating) owner's leases back to waiting now; force for one still heartbeating",
   ),
+  'recorder.state': op<RecorderState>()(none, false, "This console's history recorder: leader or follower, interval, backoff, last error"),
 
   'entries.list': op<EntryPage>()(entryFilterSchema.strict(), false, 'A page of pool entries (keyset)'),
   'entries.detail': op<EntryDetail>()(z.object({ bookingId }).strict(), false, "A booking's pool state, summary and audit trail"),
@@ -254,9 +255,17 @@ export function isOperationName(name: unknown): name is OperationName {
   return typeof name === 'string' && Object.hasOwn(OPERATIONS, name);
 }
 
-/** A live sample, or an error sample when the database could not be read: never zeros. */
+/**
+ * A live sample, or an error sample when the database could not be read: never zeros. The figures
+ * are the newest POOL_METRICS row (`recordedAt`: its time by the database clock, `recorder`: who
+ * wrote it, `exact`: false for an estimate); without a fresh row (table missing, no recorder
+ * writing) they are counted directly: `recorder` null, `recordedAt` the count's time.
+ */
 export type StatsSample =
-  | { kind: 'ok'; at: Date; durationMs: number; stats: PoolStats; latency: LatencySummary[]; backoff: { effectiveIntervalMs: number; reason: string } | null }
+  | {
+      kind: 'ok'; at: Date; durationMs: number; stats: PoolStats; latency: LatencySummary[]; backoff: { effectiveIntervalMs: number; reason: string } | null;
+      recordedAt: Date; recorder: string | null; exact: boolean;
+    }
   | { kind: 'error'; at: Date; error: { code: string; message: string }; connection: ConnectionState['status'] };
 
 export interface ProgressEvent {

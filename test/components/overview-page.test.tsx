@@ -33,7 +33,7 @@ function okSample(fake: Fake, at: number, change: StatsChange = {}): StatsSample
   const base = fake.sample();
   if (base.kind !== 'ok') throw new Error('the fake should be connected');
   const stats: PoolStats = { ...base.stats, ...change, byStatus: { ...base.stats.byStatus, ...change.byStatus }, measuredAt: new Date(at) };
-  return { ...base, at: new Date(at), stats };
+  return { ...base, at: new Date(at), stats, recordedAt: new Date(at) };
 }
 
 function errorSample(at: number, message: string): StatsSample {
@@ -178,6 +178,19 @@ describe('Overview page: live samples', () => {
     expect(screen.getByTestId('live-status').textContent).toMatch(/^Live · sample read/);
   });
 
+  it('says whose figures the live numbers are: the recorded row, an estimate, or a direct count', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    const status = () => screen.getByTestId('live-status').textContent;
+    push(fake, okSample(fake, NOON - 3_000));
+    expect(status()).toMatch(/^Live · sample read .* · recorded \d\d:\d\d:\d\d$/);
+    push(fake, { ...okSample(fake, NOON - 2_000), exact: false } as StatsSample);
+    expect(status()).toContain('(estimate: last exact count plus events since)');
+    push(fake, { ...okSample(fake, NOON - 1_000), recorder: null } as StatsSample);
+    expect(status()).toContain('counted directly (no recorded row)');
+  });
+
   it('reads out the sample under the pointer', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
     renderPage(fake);
@@ -256,6 +269,25 @@ describe('Overview page: live samples', () => {
     // 150 claimed in 5 minutes: 30 a minute, 90 eligible: 3 minutes.
     expect(screen.getByTestId('drain-projection').textContent).toBe('3 m at 30 / min');
     expect(screen.getByTestId('drain-basis').textContent).toMatch(/^At the claim rate of the last 5 minutes/);
+  });
+
+  it('measures rates by when the row was recorded, not when it arrived: a row read every second but written every 10 s gives a steady rate', async () => {
+    const fake = createInMemoryApi({ liveTimer: false });
+    renderPage(fake);
+    await subscribed();
+    const totals = (claimed: number) => ({ entered: claimed, claimed, completed: claimed, failed: 0, retried: 0, removed: 0, reset: 0 });
+    // 60 claims a minute, recorded every 10 s; the newest row is read every 1.3 s (a row is 0–10 s old when read)
+    for (let arrival = NOON - 2 * MINUTE; arrival <= NOON; arrival += 1300) {
+      const recorded = arrival - ((arrival - (NOON - 2 * MINUTE)) % 10_000);
+      const claimed = (recorded - (NOON - 2 * MINUTE)) / 1000;
+      const sample = okSample(fake, arrival, { eligibleNow: 120, eventTotals: totals(claimed) });
+      push(fake, { ...sample, recordedAt: new Date(recorded) } as StatsSample);
+    }
+    expect(screen.getByTestId('drain-projection').textContent).toBe('2 m at 60 / min');
+    const chart = document.querySelector('figure[data-chart="throughput"]')!;
+    const hover = await waitFor(() => chart.querySelector('[data-testid="chart-hover"]')!);
+    fireEvent.mouseMove(hover, { clientX: 787, clientY: 50 });
+    expect(chart.querySelector('.live-readout')!.textContent).toContain('claimed: 60 / min');
   });
 
   it('skips the pair across a reset of the counters, then measures from the first sample after it', async () => {

@@ -24,7 +24,7 @@ import type { HealthReason, IndexHealth } from '../../src/shared/results/health.
 import type { LatencySummary } from '../../src/shared/results/latency.js';
 import { CLEANUP_RULE_IDS, type CleanupRuleId, type LegacyImportLine, type RuleFinding } from '../../src/shared/results/maintenance.js';
 import { ENTRY_COUNT_BOUND, type PoolStats } from '../../src/shared/results/pool.js';
-import { METRIC_RESOLUTIONS, type HistoryGap, type HistoryResult, type MetricsPoint } from '../../src/shared/results/metrics.js';
+import { METRIC_RESOLUTIONS, type HistoryGap, type HistoryResult, type MetricsPoint, type RecorderState } from '../../src/shared/results/metrics.js';
 import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.js';
 import type { PauseInfo, PauseScope } from '../../src/shared/results/control.js';
 import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/shared/results/workers.js';
@@ -49,6 +49,12 @@ const POOL_READS = new Set<OperationName>(['pool.stats', 'workers.list', 'worker
 const NO_DATABASE_NEEDED = new Set<OperationName>(['stats.recent', 'app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'profiles.setPassword', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
 /** Long operations emit a first progress event before a held call waits (see hold()). */
 const LONG = new Set<OperationName>(['connection.connect', 'migrations.up', 'migrations.down', 'indexes.ensure.apply', 'maintenance.cleanup.apply', 'import.apply', 'maintenance.retryFailed', 'maintenance.resetStuck']);
+
+/** This console's recorder, as the fake's back always has it: the leader, counting exactly. */
+const FAKE_RECORDER: RecorderState = {
+  identity: 'console fake@console-host pid 4242 #a1b2c3', role: 'leader', lockName: 'pool_console.recorder.fake', lockConnectionId: 17,
+  intervalMs: 10_000, exactEvery: 1, backoff: null, lastError: null,
+};
 
 export type Booking = NonNullable<EntryDetail['booking']>;
 export interface FakeMigration { name: string; description: string; appliedAt: Date | null }
@@ -145,7 +151,10 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
   const sample = (): StatsSample => {
     const state = model.connection;
     if (state.status === 'connected' && model.noPoolColumns) return { kind: 'error', at: now(), error: { code: 'NO_POOL_COLUMNS', message: NO_POOL_COLUMNS_MESSAGE }, connection: state.status };
-    if (state.status === 'connected') return { kind: 'ok', at: now(), durationMs: 4, stats: computeStats(model, 3600, 3), latency: structuredClone(model.latency), backoff: null };
+    if (state.status === 'connected') {
+      const stats = computeStats(model, 3600, 3);
+      return { kind: 'ok', at: now(), durationMs: 4, stats, latency: structuredClone(model.latency), backoff: null, recordedAt: stats.measuredAt, recorder: FAKE_RECORDER.identity, exact: true };
+    }
     return { kind: 'error', at: now(), error: { code: 'UNREACHABLE', message: state.message ?? NOT_CONNECTED }, connection: state.status };
   };
   const record = (action: string, parameters: unknown, affectedRows: number, reason: string | undefined, bookingId: number | null = null) => {
@@ -285,6 +294,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       record('workers.release-leases', { ownerId, state: preview.state, force: force ?? false, previewed: preview.count }, held.length, reason);
       return { dryRun: false, preview, released: held.length };
     },
+    'recorder.state': async () => ({ ...FAKE_RECORDER }),
 
     'entries.list': async ({ status, mode, overdue, bookingId, after, limit }) => {
       const matching = model.entries

@@ -147,6 +147,15 @@ function samples(snapshot: string): [OperationName, Sample][] {
     })],
     // an hour long before this database existed: no rows, the whole range one gap, the same both ways
     ['history.read', sample('history.read', { from: new Date('2020-01-01T00:00:00Z'), to: new Date('2020-01-01T01:00:00Z') })],
+    ['recorder.state', sample('recorder.state', {}, (cli, browser) => {
+      // each process has its own recorder: a one-shot call runs none (stopped), the serving console one on the same lock
+      const [once, serving] = [cli, browser] as { role: string; identity: string; lockName: string; intervalMs: number }[];
+      expect(once).toMatchObject({ role: 'stopped', identity: expect.stringMatching(/^console /) });
+      expect(['starting', 'leader', 'follower']).toContain(serving!.role);
+      expect(serving!.identity).toMatch(/^console \S+@\S+ pid \d+ /);
+      expect(once!.lockName).toBe(serving!.lockName);
+      expect(once!.intervalMs).toBe(serving!.intervalMs);
+    })],
     ['entries.list', sample('entries.list', { limit: 10, status: 'waiting' })],
     ['entries.detail', sample('entries.detail', { bookingId })],
     ['maintenance.cleanup.preview', sample('maintenance.cleanup.preview', { leaseTimeoutSeconds: 1800 })],

@@ -89,6 +89,13 @@ describe('serve mode: the contract over the socket', () => {
         expect(history).toMatchObject({ resolution: 10, points: [] });
         expect(history.gaps).toEqual([{ from: new Date('2020-01-01T00:00:00Z'), to: new Date('2020-01-01T01:00:00Z') }]);
       }],
+      // this console's history recorder, running since the connect
+      ['recorder.state', {}, (state: { role: string; identity: string; intervalMs: number; lockName: string }) => {
+        expect(['starting', 'leader', 'follower']).toContain(state.role);
+        expect(state.identity).toMatch(/^console \S+@\S+ pid \d+ /);
+        expect(state.lockName).toMatch(/^pool_console\.recorder\./);
+        expect(state.intervalMs).toBeGreaterThanOrEqual(100);
+      }],
       ['entries.list', { limit: 25 }, (page: { entries: { bookingId: number }[]; next: unknown }) => {
         expect(page.entries).toHaveLength(25);
         expect(page.next).not.toBeNull();

@@ -120,6 +120,12 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
       const times = history.points.map((point) => point.time.getTime());
       expect(times).toEqual([...times].sort((a, b) => a - b));
     }),
+    readSample('recorder.state', {}, (state) => {
+      // the served sandbox's console records its history: the only console on it, so soon its leader
+      expect(['starting', 'leader', 'follower']).toContain(state.role);
+      expect(state.identity).toMatch(/^console \S+@\S+ pid \d+ /);
+      expect(state.lastError).toBeNull();
+    }),
     readSample('entries.list', { limit: 25 }, (page) => {
       expect(page.entries).toHaveLength(25);
       expect(page.next).not.toBeNull();

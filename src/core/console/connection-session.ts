@@ -2,16 +2,20 @@ import type { ConnectionState } from '../../shared/contract.js';
 import { PoolError } from '../../shared/errors.js';
 import type { ConnectionProfile, SavedProfile } from '../../shared/profile.js';
 import type { SystemStatus } from '../../shared/results/health.js';
+import type { RecorderState } from '../../shared/results/metrics.js';
 import { statusWithin } from '../health/status-within.js';
 import { Database } from '../db/database.js';
 import { Heartbeat } from '../db/heartbeat.js';
 import { LatencyRecorder } from '../db/latency.js';
 import { CONNECTED, LivenessMonitor, type Liveness } from '../db/liveness.js';
+import { MetricsRecorder } from '../metrics/index.js';
 import { DatabaseBookingPool } from '../pool/database-booking-pool.js';
 import { EntryActions } from '../pool/entry-actions.js';
 import { PoolMigrationManager } from '../pool/pool-migration-manager.js';
 import { PoolStartupManager } from '../pool/pool-startup-manager.js';
 import { serverInfo } from '../schema/introspect.js';
+import { RecordedFigures } from './recorded-figures.js';
+import { recorderIntervalMs } from './recorder-interval.js';
 
 /** Everything a connected console works with; stats and charts read from the replica when there is one. */
 export interface ActiveConnection {
@@ -27,6 +31,34 @@ export interface ActiveConnection {
   serverVersion: string;
   /** The primary's heartbeat: what the header, the live stream and the status say of the connection. */
   liveness: LivenessMonitor;
+  /** This connection's history recorder (POOL_METRICS): leader or follower among every console and agent. */
+  recorder: MetricsRecorder;
+  /** What the live stream shows: the newest recorded row (a direct count only without one). */
+  figures: RecordedFigures;
+}
+
+export interface ConnectionSessionOptions {
+  /**
+   * Whether each connection runs a history recorder (default true; never on a read-only profile).
+   * A one-shot command-line call does not: it would contend for the lock and count the pool for
+   * one row it never shows.
+   */
+  record?: boolean;
+  /** Where POOL_RECORDER_INTERVAL_MS is read (process.env by default). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** How long a disconnect waits for the recorder to stop before closing the connection anyway. */
+const RECORDER_STOP_MS = 2_000;
+
+/** Waits for `work` to settle, at most `ms`; its failure is of no interest here. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([work.catch(() => undefined), bound]);
+  clearTimeout(timer);
 }
 
 const DISCONNECTED: ConnectionState = {
@@ -40,6 +72,8 @@ export class ConnectionSession {
   private current: ConnectionState = DISCONNECTED;
   readonly latency = new LatencyRecorder();
   private readonly switchListeners: (() => void)[] = [];
+
+  constructor(private readonly options: ConnectionSessionOptions = {}) {}
 
   onSwitch(listener: () => void): void {
     this.switchListeners.push(listener);
@@ -75,6 +109,7 @@ export class ConnectionSession {
 
   /** Opens and checks a connection before it replaces the current one; a failure leaves the old one. */
   async connect(saved: SavedProfile, profile: ConnectionProfile, options: { sandbox?: boolean } = {}): Promise<ConnectionState> {
+    const intervalMs = recorderIntervalMs(this.options.env);
     const db = new Database(profile, { latency: this.latency });
     let statsDb = db;
     try {
@@ -87,10 +122,14 @@ export class ConnectionSession {
       const pool = new DatabaseBookingPool(db);
       const liveness = new LivenessMonitor({ heartbeat: new Heartbeat(profile, db.timeouts.heartbeatMs), timeoutMs: db.timeouts.heartbeatMs, database: profile.database });
       liveness.start();
+      // on the primary: the leader writes its rows there, and a replica's newest row may lag
+      const recorder = new MetricsRecorder(db, { role: 'console', intervalMs });
+      // a read-only profile writes nothing, history rows included: it reads the others' rows
+      if (this.options.record !== false && !saved.readOnly) recorder.start();
+      const statsPool = statsDb === db ? pool : new DatabaseBookingPool(statsDb);
       this.active = {
-        liveness,
-        saved, sandbox: Boolean(options.sandbox), db, statsDb, pool,
-        statsPool: statsDb === db ? pool : new DatabaseBookingPool(statsDb),
+        liveness, recorder, figures: new RecordedFigures(db, statsPool, recorder),
+        saved, sandbox: Boolean(options.sandbox), db, statsDb, pool, statsPool,
         manager: new PoolMigrationManager(db), startup: new PoolStartupManager(db), entries: new EntryActions(db, pool),
         serverVersion: info.version,
       };
@@ -113,12 +152,20 @@ export class ConnectionSession {
     this.current = DISCONNECTED;
     if (closing) {
       closing.liveness.stop();
+      // gives the lock up, so another console leads at once; bounded, as a frozen server answers
+      // neither the pass under way nor the release (the lock then dies with its connection)
+      await settledWithin(closing.recorder.stop(), RECORDER_STOP_MS);
       await closing.db.close().catch(() => undefined);
       if (closing.statsDb !== closing.db) await closing.statsDb.close().catch(() => undefined);
     }
     this.latency.reset();
     for (const listener of this.switchListeners) listener();
     return this.current;
+  }
+
+  /** This connection's recorder: its role, interval, backoff and last error. */
+  recorderState(): RecorderState {
+    return this.require().recorder.state();
   }
 
   require(): ActiveConnection {

@@ -4,19 +4,19 @@ import {
   type AppInfo, type ConnectionState, type LogLine, type ProgressEvent, type StatsSample, type StreamEvent, type StreamName,
 } from '../../shared/contract.js';
 import type { LatencySummary } from '../../shared/results/latency.js';
-import type { PoolStats } from '../../shared/results/pool.js';
 import { PoolError } from '../../shared/errors.js';
 import type { Reply } from '../../shared/wire.js';
 import { defaultActor } from '../audit/audit-log.js';
 import { classifyError } from '../db/classify-error.js';
 import { ConnectionSession } from './connection-session.js';
 import type { LiveSample } from './live-sample.js';
+import type { LiveFigures } from './recorded-figures.js';
 import { LiveSampler } from './live-sampler.js';
 import { HANDLERS, type HandlerContext } from './handlers.js';
 import type { ProfileStore } from './profile-store.js';
 import type { SandboxLauncher } from './sandbox-launcher.js';
 
-type SampleBody = { stats: PoolStats; latency: LatencySummary[] };
+type SampleBody = LiveFigures & { latency: LatencySummary[] };
 
 export interface ConsoleServiceOptions {
   profiles: ProfileStore;
@@ -26,6 +26,12 @@ export interface ConsoleServiceOptions {
   actor?: string;
   /** Where a refused or failed call is noted (electron-log in the desktop app). */
   onError?: (operation: string, error: PoolError) => void;
+  /**
+   * Whether each connection runs a history recorder: by default every console does but a one-shot
+   * command-line call (shell 'cli'). Its interval: POOL_RECORDER_INTERVAL_MS in `env` (process.env).
+   */
+  record?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -34,13 +40,14 @@ export interface ConsoleServiceOptions {
  * envelope that never carries a stack or a password.
  */
 export class ConsoleService {
-  readonly session = new ConnectionSession();
+  readonly session: ConnectionSession;
   private readonly events = new EventEmitter();
   private readonly context: HandlerContext;
   private readonly sampler: LiveSampler<SampleBody, ConnectionState['status']>;
 
   constructor(private readonly options: ConsoleServiceOptions) {
     this.events.setMaxListeners(100);
+    this.session = new ConnectionSession({ record: options.record ?? options.info.shell !== 'cli', ...(options.env ? { env: options.env } : {}) });
     this.context = {
       session: this.session,
       profiles: options.profiles,
@@ -53,13 +60,9 @@ export class ConsoleService {
       recentSamples: () => this.sampler.history().map((sample) => toStatsSample(sample, { rawTimings: false })),
     };
     this.sampler = new LiveSampler({
-      sample: async () => {
-        const { statsPool } = this.session.require();
-        const stats = await statsPool.getPoolStats();
-        // A ready page each sample, so the latency chart shows the hot read as this console sees it.
-        await statsPool.getReadyForAssignment({ limit: 100 });
-        return { stats, latency: this.session.latency.summary() };
-      },
+      // The recorder's newest row, not a count of its own: N open consoles cost about what one does.
+      // The latency chart shows this console's reads (the row read among them) as it sees them.
+      sample: async () => ({ ...(await this.session.require().figures.read()), latency: this.session.latency.summary() }),
       connectionState: async (error) => {
         const failure = classifyError(error);
         let live = this.session.liveness();
@@ -136,9 +139,9 @@ export class ConsoleService {
 /** A sampler's sample as the contract sends it; without `rawTimings`, each latency summary's raw timings are left out. */
 function toStatsSample(sample: LiveSample<SampleBody, ConnectionState['status']>, { rawTimings = true } = {}): StatsSample {
   if (sample.kind === 'error') return { kind: 'error', at: sample.at, error: sample.error, connection: sample.connection };
-  const { stats, latency } = sample.body;
+  const { stats, latency, recordedAt, recorder, exact } = sample.body;
   return {
-    kind: 'ok', at: sample.at, durationMs: sample.durationMs, stats,
+    kind: 'ok', at: sample.at, durationMs: sample.durationMs, stats, recordedAt, recorder, exact,
     latency: rawTimings ? latency : latency.map((summary) => ({ ...summary, last: [] })),
     backoff: sample.backoff ? { effectiveIntervalMs: sample.backoff.effectiveIntervalMs, reason: sample.backoff.reason } : null,
   };

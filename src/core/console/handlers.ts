@@ -83,6 +83,7 @@ export const HANDLERS: Handlers = {
   'workers.release.preview': async ({ ownerId }, { session }) => (await releaseWorkerLeases(session.require().db, { ownerId, dryRun: true })).preview,
   'workers.release': async ({ ownerId, reason, force }, context) =>
     releaseWorkerLeases(context.session.require().db, { ownerId, reason, force, actor: context.actor }),
+  'recorder.state': async (_input, { session }) => session.recorderState(),
 
   'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
   'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),

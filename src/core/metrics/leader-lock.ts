@@ -66,7 +66,14 @@ export class RecorderLock {
     this.sessionId = null;
     if (!session) return;
     await session.query({ sql: 'SELECT RELEASE_LOCK(?)', values: [this.name], timeout: 1_000 }).catch(() => undefined);
-    await session.end().catch(() => session.destroy());
+    // a frozen server never acknowledges the quit: after a second, the socket is closed anyway
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 1_000);
+    });
+    await Promise.race([session.end().catch(() => undefined), bound]);
+    clearTimeout(timer);
+    session.destroy();
   }
 
   private async open(): Promise<mysql.Connection> {

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../pool/database-booking-pool.js';
 import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../schema/table-presence.js';
 import { PoolError } from '../../shared/errors.js';
-import type { MetricsPoint } from '../../shared/results/metrics.js';
+import type { MetricsPoint, RecorderRole, RecorderState } from '../../shared/results/metrics.js';
 import { recorderIdentity } from './identity.js';
 import { RecorderLock } from './leader-lock.js';
 import { readLatest } from './history.js';
@@ -41,28 +41,7 @@ export type MetricsRecorderOptions = z.input<typeof recorderOptionsSchema> & {
   onListenerError?: (error: unknown) => void;
 };
 
-export type RecorderRole = 'starting' | 'leader' | 'follower' | 'stopped';
-
-export interface RecorderState {
-  identity: string;
-  role: RecorderRole;
-  /** The lock that elects the leader (GET_LOCK name). */
-  lockName: string;
-  /** The server's id of this recorder's lock connection while it leads. */
-  lockConnectionId: number | null;
-  /** How often the leader writes a row. */
-  intervalMs: number;
-  /**
-   * Every how many rows the pool is counted exactly: 1 while an exact count costs at most
-   * `slowShare` (5 %) of the interval; doubled while it costs more, the rows between estimated
-   * (see estimate.ts), or — without the event counters to estimate from — not written.
-   */
-  exactEvery: number;
-  /** Why counting is backed off (null when it is not). */
-  backoff: string | null;
-  /** The last pass's failure (null once a pass succeeds): the UI says why no rows come. */
-  lastError: { code: string; message: string } | null;
-}
+export type { RecorderRole, RecorderState };
 
 type Listener<T> = (value: T) => void;
 

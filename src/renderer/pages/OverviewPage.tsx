@@ -128,7 +128,9 @@ export function OverviewPage({ navigate }: PageProps) {
           {liveLabel({
             paused: frozen ? { at: frozen.at, newSamples: series.version - frozen.version } : null,
             failing,
-            lastGood: lastGood ? { t: lastGood.t, durationMs: lastGood.sample.durationMs } : null,
+            lastGood: lastGood
+              ? { t: lastGood.t, durationMs: lastGood.sample.durationMs, recordedAt: lastGood.sample.recordedAt.getTime(), recorder: lastGood.sample.recorder, exact: lastGood.sample.exact }
+              : null,
             database: connection?.database,
             connected: connection !== null,
           })}

@@ -75,3 +75,28 @@ export interface HistoryResult {
   /** True when the range held more rows than maxPoints at the coarsest resolution: the newest are returned. */
   truncated: boolean;
 }
+
+/** A recorder's part: contending for the lock, leading (sampling and writing), following (reading), or not running. */
+export type RecorderRole = 'starting' | 'leader' | 'follower' | 'stopped';
+
+/** What a recorder says of itself (a console's `recorder.state`, the agent's log). */
+export interface RecorderState {
+  identity: string;
+  role: RecorderRole;
+  /** The lock that elects the leader (GET_LOCK name). */
+  lockName: string;
+  /** The server's id of this recorder's lock connection while it leads. */
+  lockConnectionId: number | null;
+  /** How often the leader writes a row. */
+  intervalMs: number;
+  /**
+   * Every how many rows the pool is counted exactly: 1 while an exact count costs at most
+   * `slowShare` (5 %) of the interval; doubled while it costs more, the rows between estimated
+   * (see core/metrics/estimate.ts), or — without the event counters to estimate from — not written.
+   */
+  exactEvery: number;
+  /** Why counting is backed off (null when it is not). */
+  backoff: string | null;
+  /** The last pass's failure (null once a pass succeeds): the UI says why no rows come. */
+  lastError: { code: string; message: string } | null;
+}

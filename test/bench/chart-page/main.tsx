@@ -80,6 +80,9 @@ class SampleSource {
         return { name, count: 1_000, p50, p95: p50 * (2 + this.random()), p99: p50 * 4, last: [p50, p50 * 1.1, p50 * 0.9] };
       }),
       backoff: null,
+      recordedAt: at,
+      recorder: 'console bench@chart-page pid 1 #000000',
+      exact: true,
     };
   }
 }

@@ -77,7 +77,8 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, tim
  */
 export async function startServeConsole(): Promise<ServeConsole> {
   const home = await makeTempDir();
-  const env: NodeJS.ProcessEnv = { ...process.env, POOL_CONSOLE_HOME: home };
+  // rows every second, as the live stream's own counts came before the recorder (default 10 s)
+  const env: NodeJS.ProcessEnv = { ...process.env, POOL_CONSOLE_HOME: home, POOL_RECORDER_INTERVAL_MS: process.env.POOL_RECORDER_INTERVAL_MS ?? '1000' };
   // serve connects only to what its command line names; keep the developer's settings out of it
   delete env.POOL_DATABASE_URL;
   delete env.POOL_DATABASE_PASSWORD;

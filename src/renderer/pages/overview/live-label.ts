@@ -18,7 +18,7 @@ export interface LiveLabelInput {
   paused: { at: number; newSamples: number } | null;
   /** The newest sample when it failed. */
   failing: ErrorSample | null;
-  lastGood: { t: number; durationMs: number } | null;
+  lastGood: { t: number; durationMs: number; recordedAt: number; recorder: string | null; exact: boolean } | null;
   database: string | null | undefined;
   connected: boolean;
 }
@@ -32,6 +32,12 @@ export function liveLabel({ paused, failing, lastGood, database, connected }: Li
     const seconds = (failing.at.getTime() - lastGood.t) / 1000;
     return `${word} · no live numbers for ${formatDuration(seconds)} (last read ${formatClock(lastGood.t)})`;
   }
-  if (lastGood) return `Live · sample read ${formatClock(lastGood.t)} in ${Math.round(lastGood.durationMs)} ms`;
+  if (lastGood) return `Live · sample read ${formatClock(lastGood.t)} in ${Math.round(lastGood.durationMs)} ms · ${figuresSource(lastGood)}`;
   return connected ? `Waiting for the first sample from ${database ?? 'the database'}…` : 'Waiting for the connection…';
+}
+
+/** Whose figures the live numbers are: the recorder's row (and whether it is an estimate), or a direct count. */
+function figuresSource({ recordedAt, recorder, exact }: NonNullable<LiveLabelInput['lastGood']>): string {
+  if (recorder === null) return 'counted directly (no recorded row)';
+  return `recorded ${formatClock(recordedAt)}${exact ? '' : ' (estimate: last exact count plus events since)'}`;
 }

@@ -103,6 +103,15 @@ function eventFields(rates: Record<PoolEvent, number> | null): Record<EventFlowK
 }
 
 /** Change per minute of `value` between `reference` and now, or null when the span says nothing. */
+/**
+ * When a sample's figures were counted (the recorded row's time, database clock), not when the
+ * sample arrived: a console reads the newest row every second while the row changes once per
+ * recorder interval, so a rate over arrival times would jump at each new row.
+ */
+export function rateTime(sample: OkSample): number {
+  return sample.recordedAt.getTime();
+}
+
 export function perMinute(
   now: number,
   value: number,
@@ -111,7 +120,7 @@ export function perMinute(
   maxSpanMs = MAX_RATE_SPAN_MS,
 ): number | null {
   if (!isOk(reference)) return null;
-  const span = now - reference.t;
+  const span = now - rateTime(reference.sample);
   if (span < MIN_RATE_SPAN_MS || span > maxSpanMs) return null;
   return ((value - read(reference.sample)) * 60_000) / span;
 }
@@ -135,7 +144,7 @@ export function eventRates(now: number, totals: EventTotals | undefined, referen
   if (!isOk(reference) || !totals) return null;
   const before = reference.sample.stats.eventTotals;
   if (!before || !totalsComparable(before, totals)) return null;
-  const span = now - reference.t;
+  const span = now - rateTime(reference.sample);
   if (span < MIN_RATE_SPAN_MS || span > maxSpanMs) return null;
   return Object.fromEntries(POOL_EVENTS.map((event) => [event, ((totals[event] - before[event]) * 60_000) / span])) as Record<PoolEvent, number>;
 }
@@ -148,14 +157,15 @@ export function toPoint(sample: StatsSample, rateReference: LivePoint | undefine
   const t = sample.at.getTime();
   if (sample.kind === 'error') return { ...gapPoint(t), sample };
   const { stats } = sample;
+  const counted = rateTime(sample);
   return {
     t,
     sample,
     ...stats.byStatus,
-    netInPool: perMinute(t, stats.inPool, rateReference, (s) => s.stats.inPool),
-    netEligible: perMinute(t, stats.eligibleNow, rateReference, (s) => s.stats.eligibleNow),
-    netFailed: perMinute(t, stats.byStatus.failed, rateReference, (s) => s.stats.byStatus.failed),
-    ...eventFields(eventRates(t, stats.eventTotals, rateReference)),
+    netInPool: perMinute(counted, stats.inPool, rateReference, (s) => s.stats.inPool),
+    netEligible: perMinute(counted, stats.eligibleNow, rateReference, (s) => s.stats.eligibleNow),
+    netFailed: perMinute(counted, stats.byStatus.failed, rateReference, (s) => s.stats.byStatus.failed),
+    ...eventFields(eventRates(counted, stats.eventTotals, rateReference)),
     ...latencyFields(sample.latency),
   };
 }

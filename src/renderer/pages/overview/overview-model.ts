@@ -1,6 +1,6 @@
 import type { PoolStats } from '../../../shared/results/pool';
 import type { PageId } from '../../app/pages';
-import { eventRates, isOk, perMinute, totalsComparable, type LivePoint, type OkSample } from './live-points';
+import { eventRates, isOk, perMinute, rateTime, totalsComparable, type LivePoint, type OkSample } from './live-points';
 import { firstIndexFrom, HOUR_MS, latestOk, okAtOrBefore, REQUESTED_INTERVAL_MS } from './live-series';
 
 /* What the Overview shows, derived from the kept points: the window, the tiles, the deadline risk. */
@@ -174,10 +174,10 @@ export function drainProjection(all: readonly LivePoint[]): DrainProjection {
   if (eligible === 0) return { basis, kind: 'empty' };
   let rate: number | null;
   if (eventTotals) {
-    rate = eventRates(latest.t, eventTotals, claimsReference(all, latest), 2 * DELTA_SPAN_MS)?.claimed ?? null;
+    rate = eventRates(rateTime(latest.sample), eventTotals, claimsReference(all, latest), 2 * DELTA_SPAN_MS)?.claimed ?? null;
   } else {
     const reference = okAtOrBefore(all, latest.t - DELTA_SPAN_MS) ?? all.find(isOk);
-    const growth = perMinute(latest.t, eligible, reference, (s) => s.stats.eligibleNow, 2 * DELTA_SPAN_MS);
+    const growth = perMinute(rateTime(latest.sample), eligible, reference, (s) => s.stats.eligibleNow, 2 * DELTA_SPAN_MS);
     rate = growth === null ? null : -growth;
   }
   if (rate === null) return { basis, kind: 'measuring' };
