@@ -20,6 +20,8 @@ export const HELP = `npm run bench -- [options]
   --reset-pause-ms N      pause of each claimer between its batches of 10 during the reset, as a
                           worker busy with its batch would (default 20; 0 = flat out)
   --consoles-seconds N    measured window of each setup of the consoles figure (default 60)
+  --real-consoles         the consoles figure with real ConsoleServices (stats.live subscribed)
+                          instead of the modelled recorder + newest-row read
   --buffer-pool-mb N      InnoDB buffer pool of the private server (default 1024)
   --only LIST             some of ${SECTION_NAMES.join(',')} (default all; the claims' share
                           of the ceiling needs ceiling)
@@ -47,6 +49,7 @@ export function parseOptions(argv: string[]) {
       'reset-pause-ms': { type: 'string', default: '20' },
       'buffer-pool-mb': { type: 'string', default: '1024' },
       'consoles-seconds': { type: 'string', default: '60' },
+      'real-consoles': { type: 'boolean', default: false },
       only: { type: 'string', default: SECTION_NAMES.join(',') },
       scale: { type: 'boolean', default: false },
       'scale-sizes': { type: 'string', default: '10000,100000,1000000' },
@@ -94,6 +97,7 @@ export function parseOptions(argv: string[]) {
     resetPauseMs: nonNegative('reset-pause-ms'),
     bufferPoolMb: positive('buffer-pool-mb'),
     consolesMs: positive('consoles-seconds') * 1000,
+    realConsoles: values['real-consoles'],
     only: new Set(only),
     scale: values.scale,
     scaleSizes: list('scale-sizes'),

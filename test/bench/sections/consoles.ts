@@ -1,6 +1,13 @@
 import fs from 'node:fs/promises';
 import type mysql from 'mysql2/promise';
+import os from 'node:os';
+import path from 'node:path';
+import { ConsoleService } from '../../../src/core/console/console-service.js';
+import { NO_SECRET_BOX, ProfileStore } from '../../../src/core/console/profile-store.js';
 import type { Database } from '../../../src/core/db/database.js';
+import { MemoryLog } from '../../../src/server/memory-log.js';
+import type { RecorderState } from '../../../src/shared/results/metrics.js';
+import { savedFor } from '../../helpers/serve-fixture.js';
 import { MetricsRecorder, readLatest } from '../../../src/core/metrics/index.js';
 import { benchDatabase } from '../database.js';
 import { sleep } from '../measure.js';
@@ -21,26 +28,84 @@ const STATUS = ['Questions', 'Com_select', 'Innodb_rows_read'] as const;
 const HANDLER_READS = ['Handler_read_first', 'Handler_read_key', 'Handler_read_last', 'Handler_read_next', 'Handler_read_prev', 'Handler_read_rnd', 'Handler_read_rnd_next'];
 type Load = Record<(typeof STATUS)[number] | 'handlerReads', number> & { cpuSeconds: number | null };
 
+interface Member {
+  start(): Promise<void>;
+  role(): Promise<string>;
+  failures(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** A real console: a ConsoleService connected to the database (its recorder per connection) with stats.live subscribed. */
+class RealConsole implements Member {
+  private service: ConsoleService | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private errors = 0;
+
+  constructor(private readonly context: Context, private readonly index: number) {}
+
+  async start(): Promise<void> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pool-bench-console-'));
+    this.service = new ConsoleService({
+      profiles: new ProfileStore(`${dir}/profiles.json`, NO_SECRET_BOX),
+      sandbox: null,
+      info: { version: 'bench', shell: 'serve', platform: process.platform, node: process.version, dataDir: dir },
+      logs: new MemoryLog(),
+      actor: `bench console ${this.index}`,
+      env: { POOL_RECORDER_INTERVAL_MS: String(INTERVAL_MS) },
+    });
+    await this.service.session.connect(savedFor(`bench-${this.index}`, this.context.profile), this.context.profile);
+    this.unsubscribe = this.service.subscribe('stats.live', { intervalMs: LIVE_READ_MS }, (sample) => {
+      if ((sample as { kind?: string }).kind !== 'ok') this.errors += 1;
+    });
+  }
+
+  private async state(): Promise<RecorderState | null> {
+    const reply = await this.service?.dispatch('recorder.state', {});
+    return reply?.ok ? (reply.result as RecorderState) : null;
+  }
+
+  async role(): Promise<string> {
+    return (await this.state())?.role ?? 'starting';
+  }
+
+  async failures(): Promise<number> {
+    return this.errors + ((await this.state())?.lastError ? 1 : 0);
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.service?.close();
+  }
+}
+
 /**
  * A console as the database sees it: its recorder (role 'console') on a connection pool of its own,
  * and the live stream's read of the newest row once a second. The agent: a recorder (role 'agent').
  */
-class Participant {
+class Participant implements Member {
   readonly db: Database;
   readonly recorder: MetricsRecorder;
   private live: ReturnType<typeof setInterval> | null = null;
   liveErrors = 0;
 
-  constructor(context: Context, readonly role: 'console' | 'agent') {
+  constructor(context: Context, readonly kind: 'console' | 'agent') {
     this.db = benchDatabase(context.profile, 2);
-    this.recorder = new MetricsRecorder(this.db, { role, intervalMs: INTERVAL_MS, slowShare: SLOW_SHARE });
+    this.recorder = new MetricsRecorder(this.db, { role: kind, intervalMs: INTERVAL_MS, slowShare: SLOW_SHARE });
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.recorder.start();
-    if (this.role === 'console') {
+    if (this.kind === 'console') {
       this.live = setInterval(() => void readLatest(this.db).catch(() => (this.liveErrors += 1)), LIVE_READ_MS);
     }
+  }
+
+  async role(): Promise<string> {
+    return this.recorder.state().role;
+  }
+
+  async failures(): Promise<number> {
+    return this.liveErrors + (this.recorder.state().lastError ? 1 : 0);
   }
 
   async stop(): Promise<void> {
@@ -87,13 +152,16 @@ function difference(after: Load, before: Load): Load {
 }
 
 /** Runs the participants until one leads, then measures the server over `windowMs`. */
-async function measure(context: Context, consoles: number, agents: number, windowMs: number): Promise<{ load: Load; leaders: number; rows: number; exactRows: number; errors: number }> {
-  const participants = [...Array.from({ length: consoles }, () => new Participant(context, 'console')), ...Array.from({ length: agents }, () => new Participant(context, 'agent'))];
+async function measure(context: Context, consoles: number, agents: number, windowMs: number, real: boolean): Promise<{ load: Load; leaders: number; rows: number; exactRows: number; errors: number }> {
+  const participants: Member[] = [...Array.from({ length: consoles }, (_, i) => (real ? new RealConsole(context, i) : new Participant(context, 'console'))), ...Array.from({ length: agents }, () => new Participant(context, 'agent'))];
   try {
-    for (const participant of participants) participant.start();
+    for (const participant of participants) await participant.start();
     const deadline = Date.now() + 60_000;
-    const settled = () => participants.length === 0 || (participants.some((p) => p.recorder.state().role === 'leader') && participants.every((p) => p.recorder.state().role !== 'starting'));
-    while (!settled()) {
+    const settled = async () => {
+      const roles = await Promise.all(participants.map((p) => p.role()));
+      return roles.length === 0 || (roles.includes('leader') && !roles.includes('starting'));
+    };
+    while (!(await settled())) {
       if (Date.now() > deadline) throw new Error('consoles: no recorder became the leader within 60 s');
       await sleep(100);
     }
@@ -106,10 +174,10 @@ async function measure(context: Context, consoles: number, agents: number, windo
     const rowsAfter = await rowCount(context.admin);
     return {
       load: difference(after, before),
-      leaders: participants.filter((p) => p.recorder.state().role === 'leader').length,
+      leaders: (await Promise.all(participants.map((p) => p.role()))).filter((role) => role === 'leader').length,
       rows: rowsAfter.all - rowsBefore.all,
       exactRows: rowsAfter.exact - rowsBefore.exact,
-      errors: participants.reduce((sum, p) => sum + p.liveErrors + (p.recorder.state().lastError ? 1 : 0), 0),
+      errors: (await Promise.all(participants.map((p) => p.failures()))).reduce((sum, n) => sum + n, 0),
     };
   } finally {
     await Promise.all(participants.map((participant) => participant.stop()));
@@ -140,7 +208,7 @@ export const consolesSection: Section = {
     const results = [];
     for (const setup of setups) {
       context.log(`consoles: ${setup.label}, ${windowMs / 1000} s…`);
-      results.push({ ...setup, ...(await measure(context, setup.consoles, setup.agents, windowMs)) });
+      results.push({ ...setup, ...(await measure(context, setup.consoles, setup.agents, windowMs, options.realConsoles)) });
     }
     const [idle, one, many] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
     const cpu = (load: Load) => (load.cpuSeconds === null ? null : Math.max(load.cpuSeconds - (idle.load.cpuSeconds ?? 0), 0));
@@ -156,7 +224,11 @@ export const consolesSection: Section = {
       ],
       details: [
         `Consoles: each setup runs for ${windowMs / 1000} s, measured after one leader is settled and one more interval has passed. ` +
-          `A console is modelled as its recorder (\`MetricsRecorder\`, role 'console', a ${INTERVAL_MS / 1000}-s interval with the default's ` +
+          (options.realConsoles
+            ? `A console is a real ConsoleService (shell 'serve', connected, its recorder per connection at a ${INTERVAL_MS / 1000}-s interval ` +
+              `through POOL_RECORDER_INTERVAL_MS, with the default 5 % backoff share) with stats.live subscribed at ${LIVE_READ_MS / 1000} s; `
+            : '') +
+          `${options.realConsoles ? 'Otherwise a' : 'A'} console is modelled as its recorder (\`MetricsRecorder\`, role 'console', a ${INTERVAL_MS / 1000}-s interval with the default's ` +
           `500-ms backoff threshold (slowShare ${SLOW_SHARE}), on a ` +
           `connection pool of its own) plus the live stream's read of the newest row (\`readLatest\`) every ${LIVE_READ_MS / 1000} s; ` +
           `the agent as its recorder alone (role 'agent', nobody scraping its /metrics). Server CPU: user + system time of the server ` +
