@@ -40,11 +40,13 @@ class RealConsole implements Member {
   private service: ConsoleService | null = null;
   private unsubscribe: (() => void) | null = null;
   private errors = 0;
+  private dir: string | null = null;
 
   constructor(private readonly context: Context, private readonly index: number) {}
 
   async start(): Promise<void> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pool-bench-console-'));
+    this.dir = dir;
     this.service = new ConsoleService({
       profiles: new ProfileStore(`${dir}/profiles.json`, NO_SECRET_BOX),
       sandbox: null,
@@ -75,6 +77,7 @@ class RealConsole implements Member {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await this.service?.close();
+    if (this.dir) await fs.rm(this.dir, { recursive: true, force: true });
   }
 }
 
