@@ -17,3 +17,20 @@ export async function cancelOnInterrupt<T>(say: (line: string) => void, work: (s
     process.off('SIGINT', interrupt);
   }
 }
+
+/**
+ * For a command that runs until stopped (serve, agent): resolves on the first SIGINT or SIGTERM, so
+ * the caller can close cleanly; a second Ctrl-C while it closes ends the process at once.
+ */
+export function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.once('SIGINT', () => process.exit(130));
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -10,6 +10,7 @@ import { POOL_STATUSES, type PoolMode } from '../../shared/pool-types.js';
 import { connectionOptions, profileStore, resolveTarget, type ConnectionFlags } from '../connection.js';
 import { createOutput, EXIT_OK, type Output } from '../output.js';
 import { intFlag, jsonOption, parseFlags, type Register } from './command.js';
+import { untilSignalled } from '../interrupt.js';
 
 const agentFlagsSchema = z.object({
   interval: intFlag(1, 3600).default(10),
@@ -140,18 +141,4 @@ export async function runAgent(db: Database, args: AgentArgs, out: Output): Prom
   await http?.close();
   emit({ event: 'stopped' });
   return EXIT_OK;
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // a second Ctrl-C while stopping ends the process at once
-      process.once('SIGINT', () => process.exit(130));
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

@@ -8,6 +8,7 @@ import { MemoryLog, startServeMode } from '../../server/index.js';
 import { connectTarget, consoleService, dataDirectory, profileStore, resolveTarget } from '../connection.js';
 import { createOutput, EXIT_ERROR, EXIT_OK, type Output } from '../output.js';
 import { intFlag, jsonOption, parseFlags, type Register } from './command.js';
+import { untilSignalled } from '../interrupt.js';
 
 const serveFlagsSchema = z
   .object({
@@ -107,18 +108,4 @@ export async function serve(args: ServeArgs, out: Output, env: NodeJS.ProcessEnv
   // nothing left open (a stuck socket, a server still starting) keeps the process alive for long
   setTimeout(() => process.exit(process.exitCode ?? EXIT_OK), 5000).unref();
   return EXIT_OK;
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // a second Ctrl-C while closing ends the process at once
-      process.once('SIGINT', () => process.exit(130));
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
