@@ -1,10 +1,11 @@
 import type { Database } from '../db/database.js';
 import { METRICS_TABLE, readLatest, type MetricsRecorder } from '../metrics/index.js';
 import type { DatabaseBookingPool } from '../pool/database-booking-pool.js';
+import { missingFigures } from '../pool/pool-stats.js';
 import { POOL_MODES, POOL_STATUSES, type PoolMode } from '../pool/pool-types.js';
 import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../schema/table-presence.js';
 import type { MetricsPoint } from '../../shared/results/metrics.js';
-import type { PoolStats, UnavailableFigure } from '../../shared/results/pool.js';
+import type { PoolStats } from '../../shared/results/pool.js';
 
 /** The pool's figures for one live sample, and where they come from. */
 export interface LiveFigures {
@@ -74,18 +75,15 @@ export class RecordedFigures {
 
 /** A POOL_METRICS row in the shape the live stream has always sent (PoolStats). */
 export function statsFromRow(row: MetricsPoint): PoolStats {
-  const unavailable: UnavailableFigure[] = [];
-  const after = (what: string) => `${what}; run \`pool-console migrate up\``;
   let byMode: Record<PoolMode | 'none', number>;
   if (row.byModeStatus) {
     const matrix = row.byModeStatus;
     byMode = Object.fromEntries([...POOL_MODES, 'none' as const].map((mode) => [mode, POOL_STATUSES.reduce((sum, status) => sum + (matrix[mode]?.[status] ?? 0), 0)])) as Record<PoolMode | 'none', number>;
   } else {
     byMode = { ...(Object.fromEntries(POOL_MODES.map((mode) => [mode, 0])) as Record<PoolMode, number>), none: row.inPool };
-    unavailable.push({ figure: 'byMode', reason: after('no POOL_MODE column (migration 0003-pool-lease-columns pending)') });
-    unavailable.push({ figure: 'leases', reason: after('no lease columns (migration 0003-pool-lease-columns pending): expired leases are judged by entry time') });
   }
-  if (!row.eventTotals) unavailable.push({ figure: 'eventTotals', reason: after('no POOL_EVENT_COUNTS table (migration 0005-pool-event-counts pending)') });
+  // a row without the mode matrix was recorded on a schema without POOL_MODE, hence without the lease columns too
+  const unavailable = missingFigures({ mode: row.byModeStatus !== null, leases: row.byModeStatus !== null, eventTotals: row.eventTotals !== null });
   return {
     measuredAt: row.time,
     inPool: row.inPool,

@@ -66,15 +66,15 @@ SELECT c.measuredAt, c.measuredAtMs, g.*, r.*${eventTotals ? ', x.*' : ''}
 /** The statement the stats read on a fully migrated schema (index health explains it). */
 export const STATS_SQL = statsSql(true);
 
-/** What this schema cannot count yet, and why. */
-function unavailableFigures(columns: PoolColumns, eventTotals: boolean): UnavailableFigure[] {
+/** What a schema cannot count yet, and why: the stats read and the recorded rows (which keep what their schema had) say it alike. */
+export function missingFigures(has: { mode: boolean; leases: boolean; eventTotals: boolean }): UnavailableFigure[] {
   const after = (what: string) => `${what}; run \`pool-console migrate up\``;
   const figures: UnavailableFigure[] = [];
-  if (!hasColumn(columns, 'POOL_MODE')) figures.push({ figure: 'byMode', reason: after('no POOL_MODE column (migration 0003-pool-lease-columns pending)') });
-  if (!hasColumn(columns, 'POOL_CLAIMED_AT')) {
+  if (!has.mode) figures.push({ figure: 'byMode', reason: after('no POOL_MODE column (migration 0003-pool-lease-columns pending)') });
+  if (!has.leases) {
     figures.push({ figure: 'leases', reason: after('no lease columns (migration 0003-pool-lease-columns pending): expired leases are judged by entry time') });
   }
-  if (!eventTotals) figures.push({ figure: 'eventTotals', reason: after('no POOL_EVENT_COUNTS table (migration 0005-pool-event-counts pending)') });
+  if (!has.eventTotals) figures.push({ figure: 'eventTotals', reason: after('no POOL_EVENT_COUNTS table (migration 0005-pool-event-counts pending)') });
   return figures;
 }
 
@@ -147,6 +147,6 @@ function toPoolStats(row: StatsRow, n: (key: string) => number, columns: PoolCol
     byMode: { ...byMode, none: n('inPool') - withMode },
     deadlineWithin: { hour1: n('within1h'), hours6: n('within6h'), hours24: n('within24h') },
     eventTotals: eventTotals ? (Object.fromEntries(POOL_EVENTS.map((event) => [event, n(`ev_${event}`)])) as Record<PoolEvent, number>) : null,
-    unavailable: unavailableFigures(columns, eventTotals),
+    unavailable: missingFigures({ mode: hasColumn(columns, 'POOL_MODE'), leases: hasColumn(columns, 'POOL_CLAIMED_AT'), eventTotals }),
   };
 }
