@@ -11,6 +11,9 @@ export type PoolMode = (typeof POOL_MODES)[number];
 export const MEETING_TYPES = ['DR', 'VIP', 'Weekly', 'General', 'Augent', 'Other'] as const;
 export type MeetingType = (typeof MEETING_TYPES)[number];
 
+export const OWNER_GROUPS = ['iot', 'hardware', 'software', 'other'] as const;
+export type OwnerGroup = (typeof OWNER_GROUPS)[number];
+
 /**
  * What happens to entries, as the running totals in POOL_EVENT_COUNTS count it: added to the pool,
  * claimed by a worker, completed (left the pool), failed by a worker (back to waiting or to

@@ -5,9 +5,10 @@ import { AuditLog, type AuditContext, type AuditCounter } from '../audit/audit-l
 import type { Database } from '../db/database.js';
 import { updateByIdInBatches, updateInBatches } from './batches.js';
 import { ALL_POOL_COLUMNS, hasColumn, noPoolColumns, readWithPoolColumns, requirePoolColumns, type PoolColumns } from '../schema/pool-columns.js';
-import { describeExpiredLease, expiredLeaseSql, leaseBasis, overdueSql, retriableFailedSql, failedAtMaxSql } from './conditions.js';
+import { describeExpiredLease, expiredLeaseSql, leaseBasis, retriableFailedSql, failedAtMaxSql } from './conditions.js';
 import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
 import { countedBatch, countEvent } from './event-counts.js';
+import { entryMatchSql, requireMatchColumns } from './entry-match.js';
 import { LEAVE_PAUSED_MODES, passClaimGate } from '../control/claim-gate.js';
 import { PoolPausedError } from '../control/paused-error.js';
 import type { PauseInfo } from '../../shared/results/control.js';
@@ -311,24 +312,25 @@ export class DatabaseBookingPool {
   async getAllPoolEntries(filter: EntryFilter = {}, options: { countBound?: number } = {}): Promise<EntryPage> {
     const f = parse(entryFilterSchema, filter, 'filter');
     const countBound = options.countBound ?? ENTRY_COUNT_BOUND;
-    return readWithPoolColumns(this.db, async () => this.entriesPage(f, await this.readableColumns(f.mode ? ['POOL_MODE'] : []), countBound));
+    return readWithPoolColumns(this.db, async () => {
+      const columns = await requirePoolColumns(this.db);
+      requireMatchColumns(f, columns, this.db.profile.database);
+      return this.entriesPage(f, columns, countBound);
+    });
   }
 
   /** One entries page for the columns the schema has. */
   private async entriesPage(f: z.output<typeof entryFilterSchema>, columns: PoolColumns, countBound: number): Promise<EntryPage> {
-    const where: string[] = [...ENTRIES_BASE_WHERE];
-    if (f.status) where.push('POOL_STATUS = :status');
-    if (f.mode) where.push('POOL_MODE = :mode');
-    if (f.bookingId !== undefined) where.push('BOOKING_ID = :bookingId');
-    if (f.overdue) where.push(overdueSql());
+    const match = entryMatchSql(f);
+    const where = [...match.where, 'POOL_ENTRY_TIME IS NOT NULL'];
     // The total counts the filter's matches, so it is taken before the keyset condition joins.
-    const total = await this.countEntries(where, f, countBound);
+    const total = await this.countEntries(where, match.replacements, countBound);
     if (f.after) where.push('(POOL_ENTRY_TIME > :afterTime OR (POOL_ENTRY_TIME = :afterTime AND BOOKING_ID > :afterId))');
     const rows = await this.db.select<PoolEntry>(
       'pool.entries',
       entriesPageSql(where, columns),
       {
-        replacements: { ...f, afterTime: f.after?.entryTime, afterId: f.after?.bookingId, limit: f.limit + 1 },
+        replacements: { ...match.replacements, afterTime: f.after?.entryTime, afterId: f.after?.bookingId, limit: f.limit + 1 },
       },
     );
     const entries = rows.slice(0, f.limit).map(toEntry);

@@ -1,4 +1,5 @@
 import type { MeetingType } from '../pool/pool-types.js';
+export { OWNER_GROUPS } from '../pool/pool-types.js';
 
 /**
  * What demo bookings look like, in one place for the set-based seeding (SQL over hash buckets)
@@ -8,7 +9,6 @@ export const MEETING_TYPE_WEIGHTS: readonly (readonly [MeetingType, number])[] =
   ['DR', 10], ['VIP', 10], ['Weekly', 20], ['General', 40], ['Augent', 5], ['Other', 15],
 ];
 
-export const OWNER_GROUPS = ['iot', 'hardware', 'software', 'other'] as const;
 
 const HOUR = 60;
 const DAY = 24 * HOUR;

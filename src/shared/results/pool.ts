@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { bookingIdSchema, modeSchema, statusSchema, type PoolEntry, type PoolEvent, type PoolMode, type PoolStatus } from '../pool-types.js';
+import { checkMatchRanges, entryMatchShape } from '../entry-match.js';
+import { bookingIdSchema, type PoolEntry, type PoolEvent, type PoolMode, type PoolStatus } from '../pool-types.js';
 
 /* What the pool repository returns, and the entry list's filter: the contract names them. */
 
@@ -8,15 +9,15 @@ export const MAX_PAGE = 1000;
 
 export const pageLimitSchema = z.number().int().min(1).max(MAX_PAGE).default(100);
 
-export const entryFilterSchema = z.object({
-  status: statusSchema.optional(),
-  mode: modeSchema.optional(),
-  overdue: z.boolean().optional(),
-  bookingId: bookingIdSchema.optional(),
-  /** Keyset cursor: the last entry of the previous page. */
-  after: z.object({ entryTime: z.coerce.date(), bookingId: bookingIdSchema }).optional(),
-  limit: pageLimitSchema,
-});
+/** The entry list's filter: which entries (entry-match.ts, shared with search and bulk actions), then the page. */
+export const entryFilterSchema = z
+  .object({
+    ...entryMatchShape,
+    /** Keyset cursor: the last entry of the previous page. */
+    after: z.object({ entryTime: z.coerce.date(), bookingId: bookingIdSchema }).optional(),
+    limit: pageLimitSchema,
+  })
+  .superRefine(checkMatchRanges);
 export type EntryFilter = z.input<typeof entryFilterSchema>;
 
 /** The entry list counts matching entries exactly up to this many; beyond it, its total says "at least". */
