@@ -12,6 +12,7 @@ import { historyQuerySchema, type HistoryResult, type RecorderState } from './re
 import type { LockHolder, MigrationOverview, MigrationPlan } from './results/schema.js';
 import type { PauseChange, PauseState } from './results/control.js';
 import type { LeaseRelease, LeaseReleasePreview, WorkerList } from './results/workers.js';
+import { alertEventsQuerySchema, alertRuleChangeSchema, type AlertEvent, type AlertOverview, type AlertRule } from './results/alerts.js';
 import { modeSchema, ownerSchema } from './pool-types.js';
 
 /**
@@ -168,6 +169,9 @@ export const OPERATIONS = {
     true,
     "A dead (or never-heartbeating) owner's leases back to waiting now; force for one still heartbeating",
   ),
+  'alerts.overview': op<AlertOverview>()(none, false, 'The alert rules, the ones firing now, and when they were last evaluated'),
+  'alerts.events': op<AlertEvent[]>()(alertEventsQuerySchema, false, 'Alert events (firing, resolved), newest first; a time window draws them on charts'),
+  'alerts.rules.update': op<AlertRule>()(alertRuleChangeSchema.extend({ reason }).strict(), true, "Change one alert rule's threshold, window or switch (shared by every console)"),
   'recorder.state': op<RecorderState>()(none, false, "This console's history recorder: leader or follower, interval, backoff, last error"),
 
   'entries.list': op<EntryPage>()(entryFilterSchema.strict(), false, 'A page of pool entries (keyset)'),

@@ -28,6 +28,7 @@ import { METRIC_RESOLUTIONS, type HistoryGap, type HistoryResult, type MetricsPo
 import type { LockHolder, MigrationPlan } from '../../src/shared/results/schema.js';
 import type { PauseInfo, PauseScope } from '../../src/shared/results/control.js';
 import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/shared/results/workers.js';
+import { ALERT_KINDS, DEFAULT_ALERT_RULES, type AlertEvent, type AlertRule } from '../../src/shared/results/alerts.js';
 import { describePause } from '../../src/shared/pause-text.js';
 
 /**
@@ -103,6 +104,9 @@ export interface FakeModel {
    * worker-0 alive, worker-1 dead; worker-2 holds leases but never heartbeat.
    */
   workers: FakeWorker[];
+  /** Alert rules (shipped defaults) and their events, newest last. */
+  alertRules: AlertRule[];
+  alertEvents: AlertEvent[];
 }
 
 export type FakeWorker = Omit<WorkerInfo, 'leases' | 'expiredLeases' | 'oldestLeaseAt'>;
@@ -293,6 +297,19 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       countEvent('reset', held.length);
       record('workers.release-leases', { ownerId, state: preview.state, force: force ?? false, previewed: preview.count }, held.length, reason);
       return { dryRun: false, preview, released: held.length };
+    },
+    'alerts.overview': async () => ({ available: true, rules: structuredClone(model.alertRules), firing: firingAlerts(model), evaluatedAt: now() }),
+    'alerts.events': async ({ from, to, kind, beforeId, limit }) =>
+      model.alertEvents
+        .filter((e) => (!from || e.at >= from) && (!to || e.at < to) && (!kind || e.kind === kind) && (!beforeId || e.id < beforeId))
+        .sort((a, b) => b.id - a.id)
+        .slice(0, limit)
+        .map((e) => structuredClone(e)),
+    'alerts.rules.update': async ({ kind, reason, ...change }) => {
+      const rule = model.alertRules.find((r) => r.kind === kind)!;
+      Object.assign(rule, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), { updatedBy: model.actor, updatedAt: now() });
+      record('alerts.rule-update', { kind, ...change }, 1, reason);
+      return structuredClone(rule);
     },
     'recorder.state': async () => ({ ...FAKE_RECORDER }),
 
@@ -699,6 +716,8 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     migrations: MIGRATIONS.map(([name, description], i) => ({ name, description, appliedAt: i < 4 - pending ? new Date(t - (40 - i) * DAY) : null })),
     lockHolder: null,
     pauses: [],
+    alertRules: ALERT_KINDS.map((kind): AlertRule => ({ kind, ...DEFAULT_ALERT_RULES[kind], updatedBy: null, updatedAt: null })),
+    alertEvents: [],
     workers: [
       fakeWorker('worker-0', 'alive', t - 4_000, { claims: 412, completes: 398, fails: 9, claimsPerMinute: 14, lastError: 'interpreter service timed out' }),
       fakeWorker('worker-1', 'dead', t - 15 * 60_000, { claims: 220, completes: 201, fails: 12, claimsPerMinute: 0, lastError: 'ECONNRESET talking to the interpreter service' }),
@@ -719,6 +738,13 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     };
   }
   return model;
+}
+
+/** As the overview: each rule whose newest event is firing. */
+function firingAlerts(model: FakeModel): AlertEvent[] {
+  const newest = new Map<string, AlertEvent>();
+  for (const event of [...model.alertEvents].sort((a, b) => a.id - b.id)) newest.set(event.kind, event);
+  return [...newest.values()].filter((e) => e.state === 'firing').map((e) => structuredClone(e));
 }
 
 const SCOPES: readonly PauseScope[] = ['ALL', ...POOL_MODES];

@@ -36,6 +36,8 @@ export const INVALIDATES: Partial<Record<OperationName, readonly OperationName[]
   'import.apply': POOL_READS,
   'workers.release': POOL_READS,
 
+  'alerts.rules.update': ['alerts.overview', 'audit.list'],
+
   'pool.pause': PAUSE_READS,
   'pool.resume': PAUSE_READS,
 
