@@ -2,6 +2,8 @@ import type { AppInfo, LogLine, OperationName, ParsedInputOf, ProgressEvent, Res
 import type { MigrationProgress } from '../../shared/results/schema.js';
 import { PoolError } from '../../shared/errors.js';
 import type { AuditContext } from '../../shared/results/audit.js';
+import { alertOverview, readAlertEvents } from '../alerts/alert-events.js';
+import { updateAlertRule } from '../alerts/alert-rules.js';
 import { isCancelled } from '../audit/cancel.js';
 import { pause, pauseState, resume } from '../control/pool-control.js';
 import { Database } from '../db/database.js';
@@ -31,11 +33,6 @@ export interface HandlerContext {
 }
 
 type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>, context: HandlerContext) => Promise<ResultOf<N>> };
-
-// Replaced by the alerts work in this same change set; never reaches a stop.
-const notBuilt = (): never => {
-  throw new PoolError('INTERNAL', 'Alerts are not built yet.');
-};
 
 const audit = (context: HandlerContext, reason: string | undefined): AuditContext => ({ actor: context.actor, reason });
 
@@ -80,9 +77,9 @@ export const HANDLERS: Handlers = {
   'stats.recent': async (_input, { recentSamples }) => recentSamples(),
   'history.read': async (input, { session }) => readHistory(session.require().db, input),
 
-  'alerts.overview': async () => notBuilt(),
-  'alerts.events': async () => notBuilt(),
-  'alerts.rules.update': async () => notBuilt(),
+  'alerts.overview': async (_input, { session }) => alertOverview(session.require().db),
+  'alerts.events': async (input, { session }) => readAlertEvents(session.require().db, input),
+  'alerts.rules.update': async ({ reason, ...change }, context) => updateAlertRule(context.session.require().db, { ...change, reason, actor: context.actor }),
 
   'pool.pauseState': async (_input, { session }) => pauseState(session.require().db),
   'pool.pause': async (input, context) => pause(context.session.require().db, { ...input, actor: context.actor }),

@@ -6,6 +6,7 @@ import { pauseState } from '../control/pool-control.js';
 import type { Database } from '../db/database.js';
 import { describeExpiredLease } from '../pool/conditions.js';
 import { readPoolStats } from '../pool/pool-stats.js';
+import { expectedTables } from '../schema/migration-kit.js';
 import { PoolMigrator } from '../schema/migrator.js';
 import { noPoolColumns, poolColumns } from '../schema/pool-columns.js';
 import { schemaReport } from '../schema/schema-report.js';
@@ -44,7 +45,7 @@ async function driftOf(db: Database, applied: Set<string>): Promise<string[]> {
     const { expects } = migration;
     for (const column of expects.columns ?? []) if (!report.columns.find((c) => c.name === column.name)?.present) missing.push(column.name);
     for (const index of expects.indexes ?? []) if (!report.indexes.find((i) => i.name === index.name)?.servedBy) missing.push(index.name);
-    if (expects.isTable && !report.tables.find((t) => t.name === expects.table)?.present) missing.push(expects.table);
+    for (const table of expectedTables(expects)) if (!report.tables.find((t) => t.name === table)?.present) missing.push(table);
   }
   return missing;
 }

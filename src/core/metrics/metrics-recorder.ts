@@ -11,6 +11,7 @@ import { metricsModel, METRICS_TABLE, modelCall, toAttributes } from './metrics-
 import { DEFAULT_RETENTION, pruneMetrics, PRUNE_BATCH, retentionSchema } from './retention.js';
 import { rollUp } from './rollup.js';
 import { estimateMetrics } from './estimate.js';
+import { evaluateAlerts, type EvaluateOptions } from '../alerts/evaluate.js';
 import { sampleMetrics } from './sample.js';
 
 /** An exact sample costing more than this share of the interval makes the recorder count less often. */
@@ -33,12 +34,16 @@ export const recorderOptionsSchema = z.object({
   maintenanceEveryMs: z.number().int().min(0).default(60_000),
   /** The share of the interval an exact sample may cost before the recorder backs off (tests lower it). */
   slowShare: z.number().positive().max(1).default(SLOW_SHARE),
+  /** Evaluate the alert rules (POOL_ALERT_RULES, migration 0009): all of them as leader, recorder-gap as follower. */
+  alerts: z.boolean().default(true),
 });
 export type MetricsRecorderOptions = z.input<typeof recorderOptionsSchema> & {
   /** Milliseconds; Date.now by default. Timers and sample durations use it. */
   clock?: () => number;
   /** A listener that throws does not stop the others; its error goes here (console.error by default). */
   onListenerError?: (error: unknown) => void;
+  /** An alert evaluation failed (the recording goes on); called once per new error (console.error by default). */
+  onAlertError?: (error: unknown) => void;
 };
 
 export type { RecorderRole, RecorderState };
@@ -77,12 +82,13 @@ export class MetricsRecorder {
   private generation = 0;
 
   constructor(private readonly db: Database, options: MetricsRecorderOptions = {}) {
-    const { clock, onListenerError, ...rest } = options;
+    const { clock, onListenerError, onAlertError, ...rest } = options;
     const parsed = recorderOptionsSchema.safeParse(rest);
     if (!parsed.success) throw new PoolError('INVALID_INPUT', `Recorder options: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}.`);
     this.options = parsed.data;
     this.clock = clock ?? Date.now;
     this.onListenerError = onListenerError ?? ((error) => console.error('metrics recorder listener failed', error));
+    this.onAlertError = onAlertError ?? ((error) => console.error('alert evaluation failed (recording goes on)', error));
     this.lock = new RecorderLock(db.profile);
     this.current = {
       identity: this.options.identity ?? recorderIdentity(this.options.role),
@@ -93,10 +99,12 @@ export class MetricsRecorder {
       exactEvery: 1,
       backoff: null,
       lastError: null,
+      alertError: null,
     };
   }
 
   private readonly onListenerError: (error: unknown) => void;
+  private readonly onAlertError: (error: unknown) => void;
 
   get identity(): string {
     return this.current.identity;
@@ -228,6 +236,24 @@ export class MetricsRecorder {
     await modelCall(this.db, 'metrics.write', (named) => model.create(toAttributes(written), named));
     this.deliver(written);
     if (this.clock() >= this.nextMaintenanceAt) await this.maintain(written.time);
+    await this.evaluateAlerts({});
+  }
+
+  /**
+   * The alert rules after a written row (leader) or on a follower's pass (recorder-gap only: see
+   * core/alerts/evaluate.ts). Its failure never stops the recording: it is kept in `alertError`
+   * and given to onAlertError (logged), and cleared by the next evaluation that succeeds.
+   */
+  private async evaluateAlerts(options: EvaluateOptions): Promise<void> {
+    if (!this.options.alerts) return;
+    try {
+      await evaluateAlerts(this.db, options);
+      if (this.current.alertError) this.setState({ alertError: null });
+    } catch (error) {
+      const alertError = error instanceof PoolError ? { code: error.code, message: error.message } : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+      if (JSON.stringify(alertError) !== JSON.stringify(this.current.alertError ?? null)) this.onAlertError(error);
+      this.setState({ alertError });
+    }
   }
 
   /** Rollups, then pruning; again on the next pass while a rollup window was full. */
@@ -295,6 +321,8 @@ export class MetricsRecorder {
   private async follow(): Promise<void> {
     const newest = await this.readNewest();
     if (newest && (!this.newest || newest.time.getTime() > this.newest.time.getTime())) this.deliver(newest);
+    // the leader may be gone or stuck: a gap is reported by whoever is still recording
+    await this.evaluateAlerts({ kinds: ['recorder-gap'], markEvaluated: false });
   }
 
   private readNewest(): Promise<MetricsPoint | null> {

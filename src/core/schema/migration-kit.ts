@@ -20,7 +20,7 @@ export interface PoolMigration {
   name: string;
   description: string;
   /** What the schema must hold once this migration ran; drift checks read it. */
-  expects: { table: string; columns?: ColumnSpec[]; indexes?: IndexSpec[]; isTable?: boolean };
+  expects: { table: string; columns?: ColumnSpec[]; indexes?: IndexSpec[]; isTable?: boolean; tables?: string[] };
   planUp(db: Database): Promise<SchemaStep[]>;
   planDown(db: Database, created: readonly CreatedObject[]): Promise<SchemaStep[]>;
 }
@@ -119,6 +119,34 @@ export interface TableOptions {
    * holds rows, as an audit history must not be thrown away by a revert.
    */
   dropWithRows?: { because: string };
+}
+
+/** The tables a migration's `expects` says it creates: `tables` when it makes several, else its one table. */
+export function expectedTables(expects: PoolMigration['expects']): string[] {
+  return expects.tables ?? (expects.isTable ? [expects.table] : []);
+}
+
+/**
+ * Several tables of the console's own in one migration (each adopted if it exists): up creates
+ * them in order, down reverts them in reverse order, each as createTableMigration would.
+ */
+export function createTablesMigration(name: string, description: string, tables: { table: string; body: string; options?: TableOptions }[]): PoolMigration {
+  const parts = tables.map(({ table, body, options }) => createTableMigration(name, description, table, body, options));
+  return {
+    name,
+    description,
+    expects: { table: tables[0]!.table, isTable: true, tables: tables.map(({ table }) => table) },
+    async planUp(db) {
+      const steps: SchemaStep[] = [];
+      for (const part of parts) steps.push(...(await part.planUp(db)));
+      return steps;
+    },
+    async planDown(db, created) {
+      const steps: SchemaStep[] = [];
+      for (const part of [...parts].reverse()) steps.push(...(await part.planDown(db, created)));
+      return steps;
+    },
+  };
 }
 
 /** Creates a table of the console's own, adopting one that exists. */

@@ -1,6 +1,7 @@
 import { MIGRATIONS } from '../../../migrations/index.js';
 import type { Database } from '../db/database.js';
 import { isLeadingPrefix, listColumns, listIndexes, serverInfo, tableExists } from './introspect.js';
+import { expectedTables } from './migration-kit.js';
 import type { SchemaReport } from '../../shared/results/schema.js';
 
 export type { SchemaReport } from '../../shared/results/schema.js';
@@ -25,6 +26,6 @@ export async function schemaReport(db: Database): Promise<SchemaReport> {
         .sort((a, b) => b.columns.length - a.columns.length)[0]?.name ?? null,
   }));
   const tables = [];
-  for (const e of expected.filter((candidate) => candidate.isTable)) tables.push({ name: e.table, present: await tableExists(db, e.table) });
+  for (const name of expected.flatMap(expectedTables)) tables.push({ name, present: await tableExists(db, name) });
   return { server, bookingPlan, columns, indexes, tables };
 }

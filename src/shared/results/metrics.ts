@@ -99,4 +99,10 @@ export interface RecorderState {
   backoff: string | null;
   /** The last pass's failure (null once a pass succeeds): the UI says why no rows come. */
   lastError: { code: string; message: string } | null;
+  /**
+   * The last alert evaluation's failure (null or absent once one succeeds): the leader evaluates
+   * the alert rules after each row, a follower the recorder-gap rule on each pass; a failure there
+   * never stops the recording, and is reported here instead of in lastError.
+   */
+  alertError?: { code: string; message: string } | null;
 }
