@@ -11,3 +11,17 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
   }
   return result.replace(CREDENTIALED_URL, '$1:***@').replace(SECRET_PAIR, '$1$2***');
 }
+
+/**
+ * A webhook URL as it may be shown or logged: scheme, host and port only. Its path and query are
+ * often the secret itself (a Slack incoming-webhook URL is one), so they are never printed.
+ */
+export function redactWebhookUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const hidden = parsed.pathname !== '/' || parsed.search ? '/***' : '';
+    return `${parsed.protocol}//${parsed.host}${hidden}`;
+  } catch {
+    return '***';
+  }
+}

@@ -224,8 +224,9 @@ describe('one event per state change', () => {
       for (const recorder of recorders) recorder.start();
       await vi.waitFor(async () => expect(await eventsOf('stuck-leases')).toHaveLength(1), GENEROUS);
       // several more rows, each followed by an evaluation that agrees: still one event
-      const [{ n: before }] = await rows<{ n: number }>('SELECT COUNT(*) AS n FROM POOL_METRICS');
-      await vi.waitFor(async () => expect(Number((await rows<{ n: number }>('SELECT COUNT(*) AS n FROM POOL_METRICS'))[0]!.n)).toBeGreaterThan(Number(before) + 3), GENEROUS);
+      const metricsRows = async () => Number((await rows<{ n: number }>('SELECT COUNT(*) AS n FROM POOL_METRICS'))[0]!.n);
+      const before = await metricsRows();
+      await vi.waitFor(async () => expect(await metricsRows()).toBeGreaterThan(before + 3), GENEROUS);
       expect(states(await eventsOf('stuck-leases'))).toEqual(['firing']);
       const overview = await alertOverview(t.db);
       expect(overview.evaluatedAt).toBeInstanceOf(Date);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { Database } from '../../src/core/db/database.js';
 import { isLeadingPrefix } from '../../src/core/schema/introspect.js';
+import { expectedTables } from '../../src/core/schema/migration-kit.js';
 import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import { HOST_VARIANTS, hostSchemaSql, type HostVariant } from '../fixtures/host-schema.js';
 import { freshDatabase } from '../helpers/database.js';
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 async function loadVariant(variant: HostVariant): Promise<void> {
-  await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_CONSOLE_MIGRATIONS');
+  await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_ALERT_RULES, POOL_ALERT_EVENTS, POOL_CONSOLE_MIGRATIONS');
   await fresh.admin.query(hostSchemaSql(variant));
 }
 
@@ -55,7 +56,7 @@ describe.each(HOST_VARIANTS)('migrations on the %s host schema', (variant) => {
       for (const spec of migration.expects.indexes ?? []) {
         expect(after.indexes.some((index) => isLeadingPrefix(spec.columns, index.columns)), spec.name).toBe(true);
       }
-      if (migration.expects.isTable) expect(after.tables).toContain(migration.expects.table);
+      for (const table of expectedTables(migration.expects)) expect(after.tables).toContain(table);
 
       await migrator.down();
       const reverted = await snapshotSchema(fresh.admin);
@@ -109,7 +110,7 @@ describe('across host variants', () => {
 
 describe('safety', () => {
   it('refuses with NO_TABLE on a database without BOOKING_PLAN and changes nothing', async () => {
-    await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_CONSOLE_MIGRATIONS');
+    await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_ALERT_RULES, POOL_ALERT_EVENTS, POOL_CONSOLE_MIGRATIONS');
     const migrator = new PoolMigrator(db);
     await expect(migrator.up()).rejects.toMatchObject({ code: 'NO_TABLE' });
     await expect(migrator.plan('up')).rejects.toMatchObject({ code: 'NO_TABLE' });

@@ -2,6 +2,7 @@ import { WHOLE_POOL, type PauseState } from '../../shared/results/control.js';
 import type { AlertKind, AlertRule } from '../../shared/results/alerts.js';
 import { describePause } from '../../shared/pause-text.js';
 import { formatUtc } from '../../shared/format.js';
+import { plural } from '../../shared/plural.js';
 import { pauseState } from '../control/pool-control.js';
 import type { Database } from '../db/database.js';
 import { METRICS_TABLE } from '../metrics/metrics-model.js';
@@ -42,7 +43,6 @@ export interface Instant {
 export const sqlTime = (date: Date): string => date.toISOString().slice(0, 23).replace('T', ' ');
 
 const minutes = (ms: number) => Math.round(ms / 6_000) / 10;
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const window = (rule: AlertRule) => (rule.windowMinutes % 60 === 0 ? `${rule.windowMinutes / 60} h` : `${rule.windowMinutes} min`);
 
 /**
