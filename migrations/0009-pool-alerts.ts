@@ -2,9 +2,9 @@ import { createTablesMigration } from '../src/core/schema/migration-kit.js';
 
 /*
  * Alerts (issue 11): the rules every console shares, one row per kind, and the firing / resolved
- * events the recorder's leader writes on a state change (src/core/alerts). The rules row of a kind
- * is also what an evaluator locks before it writes that kind's event, so two evaluators never
- * write the same change twice; EVALUATED_AT is when the leader last evaluated. The events are read
+ * events the recorder's leader writes on a state change (src/core/alerts). The rules rows are also
+ * what an evaluator locks before it writes an event, so two evaluators never write the same
+ * change twice; EVALUATED_AT is when the leader last evaluated. The events are read
  * by time window (charts), newest per kind (the firing list) and by id (the agent's webhook).
  * The shipped defaults are written out as they were when this migration was made (a migration must
  * not change with the code): deadline-unclaimed >0 entries within 360 min, stuck-leases >10 over a

@@ -1,3 +1,4 @@
+import { plural } from '../shared/plural.js';
 import { redactSecrets, redactWebhookUrl } from '../shared/redact.js';
 import type { AlertEvent } from '../shared/results/alerts.js';
 import { webhookBody, type WebhookFormat, type WebhookSource } from './alert-webhook-body.js';
@@ -79,7 +80,7 @@ export class AlertWebhook {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.sending;
-    if (this.pending.length) this.options.log(`webhook ${this.target}: stopping with ${this.pending.length} alert events not sent (ids ${idRange(this.pending)})`);
+    if (this.pending.length) this.options.log(`webhook ${this.target}: stopping with ${plural(this.pending.length, 'alert event')} not sent (ids ${idRange(this.pending)})`);
   }
 
   private kick(): void {
@@ -100,9 +101,9 @@ export class AlertWebhook {
     const body = JSON.stringify(webhookBody(this.options.format, events, this.options.source));
     const maxAttempts = this.options.maxAttempts ?? 5;
     const ids = events.map((event) => event.id);
-    let status: number | null = null;
     for (let attempt = 1; ; attempt += 1) {
       let failure: string;
+      let status: number | null = null;
       try {
         const response = await fetch(this.options.url, {
           method: 'POST',
@@ -114,11 +115,11 @@ export class AlertWebhook {
         status = response.status;
         await response.body?.cancel().catch(() => undefined);
         if (response.ok) {
-          this.options.log(`webhook ${this.target}: sent ${events.length} alert events (ids ${idRange(events)})${attempt > 1 ? ` at attempt ${attempt}` : ''}`);
+          this.options.log(`webhook ${this.target}: sent ${plural(events.length, 'alert event')} (ids ${idRange(events)})${attempt > 1 ? ` at attempt ${attempt}` : ''}`);
           return this.report({ ids, attempts: attempt, status, delivered: true });
         }
         if (!retriable(response.status)) {
-          this.options.log(`webhook ${this.target}: refused with HTTP ${response.status}; not retried (the request would be refused again): ${events.length} alert events not delivered (ids ${idRange(events)})`);
+          this.options.log(`webhook ${this.target}: refused with HTTP ${response.status}; not retried (the request would be refused again): ${plural(events.length, 'alert event')} not delivered (ids ${idRange(events)})`);
           return this.report({ ids, attempts: attempt, status, delivered: false });
         }
         failure = `HTTP ${response.status}`;
@@ -128,7 +129,6 @@ export class AlertWebhook {
           continue;
         }
       } catch (error) {
-        status = null;
         failure = redactSecrets(describeFailure(error), [this.options.url, new URL(this.options.url).pathname]);
         if (attempt < maxAttempts && !this.stopping.signal.aborted) {
           this.options.log(`webhook ${this.target}: attempt ${attempt} failed (${failure}); trying again`);
@@ -136,7 +136,7 @@ export class AlertWebhook {
           continue;
         }
       }
-      this.options.log(`webhook ${this.target}: gave up after ${attempt} attempts (${failure}): ${events.length} alert events not delivered (ids ${idRange(events)})`);
+      this.options.log(`webhook ${this.target}: gave up after ${attempt} attempts (${failure}): ${plural(events.length, 'alert event')} not delivered (ids ${idRange(events)})`);
       return this.report({ ids, attempts: attempt, status, delivered: false });
     }
   }

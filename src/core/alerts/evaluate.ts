@@ -14,7 +14,7 @@ import { instantOf, MEASURES, type Judgement } from './alert-figures.js';
  * leader writes nothing). Events are written only on a state change: a rule is firing while its
  * newest event is, and an evaluation that agrees writes nothing. Two evaluators (a leadership
  * hand-over, a follower beside the leader) never write the same change twice: the change is
- * written in a transaction that first locks the kind's rules row, then reads the kind's newest
+ * written in a transaction that first locks the rules rows, then reads the kind's newest
  * event again (after the lock, so it sees what the other committed) and writes only if it still
  * differs.
  */
@@ -70,8 +70,8 @@ function changes(newest: AlertEvent | undefined, judgement: Judgement | null | u
 
 /**
  * The state changes, each written once. Read without locks first: when nothing changed (nearly
- * every evaluation) no transaction is opened; otherwise the changed kinds' rule rows are locked
- * and their newest events read again before writing.
+ * every evaluation) no transaction is opened; otherwise the rule rows are locked and the newest
+ * events read again before writing.
  */
 async function writeChanges(db: Database, judged: Partial<Record<AlertKind, Judgement | null>>, markEvaluated: boolean): Promise<AlertEvent[]> {
   const known = await newestEventPerKind(db);
@@ -83,7 +83,9 @@ async function writeChanges(db: Database, judged: Partial<Record<AlertKind, Judg
   const { rules, events } = alertModels(db);
   return db.transaction(async (transaction) => {
     // First statement: the lock, so that the read below sees every change committed before it.
-    await modelQuery(db, () => rules.findAll({ where: { kind: changing }, lock: transaction.LOCK.UPDATE, transaction, ...named('alerts.change.lock') }));
+    // Every kind's row, not only the changing ones: changes then commit one at a time, in the order
+    // of their ids, so a reader following the ids (the agent's webhook) never passes one still uncommitted.
+    await modelQuery(db, () => rules.findAll({ where: { kind: [...ALERT_KINDS] }, lock: transaction.LOCK.UPDATE, transaction, ...named('alerts.change.lock') }));
     const current = await newestEventPerKind(db, transaction);
     const [clock] = await db.select<{ now: Date }>('alerts.change.clock', 'SELECT UTC_TIMESTAMP(3) AS now', { transaction });
     const now = clock?.now ?? new Date();
