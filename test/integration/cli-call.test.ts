@@ -131,6 +131,15 @@ function samples(snapshot: string): [OperationName, Sample][] {
     ['pool.pauseState', sample('pool.pauseState', {})],
     ['workers.list', sample('workers.list', { leaseSeconds: 600 })],
     ['workers.release.preview', sample('workers.release.preview', { ownerId: 'worker-gone' })],
+    ['alerts.overview', sample('alerts.overview', {}, (cli, browser) => {
+      // the serving console's recorder evaluates every interval: the same rules and firing list, the time moves
+      const { evaluatedAt: _t1, ...once } = cli as Record<string, unknown>;
+      const { evaluatedAt: _t2, ...serving } = browser as Record<string, unknown>;
+      expect(once).toEqual(serving);
+      expect(once).toMatchObject({ available: true, rules: expect.arrayContaining([expect.objectContaining({ kind: 'stuck-leases' })]) });
+    })],
+    // a window long before this database existed: no events, the same both ways
+    ['alerts.events', sample('alerts.events', { from: new Date('2020-01-01T00:00:00Z'), to: new Date('2020-01-01T01:00:00Z'), limit: 50 })],
     ['pool.latency', sample('pool.latency', {}, (cli, browser) => {
       // each process times its own queries: the same summaries' shape, over different calls
       for (const summaries of [cli, browser] as Record<string, unknown>[][]) {

@@ -31,12 +31,13 @@ async function fingerprint(): Promise<unknown> {
   const [[audit]] = await t.admin.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(MAX(AUDIT_ID), 0) AS last FROM POOL_AUDIT_LOG');
   const [migrations] = await t.admin.query<RowDataPacket[]>('SELECT NAME AS name FROM POOL_CONSOLE_MIGRATIONS ORDER BY NAME');
   const [[events]] = await t.admin.query<RowDataPacket[]>('SELECT COALESCE(SUM(TOTAL), 0) AS total FROM POOL_EVENT_COUNTS');
+  const [alertRules] = await t.admin.query<RowDataPacket[]>('SELECT KIND, ENABLED, THRESHOLD, WINDOW_MINUTES, UPDATED_BY, UPDATED_AT FROM POOL_ALERT_RULES ORDER BY KIND');
   const [[control]] = await t.admin.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COALESCE(SUM(PAUSED), 0) AS paused FROM POOL_CONTROL');
   const [indexes] = await t.admin.query<RowDataPacket[]>(
     'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME',
     ['BOOKING_PLAN'],
   );
-  return { pool, audit, migrations, events, indexes, control };
+  return { pool, audit, migrations, events, indexes, control, alertRules };
 }
 
 beforeAll(async () => {
@@ -81,6 +82,7 @@ describe('an applying write without a reason is refused with INVALID_INPUT, and 
       ['pool.pause', {}],
       ['pool.resume', {}],
       ['workers.release', { ownerId: 'w-dead' }],
+      ['alerts.rules.update', { kind: 'stuck-leases', threshold: 5 }],
     ];
     const before = await fingerprint();
     for (const [operation, input] of writes) {
@@ -113,7 +115,7 @@ describe('an applying write without a reason is refused with INVALID_INPUT, and 
         child.on('error', reject);
         child.on('close', (code) => resolve({ code, stderr }));
       });
-    const commands = [['cleanup'], ['retry-failed'], ['reset-stuck'], ['import-memory', file], ['migrate', 'down'], ['migrate', 'up'], ['pause'], ['resume', '--mode', 'URGENT'], ['workers', 'release', 'w-dead']];
+    const commands = [['cleanup'], ['retry-failed'], ['reset-stuck'], ['import-memory', file], ['migrate', 'down'], ['migrate', 'up'], ['pause'], ['resume', '--mode', 'URGENT'], ['workers', 'release', 'w-dead'], ['alerts', 'set', 'stuck-leases', '--threshold', '5']];
     const before = await fingerprint();
     // One process at a time (each is a Node start-up; the machine is shared): no --reason, or one too short.
     const runs = [];

@@ -78,6 +78,17 @@ describe('serve mode: the contract over the socket', () => {
       ['workers.release.preview', { ownerId: 'worker-gone' }, (preview: { state: string; count: number; allowed: boolean }) => {
         expect(preview).toMatchObject({ state: 'no-heartbeat', count: 0, allowed: true });
       }],
+      ['alerts.overview', {}, (overview: { available: boolean; rules: { kind: string; updatedAt: Date | null }[]; firing: unknown[] }) => {
+        expect(overview.available).toBe(true);
+        expect(overview.rules.map((rule) => rule.kind)).toEqual(['deadline-unclaimed', 'stuck-leases', 'failure-rate', 'no-claims', 'paused-too-long', 'recorder-gap']);
+        expect(Array.isArray(overview.firing)).toBe(true);
+      }],
+      ['alerts.events', { kind: 'stuck-leases', limit: 20 }, (events: { kind: string; at: Date }[]) => {
+        for (const event of events) {
+          expect(event.kind).toBe('stuck-leases');
+          expect(event.at).toBeInstanceOf(Date);
+        }
+      }],
       ['pool.latency', {}, (latency: { name: string }[]) => expect(latency.length).toBeGreaterThan(0)],
       // the sampler's ring: whatever was sampled so far, oldest first, with its times as Dates
       ['stats.recent', {}, (recent: { at: Date }[]) => {

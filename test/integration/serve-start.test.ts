@@ -110,6 +110,15 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
     readSample('workers.release.preview', { ownerId: 'nobody-holds-this' }, (preview) => {
       expect(preview).toMatchObject({ ownerId: 'nobody-holds-this', state: 'no-heartbeat', count: 0, sampleIds: [], allowed: true });
     }),
+    // the sandbox's recorder evaluates the shipped rules; whatever fires, the rules are all there
+    readSample('alerts.overview', {}, (overview) => {
+      expect(overview.available).toBe(true);
+      expect(overview.rules).toHaveLength(6);
+      for (const event of overview.firing) expect(event.state).toBe('firing');
+    }),
+    readSample('alerts.events', { limit: 20 }, (events) => {
+      for (const event of events) expect(event.at).toBeInstanceOf(Date);
+    }),
     readSample('pool.latency', {}, (latency) => expect(latency.map((summary) => summary.name)).toContain('pool.stats')),
     readSample('stats.recent', {}, (recent) => {
       for (const sample of recent) expect(['ok', 'error']).toContain(sample.kind);

@@ -41,6 +41,10 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = {
   until: '--until',
   forSeconds: '--until',
   ownerId: 'OWNER',
+  kind: 'KIND',
+  threshold: '--threshold',
+  windowMinutes: '--window-minutes',
+  enabled: '--enable/--disable',
 };
 
 /** What a missing value needs, where the schema's own words would not say it. */
@@ -52,6 +56,11 @@ const MISSING: Readonly<Record<string, string>> = {
 /** A whole number as typed; anything else stays text, so the contract's schema refuses it, naming the flag. */
 export function integer(value: string): number | string {
   return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+}
+
+/** A number as typed (decimals allowed); anything else stays text, so the contract's schema refuses it, naming the flag. */
+export function decimal(value: string): number | string {
+  return /^\s*-?(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : value;
 }
 
 /** --json: the result as JSON on stdout. */

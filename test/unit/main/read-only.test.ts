@@ -46,6 +46,7 @@ function writingInputs(database: string): Partial<Record<OperationName, unknown>
     'pool.pause': { reason: 'test' },
     'pool.resume': { reason: 'test' },
     'workers.release': { ownerId: 'worker-gone', reason: 'test', force: true },
+    'alerts.rules.update': { kind: 'stuck-leases', threshold: 5, reason: 'test' },
     'import.apply': { snapshot: '[]', reason: 'test' },
   };
 }
