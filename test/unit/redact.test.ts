@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../src/shared/redact.js';
+import { redactSecrets, redactWebhookUrl } from '../../src/shared/redact.js';
 
 describe('redactSecrets', () => {
   it('masks the password of a credentialed URL and keeps the rest', () => {
@@ -43,5 +43,14 @@ describe('redactSecrets', () => {
   it('leaves text without secrets unchanged', () => {
     const text = "Table 'booking.BOOKING_PLAN' doesn't exist";
     expect(redactSecrets(text, ['s3cret'])).toBe(text);
+  });
+});
+
+describe('redactWebhookUrl', () => {
+  it('keeps the scheme, host and port, and hides the path and query (often the secret itself)', () => {
+    expect(redactWebhookUrl('https://hooks.slack.com/services/T000/B000/XXXXSECRET')).toBe('https://hooks.slack.com/***');
+    expect(redactWebhookUrl('http://127.0.0.1:8080/hook?token=abc')).toBe('http://127.0.0.1:8080/***');
+    expect(redactWebhookUrl('https://user:pw@alerts.example/')).toBe('https://alerts.example');
+    expect(redactWebhookUrl('not a url with s3cret')).toBe('***');
   });
 });
