@@ -214,8 +214,9 @@ describe('pool-console agent --webhook', () => {
     const { host, port, user, database, password } = t.profile;
     child = spawn(
       process.execPath,
-      [BIN, 'agent', '--interval', '1', '--webhook', r.url, '--webhook-format', 'slack', '--webhook-min-interval', '1', '--url', `mysql://${encodeURIComponent(user)}@${host}:${port}/${database}`],
-      { env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: password, POOL_ALERT_POLL_MS: '100', POOL_WEBHOOK_BACKOFF_MS: '10' } },
+      // the URL from the environment, as the systemd unit passes it (kept out of the process list)
+      [BIN, 'agent', '--interval', '1', '--webhook-format', 'slack', '--webhook-min-interval', '1', '--url', `mysql://${encodeURIComponent(user)}@${host}:${port}/${database}`],
+      { env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: password, POOL_ALERT_POLL_MS: '100', POOL_WEBHOOK_BACKOFF_MS: '10', POOL_ALERT_WEBHOOK_URL: r.url } },
     );
     const exited = new Promise<number | null>((resolve) => child!.on('close', (code) => resolve(code)));
     child.stdout.resume();
@@ -250,7 +251,7 @@ describe('pool-console agent --webhook', () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const agent = spawn(process.execPath, [BIN, 'agent', ...args, '--url', `mysql://${encodeURIComponent(user)}@${host}:${port}/${database}`], {
-          env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: password },
+          env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: password, POOL_ALERT_WEBHOOK_URL: '' },
         });
         let err = '';
         agent.stdout.resume();

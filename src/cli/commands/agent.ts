@@ -29,7 +29,7 @@ const agentFlagsSchema = z
   })
   .superRefine((flags, context) => {
     for (const key of ['webhookFormat', 'webhookMinInterval'] as const) {
-      if (flags[key] !== undefined && flags.webhook === undefined) context.addIssue({ code: 'custom', path: [key], message: 'applies only with --webhook URL' });
+      if (flags[key] !== undefined && flags.webhook === undefined) context.addIssue({ code: 'custom', path: [key], message: 'applies only with --webhook URL (or POOL_ALERT_WEBHOOK_URL)' });
     }
   });
 
@@ -72,12 +72,14 @@ export const agentCommand: Register = (program, done) => {
     .option('--interval <seconds>', 'seconds between samples while this agent is the recorder (default: 10)')
     .option('--metrics-port <port>', 'serve Prometheus text at http://127.0.0.1:PORT/metrics (0: a free port, shown on stderr)')
     .option('--metrics-host <address>', 'the address /metrics listens on (default: 127.0.0.1; 0.0.0.0 for every interface)')
-    .option('--webhook <url>', 'POST each group of new alert events (firing, resolved) to this URL, with retries; its path and query are never printed')
+    .option('--webhook <url>', 'POST each group of new alert events (firing, resolved) to this URL, with retries; its path and query are never printed (or POOL_ALERT_WEBHOOK_URL, kept out of the process list)')
     .option('--webhook-format <format>', 'json (default) or slack (a Slack-compatible { text, blocks } message)')
     .option('--webhook-min-interval <seconds>', `at most one POST per this many seconds; events meanwhile go grouped in the next (default: ${DEFAULT_WEBHOOK_MIN_INTERVAL_S})`);
   jsonOption(connectionOptions(command)).action((flags: Record<string, string | boolean | undefined> & ConnectionFlags & { json?: boolean }) =>
     done(async () => {
-      const { url, host, port, user, password, database, socket, profile, readOnly, json, ...own } = flags;
+      const { url, host, port, user, password, database, socket, profile, readOnly, json, ...flagged } = flags;
+      // the URL from the environment keeps it out of the process list (a Slack webhook URL is a secret)
+      const own = { ...flagged, webhook: flagged.webhook ?? (process.env.POOL_ALERT_WEBHOOK_URL || undefined) };
       checkWebhookFlag(own.webhook);
       const args = parseFlags(agentFlagsSchema, own);
       const env = parseFlags(agentEnvSchema, { POOL_ALERT_POLL_MS: process.env.POOL_ALERT_POLL_MS || undefined, POOL_WEBHOOK_BACKOFF_MS: process.env.POOL_WEBHOOK_BACKOFF_MS || undefined }, {
