@@ -4,6 +4,7 @@ import { alertOverview, readAlertEvents } from '../../src/core/alerts/alert-even
 import { readAlertRules, updateAlertRule } from '../../src/core/alerts/alert-rules.js';
 import { evaluateAlerts } from '../../src/core/alerts/evaluate.js';
 import { Database } from '../../src/core/db/database.js';
+import { readPoolHealth } from '../../src/core/health/pool-health.js';
 import { MetricsRecorder } from '../../src/core/metrics/metrics-recorder.js';
 import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import { PoolError } from '../../src/shared/errors.js';
@@ -190,6 +191,25 @@ describe('each rule fires on crafted data and resolves once it is fixed', () => 
     const events = await evaluate('stuck-leases', 2);
     expect(events).toMatchObject([{ state: 'firing' }, { state: 'resolved', message: 'rule switched off by ops@alerts-test' }]);
     expect((await alertOverview(t.db)).firing).toEqual([]);
+  });
+});
+
+describe('the health model', () => {
+  it('a firing alert is a degraded finding, gone once it resolves', async () => {
+    await only('stuck-leases', 0, 30);
+    const ids = await insertBookings(t.admin, { count: 1 });
+    await poolDirectly(t.admin, ids, { status: 'processing', claimedBy: 'dead-worker', claimedSecondsAgo: 7200 });
+    await evaluateAlerts(t.db);
+    const firing = await readPoolHealth(t.db, { leaseSeconds: 3600, maxAttempts: 3, plans: false });
+    expect(firing.state).toBe('degraded');
+    expect(firing.findings.filter((f) => f.code === 'alert-firing')).toEqual([
+      { code: 'alert-firing', severity: 'degraded', message: expect.stringMatching(/^FIRING Stuck leases: 1 lease held longer than 30 min/), items: ['stuck-leases'] },
+    ]);
+
+    await poolDirectly(t.admin, ids, { status: 'waiting', deadlineHoursFromNow: 5 });
+    await evaluateAlerts(t.db);
+    const resolved = await readPoolHealth(t.db, { leaseSeconds: 3600, maxAttempts: 3, plans: false });
+    expect(resolved.findings.map((f) => f.code)).not.toContain('alert-firing');
   });
 });
 

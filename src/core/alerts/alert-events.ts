@@ -23,6 +23,15 @@ export async function newestEventPerKind(db: Database, transaction?: Transaction
   return new Map(rows.map((row) => [row.kind as AlertKind, toEvent(row)]));
 }
 
+/** The newest event of each rule whose newest event is `firing`, in ALERT_KINDS order; none before migration 0009. One read. */
+export async function firingAlerts(db: Database): Promise<AlertEvent[]> {
+  if (!(await alertsAvailable(db))) return [];
+  return onAlertTables(db, async () => firingOf(await newestEventPerKind(db)), () => []);
+}
+
+const firingOf = (newest: Map<AlertKind, AlertEvent>): AlertEvent[] =>
+  ALERT_KINDS.map((kind) => newest.get(kind)).filter((event): event is AlertEvent => event?.state === 'firing');
+
 /** The rules, the ones firing now, and when the leader last evaluated; `available: false` before migration 0009. */
 export async function alertOverview(db: Database): Promise<AlertOverview> {
   const unavailable = (): AlertOverview => ({ available: false, rules: [], firing: [], evaluatedAt: null });
@@ -31,9 +40,8 @@ export async function alertOverview(db: Database): Promise<AlertOverview> {
     db,
     async () => {
       const rules = await readAlertRules(db);
-      const newest = await newestEventPerKind(db);
+      const firing = firingOf(await newestEventPerKind(db));
       const [evaluated] = await db.select<{ at: Date | null }>('alerts.evaluated-at', `SELECT MAX(EVALUATED_AT) AS at FROM ${ALERT_RULES_TABLE}`);
-      const firing = ALERT_KINDS.map((kind) => newest.get(kind)).filter((event): event is AlertEvent => event?.state === 'firing');
       return { available: true, rules, firing, evaluatedAt: evaluated?.at ?? null };
     },
     unavailable,

@@ -2,6 +2,8 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { HealthReason, HealthReasonCode } from '../../shared/results/health.js';
 import type { PauseInfo } from '../../shared/results/control.js';
 import { describePause } from '../../shared/pause-text.js';
+import { alertEventLine } from '../../shared/alert-text.js';
+import type { AlertEvent } from '../../shared/results/alerts.js';
 
 /* The health model's reasons: one builder per reason, so every caller words it the same. */
 
@@ -75,3 +77,7 @@ export const paused = (pause: PauseInfo, now: Date) =>
   reason('paused', 'degraded', `${describePause(pause, now)} (Overview → Resume, or \`pool-console resume${pause.scope === 'ALL' ? '' : ` --mode ${pause.scope}`}\`)`, {
     items: [pause.scope],
   });
+
+/** An alert rule firing now (its newest event in POOL_ALERT_EVENTS): the operator's own threshold was crossed. */
+export const alertFiring = (event: AlertEvent) =>
+  reason('alert-firing', 'degraded', `${alertEventLine(event)} (Alerts page, or \`pool-console alerts\`)`, { items: [event.kind] });

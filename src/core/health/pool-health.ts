@@ -2,6 +2,7 @@ import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
 import type { HealthReason, SystemStatus } from '../../shared/results/health.js';
 import type { PoolStats } from '../../shared/results/pool.js';
+import { firingAlerts } from '../alerts/alert-events.js';
 import { pauseState } from '../control/pool-control.js';
 import type { Database } from '../db/database.js';
 import { describeExpiredLease } from '../pool/conditions.js';
@@ -77,6 +78,8 @@ export async function readPoolHealth(db: Database, options: PoolHealthOptions): 
     // A pause needs only POOL_CONTROL: an operator's switch, shown whatever else the schema lacks.
     const control = await pauseState(db);
     for (const pause of control.pauses) findings.push(why.paused(pause, control.measuredAt));
+    // Alerts need only their own tables (migration 0009): one cheap read, the newest event per rule.
+    for (const event of await firingAlerts(db)) findings.push(why.alertFiring(event));
     if (columns.missingCore.length > 0) return judge(findings, checkedAt);
 
     const drift = await driftOf(db, new Set(migrations.applied.map((m) => m.name)));

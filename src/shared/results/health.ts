@@ -133,7 +133,7 @@ export type SystemState = 'healthy' | 'degraded' | 'down';
 export const DOWN_REASON_CODES = ['unreachable', 'not-responding', 'auth-refused', 'no-database', 'no-table', 'no-pool-columns'] as const;
 /** Why the pool is degraded: it works, but something needs an operator. */
 export const DEGRADED_REASON_CODES = [
-  'migrations-pending', 'schema-drift', 'expired-leases', 'failed-at-max', 'integrity', 'deadline-risk', 'slow-plan', 'check-incomplete', 'paused',
+  'migrations-pending', 'schema-drift', 'expired-leases', 'failed-at-max', 'integrity', 'deadline-risk', 'slow-plan', 'check-incomplete', 'paused', 'alert-firing',
 ] as const;
 export type HealthReasonCode = (typeof DOWN_REASON_CODES)[number] | (typeof DEGRADED_REASON_CODES)[number];
 
