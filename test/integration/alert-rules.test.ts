@@ -257,6 +257,32 @@ describe('one event per state change', () => {
   });
 });
 
+describe('a failing evaluation', () => {
+  it('does not stop the recording: the recorder says why in alertError, and clears it once evaluation works again', async () => {
+    const db = new Database(t.profile);
+    const failures: unknown[] = [];
+    const recorder = new MetricsRecorder(db, { role: 'alerts-failing', intervalMs: 200, onAlertError: (error) => failures.push(error) });
+    const metricsRows = async () => Number((await rows<{ n: number }>('SELECT COUNT(*) AS n FROM POOL_METRICS'))[0]!.n);
+    try {
+      // a column the evaluation reads is gone (a DBA's mistake): every evaluation fails
+      await t.admin.query('ALTER TABLE POOL_ALERT_EVENTS CHANGE FIGURE FIGURE_GONE DOUBLE NOT NULL');
+      recorder.start();
+      await vi.waitFor(() => expect(recorder.state().alertError?.message).toMatch(/FIGURE/), GENEROUS);
+      const before = await metricsRows();
+      await vi.waitFor(async () => expect(await metricsRows()).toBeGreaterThan(before + 2), GENEROUS);
+      expect(recorder.state()).toMatchObject({ role: 'leader', lastError: null });
+      expect(failures).toHaveLength(1); // reported once, not once per row
+
+      await t.admin.query('ALTER TABLE POOL_ALERT_EVENTS CHANGE FIGURE_GONE FIGURE DOUBLE NOT NULL');
+      await vi.waitFor(() => expect(recorder.state().alertError).toBeNull(), GENEROUS);
+    } finally {
+      await recorder.stop();
+      await db.close();
+      await t.admin.query('ALTER TABLE POOL_ALERT_EVENTS CHANGE FIGURE_GONE FIGURE DOUBLE NOT NULL').catch(() => undefined);
+    }
+  });
+});
+
 describe('the rules are shared and their changes audited', () => {
   it('a change made through one console is what every console reads, with who and when; the audit log has the reason', async () => {
     const other = new Database(t.profile);
