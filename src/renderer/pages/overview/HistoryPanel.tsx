@@ -17,6 +17,8 @@ const RESOLUTION_LABEL: Record<number, string> = { 10: '10 s', 60: '1 min', 3600
 /** New operator actions and alert events show up while a range that ends now stays open. */
 const AUDIT_POLL_MS = 15_000;
 
+const NO_MARKERS: readonly ChartMarker[] = [];
+
 /** "3 operator actions · 2 alert events". */
 function markersSummary(markers: readonly ChartMarker[]): string {
   const actions = markers.filter((marker) => marker.source === 'audit').length;
@@ -76,7 +78,11 @@ export function HistoryPanel({ samples, colors }: { samples: readonly StatsSampl
   const markers = useMemo(() => [...auditMarkers(audit.data ?? []), ...alertMarkers(alertsAvailable ? (alerts.data ?? []) : [])].sort(byTime), [audit.data, alerts.data, alertsAvailable]);
   const end = live ? Math.max(to, rows.at(-1)?.t ?? to) : to;
   const domain = useMemo<[number, number]>(() => [end - (to - from), end], [end, from, to]);
-  const shownMarkers = useMemo(() => markers.filter((marker) => marker.t >= domain[0] && marker.t <= domain[1]), [markers, domain]);
+  // The same empty list while there is nothing to mark: each answer (audit, alerts) would otherwise redraw every chart.
+  const shownMarkers = useMemo(() => {
+    const shown = markers.filter((marker) => marker.t >= domain[0] && marker.t <= domain[1]);
+    return shown.length ? shown : NO_MARKERS;
+  }, [markers, domain]);
 
   const choose = (id: PresetId) => {
     setLastPreset(id);
