@@ -7,6 +7,7 @@ import { createSandboxLauncher } from '../core/console/sandbox-launcher.js';
 import { appIconPath } from './app-icon';
 import { appPageUrl } from './app-page';
 import { desktopActions } from './desktop-actions';
+import { bindDesktopNotifications } from './desktop-notifications';
 import { createDesktopConsole } from './desktop-console';
 import { bindContractToIpc, type ContractBinding } from './ipc';
 import { configureLogging } from './logging';
@@ -53,6 +54,7 @@ function startConsole(): boolean {
   const box = safeStorageBox(safeStorage);
   service = createDesktopConsole({ userData, box, sandbox, logs: recent, log, managedProfiles });
   binding = bindContractToIpc({ service, appUrl, log });
+  bindDesktopNotifications({ appUrl, icon: iconPath, log, onClick: showMainWindow });
   const passwords = box.available ? 'encrypted with the OS keychain' : 'kept for this session only (no OS encryption available)';
   log.info(`Pool Console ${app.getVersion()} started; data in ${userData}; passwords ${passwords}; managed profiles from ${managedProfiles}`);
   return box.available;

@@ -7,7 +7,8 @@ type Ipc = Pick<IpcRenderer, 'send' | 'on'>;
 
 /**
  * The object the page gets as `window.poolConsole`: `call` and `subscribe` from the shared
- * protocol client (shared/protocol-client.ts) over one IPC channel pair; no raw IPC.
+ * protocol client (shared/protocol-client.ts) over one IPC channel pair, and `notify` (an OS
+ * notification, shown by main) on its own one-way channel; no raw IPC.
  *
  * How errors cross contextBridge: `call` never rejects, it RESOLVES with the reply envelope
  * `{ ok, result } | { ok: false, error: { code, message, details } }` (contextBridge would keep
@@ -32,5 +33,7 @@ export function createBridge(ipc: Ipc): PoolConsoleBridge {
       return client.call(name, input, controller.signal);
     },
     subscribe: (stream, params, listener) => client.subscribe(stream, params, listener),
+    // Only the two strings cross: whatever else the page passes stays behind.
+    notify: (notice) => ipc.send(IPC_CHANNELS.notify, { title: String(notice?.title ?? ''), body: String(notice?.body ?? '') }),
   };
 }

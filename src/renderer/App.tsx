@@ -2,13 +2,17 @@ import type { PoolConsoleApi } from '../shared/contract';
 import { ApiProvider } from './api/api-context';
 import { ConnectionProvider } from './app/connection-context';
 import type { PageId } from './app/pages';
+import { NotifierProvider, type Notifier } from './app/notifier';
 import { Shell } from './app/Shell';
 
-export function App({ api, initialPage }: { api: PoolConsoleApi; initialPage?: PageId }) {
+/** `notifier`: where alert notifications go (default: the preload's, else the browser's; tests record). */
+export function App({ api, initialPage, notifier }: { api: PoolConsoleApi; initialPage?: PageId; notifier?: Notifier }) {
   return (
     <ApiProvider api={api}>
       <ConnectionProvider>
-        <Shell initialPage={initialPage} />
+        <NotifierProvider notifier={notifier}>
+          <Shell initialPage={initialPage} />
+        </NotifierProvider>
       </ConnectionProvider>
     </ApiProvider>
   );

@@ -1,4 +1,5 @@
 import type { InputOf, OperationName, PoolConsoleApi, ResultOf, StreamEvent, StreamName, StreamParams } from './contract.js';
+import type { DesktopNotice } from './ipc-protocol.js';
 import { unwrapReply, type Reply } from './wire.js';
 
 /**
@@ -12,6 +13,8 @@ import { unwrapReply, type Reply } from './wire.js';
 export interface PoolConsoleBridge {
   call<N extends OperationName>(name: N, input: InputOf<N>, onCancel?: (abort: () => void) => void): Promise<Reply<ResultOf<N>>>;
   subscribe<S extends StreamName>(stream: S, params: StreamParams<S>, listener: (event: StreamEvent<S>) => void): () => void;
+  /** Shows an OS notification through main (alerts); fire and forget, main validates and logs a refusal. */
+  notify(notice: DesktopNotice): void;
 }
 
 /** The same typed object the web client produces, from the preload's bridge. */

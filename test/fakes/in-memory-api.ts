@@ -107,6 +107,10 @@ export interface FakeModel {
   /** Alert rules (shipped defaults) and their events, newest last. */
   alertRules: AlertRule[];
   alertEvents: AlertEvent[];
+  /** False: the alert tables' migration has not run (alerts.overview says so, alerts.events refuses). */
+  alertsAvailable: boolean;
+  /** When the leader last evaluated the rules; undefined: just now (a recorder is running). */
+  alertsEvaluatedAt?: Date | null;
 }
 
 export type FakeWorker = Omit<WorkerInfo, 'leases' | 'expiredLeases' | 'oldestLeaseAt'>;
@@ -130,6 +134,8 @@ export interface InMemoryApiOptions {
   now?: () => Date;
   /** Where entries.list stops counting (default: the back's ENTRY_COUNT_BOUND), so a test can reach "at least". */
   entryCountBound?: number;
+  /** 'seeded': a rule that fired and resolved, and one firing now (see seedAlertEvents); 'unavailable': no alert tables. */
+  alerts?: 'seeded' | 'unavailable';
 }
 
 type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
@@ -298,13 +304,18 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       record('workers.release-leases', { ownerId, state: preview.state, force: force ?? false, previewed: preview.count }, held.length, reason);
       return { dryRun: false, preview, released: held.length };
     },
-    'alerts.overview': async () => ({ available: true, rules: structuredClone(model.alertRules), firing: firingAlerts(model), evaluatedAt: now() }),
-    'alerts.events': async ({ from, to, kind, beforeId, limit }) =>
-      model.alertEvents
+    'alerts.overview': async () =>
+      model.alertsAvailable
+        ? { available: true, rules: structuredClone(model.alertRules), firing: firingAlerts(model), evaluatedAt: model.alertsEvaluatedAt === undefined ? now() : model.alertsEvaluatedAt }
+        : { available: false, rules: [], firing: [], evaluatedAt: null },
+    'alerts.events': async ({ from, to, kind, beforeId, limit }) => {
+      if (!model.alertsAvailable) throw new PoolError('NO_TABLE', 'POOL_ALERT_EVENTS does not exist: run the migrations.');
+      return model.alertEvents
         .filter((e) => (!from || e.at >= from) && (!to || e.at < to) && (!kind || e.kind === kind) && (!beforeId || e.id < beforeId))
         .sort((a, b) => b.id - a.id)
         .slice(0, limit)
-        .map((e) => structuredClone(e)),
+        .map((e) => structuredClone(e));
+    },
     'alerts.rules.update': async ({ kind, reason, ...change }) => {
       const rule = model.alertRules.find((r) => r.kind === kind)!;
       Object.assign(rule, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)), { updatedBy: model.actor, updatedAt: now() });
@@ -717,7 +728,8 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     lockHolder: null,
     pauses: [],
     alertRules: ALERT_KINDS.map((kind): AlertRule => ({ kind, ...DEFAULT_ALERT_RULES[kind], updatedBy: null, updatedAt: null })),
-    alertEvents: [],
+    alertEvents: options.alerts === 'seeded' ? seedAlertEvents(t) : [],
+    alertsAvailable: options.alerts !== 'unavailable',
     workers: [
       fakeWorker('worker-0', 'alive', t - 4_000, { claims: 412, completes: 398, fails: 9, claimsPerMinute: 14, lastError: 'interpreter service timed out' }),
       fakeWorker('worker-1', 'dead', t - 15 * 60_000, { claims: 220, completes: 201, fails: 12, claimsPerMinute: 0, lastError: 'ECONNRESET talking to the interpreter service' }),
@@ -738,6 +750,15 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     };
   }
   return model;
+}
+
+/** Stuck leases fired 50 min ago and resolved 30 min ago; failures fired 10 min ago and still fire. */
+function seedAlertEvents(t: number): AlertEvent[] {
+  return [
+    { id: 1, kind: 'stuck-leases', state: 'firing', at: new Date(t - 50 * 60_000), value: 14, message: '14 leases expired more than 60 min ago' },
+    { id: 2, kind: 'stuck-leases', state: 'resolved', at: new Date(t - 30 * 60_000), value: 3, message: '3 expired leases, back under 10' },
+    { id: 3, kind: 'failure-rate', state: 'firing', at: new Date(t - 10 * 60_000), value: 7.5, message: '7.5 failures per minute over the last 5 min' },
+  ];
 }
 
 /** As the overview: each rule whose newest event is firing. */

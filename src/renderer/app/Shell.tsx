@@ -4,6 +4,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import type { ConnectionState } from '../../shared/contract';
 import { useConnection } from './connection-context';
 import { PAGES, type PageId } from './pages';
+import { useAlertWatch } from './use-alert-watch';
 
 /** What the header pill says for each state; never "connected" while the database is not answering. */
 const STATUS_LABELS: Record<ConnectionState['status'], string> = {
@@ -21,9 +22,11 @@ const TROUBLE_TITLES: Partial<Record<ConnectionState['status'], string>> = {
   'database-missing': 'The database is missing',
 };
 
-/** Layout, navigation (Alt+1…7), and the connection status every page shares. */
+/** Layout, navigation (Alt+1…9), the connection status every page shares, and the alerts' badge and notifications. */
 export function Shell({ initialPage }: { initialPage?: PageId }) {
   const { state, backError } = useConnection();
+  const alerts = useAlertWatch(state?.connected ? `${state.profileName ?? ''}|${state.host ?? ''}|${state.database ?? ''}` : null);
+  const firing = alerts.data?.available ? alerts.data.firing.length : 0;
   const [current, setCurrent] = useState<{ page: PageId; state?: Record<string, unknown> }>({ page: initialPage ?? 'connection' });
   const navigate = (page: PageId, pageState?: Record<string, unknown>) => setCurrent({ page, state: pageState });
 
@@ -73,7 +76,13 @@ export function Shell({ initialPage }: { initialPage?: PageId }) {
             aria-current={page.id === spec.id ? 'page' : undefined}
             onClick={() => navigate(page.id)}
           >
-            {page.title} <kbd>Alt+{page.key}</kbd>
+            {page.title}{' '}
+            {page.id === 'alerts' && firing > 0 ? (
+              <span className="nav-badge" data-testid="alerts-badge" title={`${firing} firing`}>
+                {firing}
+              </span>
+            ) : null}{' '}
+            <kbd>Alt+{page.key}</kbd>
           </button>
         ))}
       </nav>

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { ActivityPage } from '../pages/ActivityPage';
+import { AlertsPage } from '../pages/AlertsPage';
 import { ConnectionPage } from '../pages/ConnectionPage';
 import { EntriesPage } from '../pages/EntriesPage';
 import { IndexesPage } from '../pages/IndexesPage';
@@ -24,7 +25,7 @@ export interface PageSpec {
   component: ComponentType<PageProps>;
 }
 
-export type PageId = 'connection' | 'overview' | 'entries' | 'indexes' | 'migrations' | 'maintenance' | 'activity' | 'workers';
+export type PageId = 'connection' | 'overview' | 'entries' | 'indexes' | 'migrations' | 'maintenance' | 'activity' | 'workers' | 'alerts';
 
 export const PAGES: readonly PageSpec[] = [
   { id: 'connection', title: 'Connection', key: '1', needsConnection: false, component: ConnectionPage },
@@ -35,4 +36,5 @@ export const PAGES: readonly PageSpec[] = [
   { id: 'maintenance', title: 'Maintenance', key: '6', needsConnection: true, component: MaintenancePage },
   { id: 'activity', title: 'Activity', key: '7', needsConnection: false, component: ActivityPage },
   { id: 'workers', title: 'Workers', key: '8', needsConnection: true, component: WorkersPage },
+  { id: 'alerts', title: 'Alerts', key: '9', needsConnection: true, component: AlertsPage },
 ];

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { StatsSample } from '../../shared/contract';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
+import { AlertBanner } from './overview/AlertBanner';
 import { plural } from '../../shared/plural';
 import { useApi } from '../api/api-context';
 import { useStream } from '../api/hooks';
@@ -110,6 +111,7 @@ export function OverviewPage({ navigate }: PageProps) {
     <div className="overview">
       <HealthBanner health={health} />
       <PauseBanner />
+      <AlertBanner navigate={navigate} />
       <div className="overview-toolbar">
         <div className="segmented" role="group" aria-label="Window">
           {WINDOWS.map((option) => (

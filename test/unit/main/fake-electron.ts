@@ -229,3 +229,18 @@ class FakeIpcRenderer extends EventEmitter {
 }
 
 export const ipcRenderer = new FakeIpcRenderer();
+
+/** Electron's Notification: what main showed, and a click on one. */
+export class Notification extends EventEmitter {
+  static supported = true;
+  static shown: Notification[] = [];
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  constructor(readonly options: { title: string; body: string; icon?: string }) {
+    super();
+  }
+  show(): void {
+    Notification.shown.push(this);
+  }
+}

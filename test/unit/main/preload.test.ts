@@ -50,9 +50,9 @@ function mainSends(id: unknown, event: unknown) {
 }
 
 describe('the preload', () => {
-  it('exposes one object, poolConsole, with exactly call and subscribe', () => {
+  it('exposes one object, poolConsole, with exactly call, subscribe and notify', () => {
     expect([...contextBridge.exposed.keys()]).toEqual(['poolConsole']);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'subscribe']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'notify', 'subscribe']);
     expect(Object.values(bridge).every((value) => typeof value === 'function')).toBe(true);
   });
 
@@ -60,6 +60,11 @@ describe('the preload', () => {
     const reply = await bridge.call('pool.stats', { leaseSeconds: 60 });
     expect(reply).toEqual({ ok: true, result: { echoed: { name: 'pool.stats', input: { leaseSeconds: 60 } } } });
     expect(ipcRenderer.sentToMain).toEqual([{ channel: 'pool:to-main', payload: { id: expect.any(Number), type: 'call', name: 'pool.stats', input: { leaseSeconds: 60 } } }]);
+  });
+
+  it('sends a notification to main on its own channel, the title and body only', () => {
+    bridge.notify({ title: 'Alert firing: Failures', body: '7.5 failures per minute', onclick: () => 1 } as never);
+    expect(ipcRenderer.sentToMain).toEqual([{ channel: 'pool:notify', payload: { title: 'Alert firing: Failures', body: '7.5 failures per minute' } }]);
   });
 
   it('refuses an operation outside the contract without sending it', async () => {

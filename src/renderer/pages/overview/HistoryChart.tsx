@@ -1,8 +1,8 @@
 import { memo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock } from '../../../shared/format';
-import type { AuditMarker } from './audit-markers';
 import type { ChartColors } from './chart-colors';
+import { markerColor, type ChartMarker } from './chart-markers';
 import type { HistoryRow, RowKey } from './history-rows';
 
 export interface HistorySeries {
@@ -19,13 +19,13 @@ export interface HistoryChartProps {
   rows: HistoryRow[];
   series: readonly HistorySeries[];
   domain: [number, number];
-  markers: readonly AuditMarker[];
+  markers: readonly ChartMarker[];
   estimates: readonly [number, number][];
   colors: ChartColors;
   /** A span dragged across the chart: shown as a custom range. */
   onZoom: (from: number, to: number) => void;
   /** The marker under the pointer (null when it leaves): the panel shows its text. */
-  onMarkerHover: (marker: AuditMarker | null) => void;
+  onMarkerHover: (marker: ChartMarker | null) => void;
 }
 
 const DAY = 86_400_000;
@@ -40,7 +40,7 @@ const valueFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 })
 
 /**
  * One chart of the recorded history: lines that break at every gap (a null row, never a zero),
- * estimated stretches shaded and labelled, operators' actions as dashed vertical markers, and a
+ * estimated stretches shaded and labelled, operators' actions and alerts as dashed vertical markers, and a
  * span dragged across it zooms in.
  */
 export const HistoryChart = memo(function HistoryChart(props: HistoryChartProps) {
@@ -101,12 +101,20 @@ export const HistoryChart = memo(function HistoryChart(props: HistoryChartProps)
           ))}
           {markers.map((marker) => (
             <ReferenceLine
-              key={marker.id}
+              key={`${marker.source}-${marker.id}`}
               x={marker.t}
               ifOverflow="hidden"
               shape={(line: { x1?: number; y1?: number; x2?: number; y2?: number }) => (
-                <g className="audit-marker" data-marker={marker.id} data-marker-t={marker.t} onMouseEnter={() => onMarkerHover(marker)} onMouseLeave={() => onMarkerHover(null)}>
-                  <line x1={line.x1} y1={line.y1} x2={line.x2} y2={line.y2} stroke={marker.failed ? colors.bad : colors.text} strokeDasharray="2 3" strokeWidth={1.5} />
+                <g
+                  className={`${marker.source}-marker`}
+                  data-marker={marker.source === 'audit' ? marker.id : undefined}
+                  data-alert-marker={marker.source === 'alert' ? marker.id : undefined}
+                  data-tone={marker.tone}
+                  data-marker-t={marker.t}
+                  onMouseEnter={() => onMarkerHover(marker)}
+                  onMouseLeave={() => onMarkerHover(null)}
+                >
+                  <line x1={line.x1} y1={line.y1} x2={line.x2} y2={line.y2} stroke={markerColor(marker.tone, colors)} strokeDasharray={marker.source === 'alert' ? '5 2' : '2 3'} strokeWidth={1.5} />
                   {/* A wider invisible band: the pointer finds a 1-pixel line hard to hit. */}
                   <line x1={line.x1} y1={line.y1} x2={line.x2} y2={line.y2} stroke="transparent" strokeWidth={9} />
                   {/* Left of the line: most actions looked for are recent, at the right edge. */}

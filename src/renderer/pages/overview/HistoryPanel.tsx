@@ -4,15 +4,27 @@ import { formatDuration, formatUtc } from '../../../shared/format';
 import { plural } from '../../../shared/plural';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { auditMarkers, type AuditMarker } from './audit-markers';
+import { useAlertOverview } from '../../app/use-alert-watch';
+import { alertMarkers } from './alert-markers';
+import { auditMarkers } from './audit-markers';
 import type { ChartColors } from './chart-colors';
+import { byTime, type ChartMarker } from './chart-markers';
 import { HistoryChart, type HistorySeries } from './HistoryChart';
 import { endsNow, fromLocalInput, HISTORY_RANGES, presetRange, rangeBounds, toLocalInput, DEFAULT_RANGE, type HistoryRange, type PresetId } from './history-range';
 import { estimateRuns, historyRows } from './history-rows';
 
 const RESOLUTION_LABEL: Record<number, string> = { 10: '10 s', 60: '1 min', 3600: '1 h' };
-/** New operator actions show up while a range that ends now stays open. */
+/** New operator actions and alert events show up while a range that ends now stays open. */
 const AUDIT_POLL_MS = 15_000;
+
+const NO_MARKERS: readonly ChartMarker[] = [];
+
+/** "3 operator actions · 2 alert events". */
+function markersSummary(markers: readonly ChartMarker[]): string {
+  const actions = markers.filter((marker) => marker.source === 'audit').length;
+  const alerts = markers.length - actions;
+  return [actions ? plural(actions, 'operator action') : '', alerts ? plural(alerts, 'alert event') : ''].filter(Boolean).join(' · ');
+}
 
 function chartSeries(colors: ChartColors) {
   const status: HistorySeries[] = [
@@ -43,24 +55,34 @@ function chartSeries(colors: ChartColors) {
 /**
  * The pool's recorded history (history.read) over a chosen range, opened at once from the
  * database; for a range ending now, the live samples appended. Operators' actions from the audit
- * log are markers on every chart; spans no recorder covered are gaps.
+ * log and alerts firing or resolving are markers on every chart; spans no recorder covered are gaps.
  */
 export function HistoryPanel({ samples, colors }: { samples: readonly StatsSample[]; colors: ChartColors }) {
   const [range, setRange] = useState<HistoryRange>(() => presetRange(DEFAULT_RANGE));
   const [lastPreset, setLastPreset] = useState<PresetId>(DEFAULT_RANGE);
-  const [hovered, setHovered] = useState<AuditMarker | null>(null);
+  const [hovered, setHovered] = useState<ChartMarker | null>(null);
   const { from, to } = rangeBounds(range);
   const live = endsNow(range);
   const history = useCall('history.read', { from: new Date(from), to: new Date(to) });
   const audit = useCall('audit.list', live ? { from: new Date(from), limit: 500 } : { from: new Date(from), to: new Date(to), limit: 500 }, { pollMs: live ? AUDIT_POLL_MS : undefined });
+  // Before the alert tables exist there is nothing to ask for (the overview says so, without an error).
+  const alertsAvailable = useAlertOverview().data?.available === true;
+  const alerts = useCall('alerts.events', live ? { from: new Date(from), limit: 500 } : { from: new Date(from), to: new Date(to), limit: 500 }, {
+    enabled: alertsAvailable,
+    pollMs: live ? AUDIT_POLL_MS : undefined,
+  });
 
   const series = useMemo(() => chartSeries(colors), [colors]);
   const rows = useMemo(() => (history.data ? historyRows(history.data, live ? samples : null) : []), [history.data, live, samples]);
   const estimates = useMemo(() => estimateRuns(rows), [rows]);
-  const markers = useMemo(() => auditMarkers(audit.data ?? []), [audit.data]);
+  const markers = useMemo(() => [...auditMarkers(audit.data ?? []), ...alertMarkers(alertsAvailable ? (alerts.data ?? []) : [])].sort(byTime), [audit.data, alerts.data, alertsAvailable]);
   const end = live ? Math.max(to, rows.at(-1)?.t ?? to) : to;
   const domain = useMemo<[number, number]>(() => [end - (to - from), end], [end, from, to]);
-  const shownMarkers = useMemo(() => markers.filter((marker) => marker.t >= domain[0] && marker.t <= domain[1]), [markers, domain]);
+  // The same empty list while there is nothing to mark: each answer (audit, alerts) would otherwise redraw every chart.
+  const shownMarkers = useMemo(() => {
+    const shown = markers.filter((marker) => marker.t >= domain[0] && marker.t <= domain[1]);
+    return shown.length ? shown : NO_MARKERS;
+  }, [markers, domain]);
 
   const choose = (id: PresetId) => {
     setLastPreset(id);
@@ -126,6 +148,7 @@ export function HistoryPanel({ samples, colors }: { samples: readonly StatsSampl
       </div>
       {history.error ? <ErrorNotice error={history.error} title="The recorded history could not be read" /> : null}
       {audit.error ? <ErrorNotice error={audit.error} title="Operator actions (audit log) could not be read: no markers" /> : null}
+      {alerts.error ? <ErrorNotice error={alerts.error} title="Alert events could not be read: no alert markers" /> : null}
       <p className="muted history-hint">Drag across a chart to zoom in; gaps are spans when no recorder ran.</p>
       <div className="history-grid">
         {chart('history-status', 'Entries by status', series.status)}
@@ -138,10 +161,10 @@ export function HistoryPanel({ samples, colors }: { samples: readonly StatsSampl
       </div>
       {shownMarkers.length ? (
         <details className="history-markers">
-          <summary>{plural(shownMarkers.length, 'operator action')} in this range</summary>
+          <summary>{markersSummary(shownMarkers)} in this range</summary>
           <ul>
             {shownMarkers.map((marker) => (
-              <li key={marker.id} data-marker-item={marker.id} className={marker.failed ? 'bad' : undefined}>
+              <li key={`${marker.source}-${marker.id}`} data-marker-item={marker.source === 'audit' ? marker.id : undefined} data-alert-item={marker.source === 'alert' ? marker.id : undefined} className={marker.tone === 'failed' || marker.tone === 'firing' ? 'bad' : undefined}>
                 {marker.text}
               </li>
             ))}
