@@ -41,6 +41,9 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = {
   until: '--until',
   forSeconds: '--until',
   ownerId: 'OWNER',
+  deadline: '--deadline',
+  cap: '--cap',
+  action: 'ACTION',
 };
 
 /** What a missing value needs, where the schema's own words would not say it. */
