@@ -67,8 +67,8 @@ export function BulkActionPanel({ match, database }: { match: EntryMatch; databa
           </label>
         ) : null}
         <label>
-          At most
-          <input value={capText} onChange={(event) => setCapText(event.target.value)} inputMode="numeric" aria-invalid={cap === null} size={6} /> per run
+          At most, per run
+          <input value={capText} onChange={(event) => setCapText(event.target.value)} inputMode="numeric" aria-invalid={cap === null} size={6} />
         </label>
         <label>
           Live lease (s)
@@ -140,30 +140,32 @@ function BulkPreviewFacts({ preview }: { preview: BulkPreview }) {
         {preview.condition}
       </p>
       {preview.sample.length > 0 ? (
-        <table className="small" aria-label="First entries it changes">
-          <thead>
-            <tr>
-              <th>Booking</th>
-              <th>Status</th>
-              <th>Meeting type</th>
-              <th>Deadline (UTC)</th>
-              <th>Attempts</th>
-              <th>Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.sample.map((entry) => (
-              <tr key={entry.bookingId}>
-                <td>{entry.bookingId}</td>
-                <td>{entry.status}</td>
-                <td>{entry.meetingType}</td>
-                <td>{formatUtc(entry.deadlineTime, SHORT)}</td>
-                <td className="number">{entry.attempts}</td>
-                <td className="ellipsis">{truncate(entry.lastError ?? '', 40)}</td>
+        <div className="bulk-sample">
+          <table className="small" aria-label="First entries it changes">
+            <thead>
+              <tr>
+                <th>Booking</th>
+                <th>Status</th>
+                <th>Meeting type</th>
+                <th>Deadline (UTC)</th>
+                <th>Attempts</th>
+                <th>Last error</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {preview.sample.map((entry) => (
+                <tr key={entry.bookingId}>
+                  <td>{entry.bookingId}</td>
+                  <td>{entry.status}</td>
+                  <td>{entry.meetingType}</td>
+                  <td>{formatUtc(entry.deadlineTime, SHORT)}</td>
+                  <td className="number">{entry.attempts}</td>
+                  <td className="ellipsis">{truncate(entry.lastError ?? '', 40)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <p className="muted">
         Counted by the action's own condition just now; workers may change a few before it runs, and the result says how many it changed. Entries a worker is processing are
