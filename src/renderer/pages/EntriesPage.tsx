@@ -42,7 +42,7 @@ export function EntriesPage({ state }: PageProps) {
         </button>
       </div>
       <EntryFilterBar filters={filters} onChange={(next) => setFilters(compactFilters(next))} />
-      <EntriesBulkActions match={active} />
+      <EntriesBulkActions filters={active} />
       <ErrorNotice error={pages.error} title="Could not read the pool entries" />
       <p className="muted entries-summary" role="status">
         {pages.loading === 'first'

@@ -12,7 +12,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressNotice } from '../../components/ProgressNotice';
 import { wholeNumber } from '../maintenance/whole-number';
-import { BULK_ACTION_TEXT, parseUtcDeadline } from './bulk-text';
+import { BULK_ACTION_TEXT, matchOf, parseUtcDeadline } from './bulk-text';
 
 const total = (figure: EntryTotal) => `${figure.exact ? '' : 'at least '}${formatCount(figure.count)}`;
 const SHORT = { seconds: false, zone: false } as const;
@@ -115,8 +115,9 @@ export function BulkActionPanel({ match, database }: { match: EntryMatch; databa
   );
 }
 
-/** The panel behind a button on the Entries page, for the page's current filter. */
-export function EntriesBulkActions({ match }: { match: EntryMatch }) {
+/** The panel behind a button on the Entries page, for the page's current filter (its match fields). */
+export function EntriesBulkActions({ filters }: { filters: object }) {
+  const match = matchOf(filters);
   const [open, setOpen] = useState(false);
   const database = useConnection().state?.database ?? '';
   return (

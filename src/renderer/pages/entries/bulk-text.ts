@@ -1,3 +1,4 @@
+import { entryMatchShape, type EntryMatch } from '../../../shared/entry-match';
 import type { BulkAction } from '../../../shared/results/bulk';
 
 /** Each bulk action as the panel names it, and what it does in a line (the preview's condition has the exact words). */
@@ -18,4 +19,12 @@ export function parseUtcDeadline(text: string): Date | null {
   if (!match) return null;
   const date = new Date(`${match[1]}T${match[2]}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * The match fields of the Entries page's filter state: anything else the page keeps there (a sort,
+ * a page size) is left out, as the bulk input's match refuses unknown fields.
+ */
+export function matchOf(filters: object): EntryMatch {
+  return Object.fromEntries(Object.entries(filters).filter(([key, value]) => Object.hasOwn(entryMatchShape, key) && value !== undefined)) as EntryMatch;
 }
