@@ -359,14 +359,14 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
 
     'entries.bulk.preview': async (input) => fakeBulkPreview(model.entries, booking, input, now()),
     'entries.bulk.apply': async ({ reason, ...input }) => {
-      emitProgress({ operation: 'bulk', message: `${input.action}: applying…`, done: 0, total: input.cap });
+      emitProgress({ operation: 'bulk', message: `${input.action}: applying…` });
       await checkpoint('entries.bulk.apply');
       const chosen = fakeBulkRows(model.entries, booking, input, now()).applicable.slice(0, input.cap);
       if (input.action === 'remove') model.entries = model.entries.filter((e) => !chosen.includes(e));
       else chosen.forEach((e) => fakeBulkChange(e, input));
       const event = ({ retry: 'retried', 'reset-lease': 'reset', remove: 'removed' } as const)[input.action as 'retry'];
       if (event) countEvent(event, chosen.length);
-      emitProgress({ operation: 'bulk', message: `${input.action}: ${chosen.length} of at most ${input.cap} entries changed`, done: chosen.length, total: input.cap });
+      emitProgress({ operation: 'bulk', message: `${input.action}: ${chosen.length} entries changed (at most ${input.cap} this run)`, done: chosen.length });
       record(`entries.bulk.${input.action}`, { action: input.action, match: input.match, cap: input.cap, leaseSeconds: input.leaseSeconds }, chosen.length, reason);
       return { action: input.action, changed: chosen.length, cap: input.cap, capReached: chosen.length >= input.cap };
     },

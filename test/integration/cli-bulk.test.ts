@@ -112,7 +112,7 @@ describe('pool-console bulk', { timeout: 180_000 }, () => {
       });
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
-      await until(() => `the first batch (stderr: ${stderr})`, () => stderr.includes('retry: 1000 of at most 5000 entries changed'));
+      await until(() => `the first batch (stderr: ${stderr})`, () => stderr.includes('retry: 1000 entries changed (at most 5000 this run)'));
       child.kill('SIGINT');
       await until(() => `the run to say it cancels (stderr: ${stderr})`, () => stderr.includes('Cancelling after the current batch'));
       await blocker.rollback();

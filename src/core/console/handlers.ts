@@ -104,7 +104,8 @@ export const HANDLERS: Handlers = {
   'entries.bulk.apply': async ({ reason, ...input }, context) =>
     cancellable(context, 'bulk', (signal) => applyBulkAction(context.session.require().db, input, {
       audit: audit(context, reason),
-      onBatch: (done) => context.progress({ operation: 'bulk', message: `${input.action}: ${done} of at most ${input.cap} entries changed`, done, total: input.cap }),
+      // no total: the cap bounds the run, it does not say how many will change
+      onBatch: (done) => context.progress({ operation: 'bulk', message: `${input.action}: ${done} entries changed (at most ${input.cap} this run)`, done }),
       signal,
     })),
 

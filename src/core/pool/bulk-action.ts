@@ -106,9 +106,13 @@ export function bulkIdsSql(input: ParsedBulkInput, columns: PoolColumns): string
   return `SELECT BOOKING_ID AS id FROM BOOKING_PLAN WHERE ${actionWhere(input, columns).join(' AND ')} ORDER BY BOOKING_ID LIMIT :batch`;
 }
 
-/** The change by id, re-checking the whole condition. */
+/**
+ * The change by id, re-checking the whole condition. FORCE INDEX (PRIMARY): with a long IN list
+ * MariaDB may plan a full scan of the primary key instead of its range, and an UPDATE locks every
+ * row it scans, so one batch would lock the whole table and wait on any row a worker holds.
+ */
 export function bulkUpdateSql(input: ParsedBulkInput, columns: PoolColumns): string {
-  return `UPDATE BOOKING_PLAN SET ${RULES[input.action].assignments(columns)} WHERE BOOKING_ID IN (:ids) AND ${actionWhere(input, columns).join(' AND ')}`;
+  return `UPDATE BOOKING_PLAN FORCE INDEX (PRIMARY) SET ${RULES[input.action].assignments(columns)} WHERE BOOKING_ID IN (:ids) AND ${actionWhere(input, columns).join(' AND ')}`;
 }
 
 /** Validates the input as the contract does (core is called from tests and tools, too). */
