@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PoolError } from '../shared/errors.js';
 import { agentCommand } from './commands/agent.js';
 import { alertsCommand } from './commands/alerts.js';
+import { bulkCommand } from './commands/bulk.js';
 import { callCommand } from './commands/call.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import type { Register } from './commands/command.js';
@@ -24,7 +25,7 @@ import { createOutput, EXIT_OK } from './output.js';
 
 const COMMANDS: readonly Register[] = [
   doctorCommand, migrateCommand, statsCommand, statusCommand, entriesCommand, validateCommand, cleanupCommand,
-  retryFailedCommand, resetStuckCommand, importMemoryCommand, indexesCommand, pauseCommand, resumeCommand, workersCommand,
+  retryFailedCommand, resetStuckCommand, bulkCommand, importMemoryCommand, indexesCommand, pauseCommand, resumeCommand, workersCommand,
   alertsCommand, callCommand, opsCommand, serveCommand, simulateCommand, agentCommand,
 ];
 

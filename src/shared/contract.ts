@@ -8,6 +8,7 @@ import type {
   CleanupResult, CleanupPreview, IntegrityReport, LegacyImportPreview, LegacyImportResult, ResetStuckPreview, RetryFailedPreview,
 } from './results/maintenance.js';
 import { entryFilterSchema, type EntryPage, type PoolStats } from './results/pool.js';
+import { bulkApplyInputSchema, bulkPreviewInputSchema, type BulkPreview, type BulkResult } from './results/bulk.js';
 import { historyQuerySchema, type HistoryResult, type RecorderState } from './results/metrics.js';
 import type { LockHolder, MigrationOverview, MigrationPlan } from './results/schema.js';
 import type { PauseChange, PauseState } from './results/control.js';
@@ -179,6 +180,16 @@ export const OPERATIONS = {
   'entries.retry': op<{ changed: boolean }>()(z.object({ bookingId, reason }).strict(), true, 'Send one failed entry back to waiting'),
   'entries.reset': op<{ changed: boolean }>()(z.object({ bookingId, reason }).strict(), true, "Release one processing entry's lease"),
   'entries.remove': op<{ changed: boolean }>()(z.object({ bookingId, reason }).strict(), true, 'Take one booking out of the pool'),
+  'entries.bulk.preview': op<BulkPreview>()(
+    bulkPreviewInputSchema,
+    false,
+    'What a bulk action on every entry a filter matches would change: exact count up to the cap, live leases skipped, sample rows, the condition in words',
+  ),
+  'entries.bulk.apply': op<BulkResult>()(
+    bulkApplyInputSchema,
+    true,
+    'A bulk action (retry, make-ready, reset-lease, remove, set-deadline) on every entry a filter matches: capped, batched, cancellable, audited',
+  ),
 
   'maintenance.cleanup.preview': op<CleanupPreview>()(
     z.object({ rules: ruleIds, leaseTimeoutSeconds: seconds(366 * 86_400).optional() }).strict(),
@@ -273,7 +284,7 @@ export type StatsSample =
   | { kind: 'error'; at: Date; error: { code: string; message: string }; connection: ConnectionState['status'] };
 
 export interface ProgressEvent {
-  operation: 'migrations' | 'cleanup' | 'import' | 'retry' | 'reset' | 'connection';
+  operation: 'migrations' | 'cleanup' | 'import' | 'retry' | 'reset' | 'bulk' | 'connection';
   message: string;
   /** Done and total where countable. */
   done?: number;

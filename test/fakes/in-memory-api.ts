@@ -30,6 +30,7 @@ import type { PauseInfo, PauseScope } from '../../src/shared/results/control.js'
 import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/shared/results/workers.js';
 import { ALERT_KINDS, DEFAULT_ALERT_RULES, type AlertEvent, type AlertRule } from '../../src/shared/results/alerts.js';
 import { describePause } from '../../src/shared/pause-text.js';
+import { fakeBulkChange, fakeBulkPreview, fakeBulkRows } from './fake-bulk.js';
 
 /**
  * The one fake the component tests may use: the whole contract over a small believable model.
@@ -45,11 +46,11 @@ const NOT_CONNECTED = 'No database is connected: choose a profile on the Connect
 const NO_POOL_COLUMNS_MESSAGE =
   "BOOKING_PLAN in database 'booking_staging' lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME, POOL_DEADLINE_TIME, POOL_PROCESSING_ATTEMPTS. Run `pool-console migrate up` (or Migrations → Up) to add them; nothing about the pool can be read until then.";
 /** Pool reads: on a schema without the pool columns they fail NO_POOL_COLUMNS, as the real back's do. */
-const POOL_READS = new Set<OperationName>(['pool.stats', 'workers.list', 'workers.release.preview', 'workers.release', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview']);
+const POOL_READS = new Set<OperationName>(['pool.stats', 'workers.list', 'workers.release.preview', 'workers.release', 'entries.list', 'entries.detail', 'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview', 'entries.bulk.preview', 'entries.bulk.apply']);
 /** Operations that work without a database. */
 const NO_DATABASE_NEEDED = new Set<OperationName>(['stats.recent', 'app.info', 'app.logs', 'profiles.list', 'profiles.save', 'profiles.delete', 'profiles.setPassword', 'connection.test', 'connection.connect', 'connection.disconnect', 'connection.current']);
 /** Long operations emit a first progress event before a held call waits (see hold()). */
-const LONG = new Set<OperationName>(['connection.connect', 'migrations.up', 'migrations.down', 'indexes.ensure.apply', 'maintenance.cleanup.apply', 'import.apply', 'maintenance.retryFailed', 'maintenance.resetStuck']);
+const LONG = new Set<OperationName>(['connection.connect', 'migrations.up', 'migrations.down', 'indexes.ensure.apply', 'maintenance.cleanup.apply', 'import.apply', 'maintenance.retryFailed', 'maintenance.resetStuck', 'entries.bulk.apply']);
 
 /** This console's recorder, as the fake's back always has it: the leader, counting exactly. */
 const FAKE_RECORDER: RecorderState = {
@@ -173,6 +174,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
   };
   const log = (level: string, message: string) => model.logs.push({ time: now(), level, message });
   const entry = (bookingId: number) => model.entries.find((candidate) => candidate.bookingId === bookingId);
+  const booking = (bookingId: number) => model.bookings.find((candidate) => candidate.bookingId === bookingId);
   const countEvent = (event: PoolEvent, n: number) => {
     if (model.eventTotals) model.eventTotals[event] += n;
   };
@@ -364,6 +366,20 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
       countEvent('removed', changed ? 1 : 0);
       record('pool.remove', { bookingId }, changed ? 1 : 0, reason, bookingId);
       return { changed };
+    },
+
+    'entries.bulk.preview': async (input) => fakeBulkPreview(model.entries, booking, input, now()),
+    'entries.bulk.apply': async ({ reason, ...input }) => {
+      emitProgress({ operation: 'bulk', message: `${input.action}: applying…` });
+      await checkpoint('entries.bulk.apply');
+      const chosen = fakeBulkRows(model.entries, booking, input, now()).applicable.slice(0, input.cap);
+      if (input.action === 'remove') model.entries = model.entries.filter((e) => !chosen.includes(e));
+      else chosen.forEach((e) => fakeBulkChange(e, input));
+      const event = ({ retry: 'retried', 'reset-lease': 'reset', remove: 'removed' } as const)[input.action as 'retry'];
+      if (event) countEvent(event, chosen.length);
+      emitProgress({ operation: 'bulk', message: `${input.action}: ${chosen.length} entries changed (at most ${input.cap} this run)`, done: chosen.length });
+      record(`entries.bulk.${input.action}`, { action: input.action, match: input.match, cap: input.cap, leaseSeconds: input.leaseSeconds }, chosen.length, reason);
+      return { action: input.action, changed: chosen.length, cap: input.cap, capReached: chosen.length >= input.cap };
     },
 
     'maintenance.cleanup.preview': async ({ rules, leaseTimeoutSeconds }) => ({

@@ -167,6 +167,7 @@ function samples(snapshot: string): [OperationName, Sample][] {
     })],
     ['entries.list', sample('entries.list', { limit: 10, status: 'waiting' })],
     ['entries.detail', sample('entries.detail', { bookingId })],
+    ['entries.bulk.preview', sample('entries.bulk.preview', { action: 'make-ready', match: { status: 'waiting' }, cap: 10 })],
     ['maintenance.cleanup.preview', sample('maintenance.cleanup.preview', { leaseTimeoutSeconds: 1800 })],
     ['maintenance.validate', sample('maintenance.validate', {})],
     ['maintenance.retryFailed.preview', sample('maintenance.retryFailed.preview', { maxAttempts: 3, limit: 5 })],

@@ -72,6 +72,7 @@ describe('an applying write without a reason is refused with INVALID_INPUT, and 
       ['entries.retry', { bookingId: failedId }],
       ['entries.reset', { bookingId: stuckId }],
       ['entries.remove', { bookingId: failedId }],
+      ['entries.bulk.apply', { action: 'retry', match: { status: 'failed' } }],
       ['maintenance.cleanup.apply', { confirm: t.name }],
       ['maintenance.retryFailed', { maxAttempts: 3 }],
       ['maintenance.resetStuck', { olderThanSeconds: 3600 }],

@@ -114,6 +114,11 @@ describe('serve mode: the contract over the socket', () => {
       ['entries.detail', { bookingId: pooledIds[0] }, (detail: { entry: { bookingId: number; status: string } | null }) => {
         expect(detail.entry).toMatchObject({ bookingId: pooledIds[0], status: 'waiting' });
       }],
+      ['entries.bulk.preview', { action: 'retry', match: { status: 'failed' }, cap: 4 }, (preview: { matching: { count: number }; willChange: number; sample: unknown[]; cap: number }) => {
+        // the 10 failed entries match; the cap bounds what one run would change
+        expect(preview).toMatchObject({ matching: { count: 10 }, willChange: 4, cap: 4 });
+        expect(preview.sample).toHaveLength(10);
+      }],
       ['maintenance.cleanup.preview', {}, (preview: { dryRun: boolean }) => expect(preview.dryRun).toBe(true)],
       ['maintenance.validate', {}, (report: object) => expect(report).toBeTypeOf('object')],
       ['maintenance.retryFailed.preview', { maxAttempts: 3 }, (preview: { count: number; atMaxAttempts: number }) => {

@@ -145,6 +145,13 @@ async function sandboxReadSamples(home: string): Promise<ReadSample[]> {
       expect(detail.entry).toMatchObject({ bookingId: legacy.pooledId });
       expect(POOL_STATUSES).toContain(detail.entry?.status);
     }),
+    readSample('entries.bulk.preview', { action: 'remove', match: {} }, (preview) => {
+      // remove applies to every matching entry but those under a live lease; one run changes at most the cap
+      expect(preview.matching.count).toBeGreaterThan(0);
+      expect(preview.applicable.count + preview.skippedLiveLease.count).toBe(preview.matching.count);
+      expect(preview.willChange).toBe(Math.min(preview.applicable.count, preview.cap));
+      expect(preview.condition).toMatch(/^entries in the pool: all of them leave the pool/);
+    }),
     readSample('maintenance.cleanup.preview', {}, (preview) => {
       expect(preview.rules.map((rule) => rule.id)).toEqual([...CLEANUP_RULE_IDS]);
       for (const rule of preview.rules) expect(rule.count).toBeGreaterThanOrEqual(0);

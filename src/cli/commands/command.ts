@@ -45,6 +45,9 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = {
   threshold: '--threshold',
   windowMinutes: '--window-minutes',
   enabled: '--enable/--disable',
+  deadline: '--deadline',
+  cap: '--cap',
+  action: 'ACTION',
 };
 
 /** What a missing value needs, where the schema's own words would not say it. */

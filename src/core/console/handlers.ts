@@ -16,6 +16,7 @@ import { toConnectionProfile, type ProfileStore } from './profile-store.js';
 import type { SandboxLauncher } from './sandbox-launcher.js';
 import { listWorkers } from '../workers/worker-list.js';
 import { releaseWorkerLeases } from '../workers/release-leases.js';
+import { applyBulkAction, previewBulkAction } from '../pool/bulk-action.js';
 
 export interface HandlerContext {
   session: ConnectionSession;
@@ -96,6 +97,14 @@ export const HANDLERS: Handlers = {
   'entries.retry': async ({ bookingId, reason }, context) => context.session.require().entries.retry(bookingId, audit(context, reason)),
   'entries.reset': async ({ bookingId, reason }, context) => context.session.require().entries.reset(bookingId, audit(context, reason)),
   'entries.remove': async ({ bookingId, reason }, context) => context.session.require().entries.remove(bookingId, audit(context, reason)),
+  'entries.bulk.preview': async (input, { session }) => previewBulkAction(session.require().db, input),
+  'entries.bulk.apply': async ({ reason, ...input }, context) =>
+    cancellable(context, 'bulk', (signal) => applyBulkAction(context.session.require().db, input, {
+      audit: audit(context, reason),
+      // no total: the cap bounds the run, it does not say how many will change
+      onBatch: (done) => context.progress({ operation: 'bulk', message: `${input.action}: ${done} entries changed (at most ${input.cap} this run)`, done }),
+      signal,
+    })),
 
   'maintenance.cleanup.preview': async (input, { session }) => {
     const preview = await session.require().manager.cleanupInconsistentPoolStates({ ...input, dryRun: true });

@@ -4,6 +4,7 @@ import { OPERATIONS, type OperationName } from '../../shared/contract';
 const POOL_READS = [
   'pool.stats', 'entries.list', 'entries.detail', 'audit.list', 'system.status', 'system.validate', 'migrations.status',
   'maintenance.cleanup.preview', 'maintenance.validate', 'maintenance.retryFailed.preview', 'maintenance.resetStuck.preview',
+  'entries.bulk.preview',
   // the leases each owner holds
   'workers.list', 'workers.release.preview',
 ] as const satisfies readonly OperationName[];
@@ -30,6 +31,7 @@ export const INVALIDATES: Partial<Record<OperationName, readonly OperationName[]
   'entries.retry': POOL_READS,
   'entries.reset': POOL_READS,
   'entries.remove': POOL_READS,
+  'entries.bulk.apply': POOL_READS,
   'maintenance.cleanup.apply': POOL_READS,
   'maintenance.retryFailed': POOL_READS,
   'maintenance.resetStuck': POOL_READS,

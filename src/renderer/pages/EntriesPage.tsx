@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { PageProps } from '../app/pages';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { EntriesBulkActions } from './entries/BulkActionPanel';
 import { EntriesTable } from './entries/EntriesTable';
 import { EntryDrawer } from './entries/EntryDrawer';
 import { EntryFilterBar } from './entries/EntryFilterBar';
@@ -41,6 +42,7 @@ export function EntriesPage({ state }: PageProps) {
         </button>
       </div>
       <EntryFilterBar filters={filters} onChange={(next) => setFilters(compactFilters(next))} />
+      <EntriesBulkActions filters={active} />
       <ErrorNotice error={pages.error} title="Could not read the pool entries" />
       <p className="muted entries-summary" role="status">
         {pages.loading === 'first'

@@ -37,6 +37,7 @@ function writingInputs(database: string): Partial<Record<OperationName, unknown>
     'entries.retry': { bookingId, reason: 'test' },
     'entries.reset': { bookingId, reason: 'test' },
     'entries.remove': { bookingId, reason: 'test' },
+    'entries.bulk.apply': { action: 'retry', match: { status: 'failed' }, reason: 'test' },
     'maintenance.cleanup.apply': { confirm: database, reason: 'test' },
     'maintenance.retryFailed': { maxAttempts: 10, reason: 'test' },
     'maintenance.resetStuck': { olderThanSeconds: 0, reason: 'test' },

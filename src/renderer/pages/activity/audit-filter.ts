@@ -12,7 +12,7 @@ export const EMPTY_FILTER: AuditFilterForm = { action: '', actor: '', from: '', 
 
 /** The actions the console records, offered as suggestions (any text may be typed). */
 export const KNOWN_ACTIONS = [
-  'entry.retry', 'entry.reset', 'pool.remove', 'pool.retry-failed', 'pool.reset-stuck', 'pool.clear',
+  'entry.retry', 'entry.reset', 'pool.remove', 'pool.retry-failed', 'pool.reset-stuck', 'pool.clear', 'entries.bulk',
   'maintenance.cleanup', 'import.memory-pool', 'migrations.up', 'migrations.down', 'startup.initialize',
 ] as const;
 
