@@ -1,4 +1,5 @@
-import { POOL_MODES, POOL_STATUSES, type PoolEntry } from '../../shared/pool-types.js';
+import { type PoolEntry } from '../../shared/pool-types.js';
+import { addEntryMatchFlags, entryMatchFromFlags, type EntryMatchFlags } from '../entry-match-flags.js';
 import { plural } from '../../shared/plural.js';
 import { PoolError } from '../../shared/errors.js';
 import type { EntryPage } from '../../shared/results/pool.js';
@@ -38,11 +39,7 @@ function renderEntries(entries: PoolEntry[], next: string | null): string {
   ].join('\n');
 }
 
-interface EntriesFlags extends ConsoleFlags {
-  status?: string;
-  mode?: string;
-  overdue?: boolean;
-  booking?: number;
+interface EntriesFlags extends ConsoleFlags, EntryMatchFlags {
   limit?: number;
   after?: string;
 }
@@ -50,17 +47,14 @@ interface EntriesFlags extends ConsoleFlags {
 export const entriesCommand: Register = (program, done) => {
   const command = program
     .command('entries')
-    .description('a page of pool entries, oldest first (entries.list); prints the --after cursor of the next page')
-    .option('--status <status>', `only entries in this status: ${POOL_STATUSES.join(', ')}`)
-    .option('--mode <mode>', `only entries of this mode: ${POOL_MODES.join(', ')}`)
-    .option('--overdue', 'only entries past their deadline and not being processed')
-    .option('--booking <id>', 'only this booking', integer)
+    .description('a page of pool entries, oldest first (entries.list); prints the --after cursor of the next page');
+  addEntryMatchFlags(command)
     .option('--limit <n>', 'entries per page (default: 100)', integer)
     .option('--after <cursor>', 'the page after this cursor (ENTRYTIME,ID, as printed by the previous page)');
   jsonOption(connectionOptions(command)).action((flags: EntriesFlags) =>
     done(async () => {
       const input = checkedInput('entries.list', {
-        status: flags.status, mode: flags.mode, overdue: flags.overdue, bookingId: flags.booking, limit: flags.limit,
+        ...entryMatchFromFlags(flags), limit: flags.limit,
         after: flags.after === undefined ? undefined : parseCursor(flags.after),
       });
       return withConsole(flags, async (service, out) => {
