@@ -30,6 +30,7 @@ import type { PauseInfo, PauseScope } from '../../src/shared/results/control.js'
 import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/shared/results/workers.js';
 import { ALERT_KINDS, DEFAULT_ALERT_RULES, type AlertEvent, type AlertRule } from '../../src/shared/results/alerts.js';
 import { describePause } from '../../src/shared/pause-text.js';
+import { cursorAfter, matchesEntry, sortEntries } from './entry-match.js';
 
 /**
  * The one fake the component tests may use: the whole contract over a small believable model.
@@ -313,18 +314,15 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     },
     'recorder.state': async () => ({ ...FAKE_RECORDER }),
 
-    'entries.list': async ({ status, mode, overdue, bookingId, after, limit }) => {
-      const matching = model.entries
-        .filter((e) => e.entryTime && (!status || e.status === status) && (!mode || e.mode === mode) && (bookingId === undefined || e.bookingId === bookingId))
-        .filter((e) => !overdue || isOverdue(e, now()));
+    'entries.list': async ({ sort = 'entryTime', order = 'asc', after, limit = 100, ...match }) => {
+      const owners = new Map(model.bookings.map((b) => [b.bookingId, b]));
+      const matching = sortEntries(model.entries.filter((e) => matchesEntry(e, owners.get(e.bookingId), match, (x) => isOverdue(x, now()))), sort, order, undefined);
       const bound = options.entryCountBound ?? ENTRY_COUNT_BOUND;
       const total = matching.length > bound ? { count: bound, exact: false } : { count: matching.length, exact: true };
-      const rows = matching
-        .filter((e) => !after || e.entryTime!.getTime() > after.entryTime.getTime() || (e.entryTime!.getTime() === after.entryTime.getTime() && e.bookingId > after.bookingId))
-        .sort((a, b) => a.entryTime!.getTime() - b.entryTime!.getTime() || a.bookingId - b.bookingId);
+      const rows = after ? sortEntries(matching, sort, order, after) : matching;
       const entries = rows.slice(0, limit);
       const last = entries.at(-1);
-      return { entries, next: rows.length > limit && last ? { entryTime: last.entryTime!, bookingId: last.bookingId } : null, total };
+      return { entries, next: rows.length > limit && last ? cursorAfter(last, sort) : null, total };
     },
     'entries.detail': async ({ bookingId }) => ({
       entry: entry(bookingId) ?? null,

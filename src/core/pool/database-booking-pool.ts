@@ -9,12 +9,13 @@ import { describeExpiredLease, expiredLeaseSql, leaseBasis, retriableFailedSql, 
 import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
 import { countedBatch, countEvent } from './event-counts.js';
 import { entryMatchSql, requireMatchColumns } from './entry-match.js';
+import { cursorAfter, keysetSql, orderBySql, sortableWhere } from './entry-sort.js';
 import { LEAVE_PAUSED_MODES, passClaimGate } from '../control/claim-gate.js';
 import { PoolPausedError } from '../control/paused-error.js';
 import type { PauseInfo } from '../../shared/results/control.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
-import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage, type EntryTotal, type UnavailableFigure } from '../../shared/results/pool.js';
+import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntrySort, type ParsedEntryFilter, type SortOrder, type EntryPage, type EntryTotal, type UnavailableFigure } from '../../shared/results/pool.js';
 import type { ResetStuckPreview, RetryFailedPreview } from '../../shared/results/maintenance.js';
 
 export { entryFilterSchema } from '../../shared/results/pool.js';
@@ -49,10 +50,10 @@ export function claimLockSql(half: string, byMode: boolean, columns: PoolColumns
               FOR UPDATE SKIP LOCKED`;
 }
 
-/** A keyset page of entries in entry order; `where` are AND-ed conditions, replacement :limit. */
-export function entriesPageSql(where: readonly string[], columns: PoolColumns = ALL_POOL_COLUMNS): string {
+/** A keyset page of entries in a sort order (entry-sort.ts); `where` are AND-ed conditions, replacement :limit. */
+export function entriesPageSql(where: readonly string[], columns: PoolColumns = ALL_POOL_COLUMNS, sort: EntrySort = 'entryTime', order: SortOrder = 'asc'): string {
   return `SELECT ${entryColumnsSql(columns)} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
-        ORDER BY POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`;
+        ${orderBySql(sort, order)} LIMIT :limit`;
 }
 
 /**
@@ -320,22 +321,22 @@ export class DatabaseBookingPool {
   }
 
   /** One entries page for the columns the schema has. */
-  private async entriesPage(f: z.output<typeof entryFilterSchema>, columns: PoolColumns, countBound: number): Promise<EntryPage> {
+  private async entriesPage(f: ParsedEntryFilter, columns: PoolColumns, countBound: number): Promise<EntryPage> {
     const match = entryMatchSql(f);
-    const where = [...match.where, 'POOL_ENTRY_TIME IS NOT NULL'];
+    const where = [...match.where, ...sortableWhere(f.sort)];
     // The total counts the filter's matches, so it is taken before the keyset condition joins.
     const total = await this.countEntries(where, match.replacements, countBound);
-    if (f.after) where.push('(POOL_ENTRY_TIME > :afterTime OR (POOL_ENTRY_TIME = :afterTime AND BOOKING_ID > :afterId))');
+    if (f.after) where.push(keysetSql(f.sort, f.order));
     const rows = await this.db.select<PoolEntry>(
       'pool.entries',
-      entriesPageSql(where, columns),
+      entriesPageSql(where, columns, f.sort, f.order),
       {
-        replacements: { ...match.replacements, afterTime: f.after?.entryTime, afterId: f.after?.bookingId, limit: f.limit + 1 },
+        replacements: { ...match.replacements, afterKey: f.after?.[f.sort], afterId: f.after?.bookingId, limit: f.limit + 1 },
       },
     );
     const entries = rows.slice(0, f.limit).map(toEntry);
     const last = entries[entries.length - 1];
-    const next = rows.length > f.limit && last?.entryTime ? { entryTime: last.entryTime, bookingId: last.bookingId } : null;
+    const next = rows.length > f.limit && last ? cursorAfter(last, f.sort) : null;
     const unavailable = unavailableColumns(columns);
     return unavailable.length > 0 ? { entries, next, total, unavailable } : { entries, next, total };
   }
