@@ -64,6 +64,29 @@ export function entriesCountSql(where: readonly string[]): string {
   return `SELECT COUNT(*) AS n FROM (SELECT 1 FROM BOOKING_PLAN WHERE ${where.join(' AND ')} LIMIT :bound) AS bounded`;
 }
 
+/** A statement with its named replacements. */
+export interface Statement {
+  sql: string;
+  replacements: Record<string, unknown>;
+}
+
+/**
+ * The two statements of an entries page, exported so index health and the bench EXPLAIN exactly
+ * what runs: the total (the filter's matches, read no further than `countBound` + 1 rows, so
+ * without the keyset condition) and the page (limit + 1 rows: one more tells that a next page exists).
+ */
+export function entriesStatements(f: ParsedEntryFilter, columns: PoolColumns = ALL_POOL_COLUMNS, countBound: number = ENTRY_COUNT_BOUND): { count: Statement; page: Statement } {
+  const match = entryMatchSql(f);
+  const where = [...match.where, ...sortableWhere(f.sort)];
+  const count = { sql: entriesCountSql(where), replacements: { ...match.replacements, bound: countBound + 1 } };
+  const keyset = f.after ? { where: [keysetSql(f.sort, f.order)], replacements: { afterKey: f.after[f.sort], afterId: f.after.bookingId } } : { where: [], replacements: {} };
+  const page = {
+    sql: entriesPageSql([...where, ...keyset.where], columns, f.sort, f.order),
+    replacements: { ...match.replacements, ...keyset.replacements, limit: f.limit + 1 },
+  };
+  return { count, page };
+}
+
 /** The conditions getAllPoolEntries always applies, before any filter. */
 export const ENTRIES_BASE_WHERE = ['POOL_STATUS IS NOT NULL', 'POOL_ENTRY_TIME IS NOT NULL'] as const;
 
@@ -322,18 +345,9 @@ export class DatabaseBookingPool {
 
   /** One entries page for the columns the schema has. */
   private async entriesPage(f: ParsedEntryFilter, columns: PoolColumns, countBound: number): Promise<EntryPage> {
-    const match = entryMatchSql(f);
-    const where = [...match.where, ...sortableWhere(f.sort)];
-    // The total counts the filter's matches, so it is taken before the keyset condition joins.
-    const total = await this.countEntries(where, match.replacements, countBound);
-    if (f.after) where.push(keysetSql(f.sort, f.order));
-    const rows = await this.db.select<PoolEntry>(
-      'pool.entries',
-      entriesPageSql(where, columns, f.sort, f.order),
-      {
-        replacements: { ...match.replacements, afterKey: f.after?.[f.sort], afterId: f.after?.bookingId, limit: f.limit + 1 },
-      },
-    );
+    const statements = entriesStatements(f, columns, countBound);
+    const total = await this.countEntries(statements.count, countBound);
+    const rows = await this.db.select<PoolEntry>('pool.entries', statements.page.sql, { replacements: statements.page.replacements });
     const entries = rows.slice(0, f.limit).map(toEntry);
     const last = entries[entries.length - 1];
     const next = rows.length > f.limit && last ? cursorAfter(last, f.sort) : null;
@@ -341,9 +355,9 @@ export class DatabaseBookingPool {
     return unavailable.length > 0 ? { entries, next, total, unavailable } : { entries, next, total };
   }
 
-  /** Entries matching `where`, exact up to `bound`; one row more tells that there are more. */
-  private async countEntries(where: readonly string[], replacements: object, bound: number): Promise<EntryTotal> {
-    const [row] = await this.db.select<{ n: number | string }>('pool.entries.count', entriesCountSql(where), { replacements: { ...replacements, bound: bound + 1 } });
+  /** Entries matching, exact up to `bound`; the statement reads one row more to tell that there are more. */
+  private async countEntries(count: Statement, bound: number): Promise<EntryTotal> {
+    const [row] = await this.db.select<{ n: number | string }>('pool.entries.count', count.sql, { replacements: count.replacements });
     const n = Number(row?.n ?? 0);
     return n > bound ? { count: bound, exact: false } : { count: n, exact: true };
   }
