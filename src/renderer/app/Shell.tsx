@@ -4,6 +4,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import type { ConnectionState } from '../../shared/contract';
 import { useConnection } from './connection-context';
 import { PAGES, type PageId } from './pages';
+import { filtersFromLink } from '../pages/entries/filters';
 
 /** What the header pill says for each state; never "connected" while the database is not answering. */
 const STATUS_LABELS: Record<ConnectionState['status'], string> = {
@@ -24,7 +25,10 @@ const TROUBLE_TITLES: Partial<Record<ConnectionState['status'], string>> = {
 /** Layout, navigation (Alt+1…7), and the connection status every page shares. */
 export function Shell({ initialPage }: { initialPage?: PageId }) {
   const { state, backError } = useConnection();
-  const [current, setCurrent] = useState<{ page: PageId; state?: Record<string, unknown> }>({ page: initialPage ?? 'connection' });
+  // A deep link (the Entries page's filters in the address's fragment) opens that page with them.
+  const [current, setCurrent] = useState<{ page: PageId; state?: Record<string, unknown> }>(() =>
+    filtersFromLink(window.location.hash) ? { page: 'entries', state: { link: window.location.hash } } : { page: initialPage ?? 'connection' },
+  );
   const navigate = (page: PageId, pageState?: Record<string, unknown>) => setCurrent({ page, state: pageState });
 
   useEffect(() => {
