@@ -17,7 +17,7 @@ import {
 } from '../../src/shared/contract.js';
 import { PoolError, type ErrorCode } from '../../src/shared/errors.js';
 import { plural } from '../../src/shared/plural.js';
-import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
+import { MEETING_TYPES, OWNER_GROUPS, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
 import type { ProfileSummary, SavedProfile } from '../../src/shared/profile.js';
 import type { AuditEntry } from '../../src/shared/results/audit.js';
 import type { HealthReason, IndexHealth } from '../../src/shared/results/health.js';
@@ -675,7 +675,7 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     // A few broken rows for the cleanup rules: finished bookings, assigned interpreters.
     const bookingStatus = i % 67 === 5 ? 'approve' : i === 90 ? 'cancel' : 'waiting';
     bookings.push({
-      bookingId, ownerEmpCode: `E${1000 + (i % 40)}`, ownerGroup: ['hr', 'it', 'sales', 'ops'][i % 4]!, meetingRoom: `R${(i % 12) + 1}`,
+      bookingId, ownerEmpCode: `E${1000 + (i % 40)}`, ownerGroup: OWNER_GROUPS[i % 4]!, meetingRoom: `R${(i % 12) + 1}`,
       meetingType: MEETING_TYPES[i % MEETING_TYPES.length]!, timeStart: new Date(start), timeEnd: new Date(start + HOUR), bookingStatus,
       interpreterEmpCode: i === 40 || i === 41 ? `I${i}` : null,
     });

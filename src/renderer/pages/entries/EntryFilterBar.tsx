@@ -48,12 +48,16 @@ const LABELS = { entryTime: 'entry time', deadline: 'deadline', attempts: 'attem
 export function EntryFilterBar({ filters, onChange }: { filters: EntryFilters; onChange: (filters: EntryFilters) => void }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(filters));
   const [error, setError] = useState<{ field: keyof Draft | null; message: string } | null>(null);
-  // Filters replaced from outside (navigation, a link, "clear"): show them.
+  // Filters replaced from outside (navigation, a link, "clear"): show them. Our own change (a
+  // select) keeps what is typed but not applied yet.
   const [shown, setShown] = useState(filters);
+  const [emitted, setEmitted] = useState<string | null>(null);
   if (shown !== filters) {
     setShown(filters);
-    setDraft(draftOf(filters));
-    setError(null);
+    if (JSON.stringify(filters) !== emitted) {
+      setDraft(draftOf(filters));
+      setError(null);
+    }
   }
 
   const apply = (candidate: Record<string, unknown>) => {
@@ -64,6 +68,7 @@ export function EntryFilterBar({ filters, onChange }: { filters: EntryFilters; o
       return;
     }
     setError(null);
+    setEmitted(JSON.stringify(checked.filters));
     onChange(checked.filters);
   };
 
