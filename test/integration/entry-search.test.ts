@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { poolDatabase } from '../helpers/pool-database.js';
 import { runCli } from '../helpers/run-cli.js';
 import { MEETING_TYPES, OWNER_GROUPS, POOL_MODES, POOL_STATUSES } from '../../src/shared/pool-types.js';
@@ -64,11 +64,11 @@ async function seed(): Promise<void> {
 }
 
 /** Every page of a filter, `limit` at a time, following each page's cursor. */
-async function allPages(filter: EntryFilter, limit = 4): Promise<number[]> {
+async function allPages(filter: EntryFilter, limit = 4, bounds: { scanBound?: number } = {}): Promise<number[]> {
   const ids: number[] = [];
   let after: EntryFilter['after'];
   for (let pages = 0; pages < 50; pages += 1) {
-    const page = await t.pool.getAllPoolEntries({ ...filter, limit, ...(after ? { after } : {}) });
+    const page = await t.pool.getAllPoolEntries({ ...filter, limit, ...(after ? { after } : {}) }, bounds);
     expect(page.entries.length).toBeLessThanOrEqual(limit);
     ids.push(...page.entries.map((entry) => entry.bookingId));
     if (!page.next) return ids;
@@ -105,8 +105,9 @@ const FILTERS: [string, EntryMatch, (row: Row) => boolean][] = [
 ];
 
 describe('entry search on the real server', () => {
+  beforeAll(seed);
+
   it('each filter field returns exactly the matching pooled rows, paged without gaps or repeats', async () => {
-    await seed();
     const listed = rows.filter((_, i) => i % 7 === 3).map((row) => row.id);
     for (const [name, match, predicate] of FILTERS) {
       const filter = name === 'booking ids' ? { bookingIds: listed } : match;
@@ -136,6 +137,26 @@ describe('entry search on the real server', () => {
       expect((await t.pool.getAllPoolEntries({ sort }, { countBound: rows.length })).total).toEqual({ count: rows.length, exact: true });
       expect((await t.pool.getAllPoolEntries({ sort, ownerGroup: 'iot' }, { countBound: 3 })).total).toEqual({ count: 3, exact: false });
     }
+  });
+
+  it('a filter no index serves searches bounded windows: every match still comes, page after page, and its total says "at least"', async () => {
+    const scanBound = 4;
+    const unindexed = FILTERS.filter(([, match]) => ['ownerGroup', 'meetingType', 'claimedBy', 'meetingFrom', 'attemptsMin', 'lastErrorContains'].some((field) => field in match) && !('ownerEmpCode' in match));
+    expect(unindexed.length).toBeGreaterThanOrEqual(7);
+    for (const [name, match, predicate] of unindexed) {
+      for (const [sort, order] of [['entryTime', 'asc'], ['deadline', 'desc'], ['attempts', 'desc']] as const) {
+        expect(await allPages({ ...match, sort, order }, 2, { scanBound }), `${name} ${sort}`).toEqual(expected(predicate, sort, order));
+      }
+      const first = await t.pool.getAllPoolEntries({ ...match, limit: 2 }, { scanBound });
+      expect(first.window, name).toBe(scanBound);
+      // The total counts the matches among the first window's rows, a lower bound.
+      const inFirstWindow = expected(() => true).slice(0, scanBound).filter((id) => predicate(rows.find((row) => row.id === id)!)).length;
+      expect(first.total, name).toEqual({ count: inFirstWindow, exact: false });
+      // A window that ends before it is full held every entry: it counts exactly.
+      expect((await t.pool.getAllPoolEntries({ ...match, limit: 2 }, { scanBound: rows.length + 1 })).total, name).toEqual({ count: expected(predicate).length, exact: true });
+    }
+    // An indexed field (owner) narrows the rows: no window.
+    expect((await t.pool.getAllPoolEntries({ ownerEmpCode: 'O1', meetingType: 'DR' }, { scanBound })).window).toBeUndefined();
   });
 
   it('refuses upside-down windows and ranges, and a cursor of another sort', async () => {

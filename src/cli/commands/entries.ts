@@ -69,7 +69,8 @@ export const entriesCommand: Register = (program, done) => {
         const page = await call(service, 'entries.list', input);
         const next = formatCursor(page.next, sort);
         const matching = `${page.total.exact ? '' : 'at least '}${plural(page.total.count, 'entry matches', 'entries match')} the filter`;
-        out.result({ entries: page.entries, next, total: page.total }, () => `${renderEntries(page.entries, next)}\n${matching}`);
+        const window = page.window ? `\nno index serves this filter: each page searches the next ${page.window} entries (fewer matches than --limit, even none, with a cursor, mean "search on"); the total counts the first ${page.window} only` : '';
+        out.result({ entries: page.entries, next, total: page.total, ...(page.window ? { window: page.window } : {}) }, () => `${renderEntries(page.entries, next)}\n${matching}${window}`);
         return EXIT_OK;
       });
     }),

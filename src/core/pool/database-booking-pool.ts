@@ -10,6 +10,7 @@ import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry 
 import { countedBatch, countEvent } from './event-counts.js';
 import { entryMatchSql, requireMatchColumns } from './entry-match.js';
 import { cursorAfter, keysetSql, orderBySql, sortableWhere } from './entry-sort.js';
+import { SCAN_BOUND, searchesWindows, windowStatements } from './entry-scan.js';
 import { LEAVE_PAUSED_MODES, passClaimGate } from '../control/claim-gate.js';
 import { PoolPausedError } from '../control/paused-error.js';
 import type { PauseInfo } from '../../shared/results/control.js';
@@ -85,6 +86,16 @@ export function entriesStatements(f: ParsedEntryFilter, columns: PoolColumns = A
     replacements: { ...match.replacements, ...keyset.replacements, limit: f.limit + 1 },
   };
   return { count, page };
+}
+
+/**
+ * The page and count statements that run for this filter: the plain ones, or those of a bounded
+ * window when no index serves it (entry-scan.ts). For index health and the bench to EXPLAIN.
+ */
+export function runningEntriesStatements(f: ParsedEntryFilter, columns: PoolColumns = ALL_POOL_COLUMNS): { count: Statement; page: Statement; window: boolean } {
+  if (!searchesWindows(f)) return { ...entriesStatements(f, columns), window: false };
+  const { page, count } = windowStatements(f, entryColumnsSql(columns));
+  return { page, count, window: true };
 }
 
 /** The conditions getAllPoolEntries always applies, before any filter. */
@@ -333,26 +344,46 @@ export class DatabaseBookingPool {
    * One page of pooled entries in entry order (keyset on entry time, booking id). Entries with no
    * entry time are invalid data: the integrity check reports them; lists cannot order them.
    */
-  async getAllPoolEntries(filter: EntryFilter = {}, options: { countBound?: number } = {}): Promise<EntryPage> {
+  async getAllPoolEntries(filter: EntryFilter = {}, options: { countBound?: number; scanBound?: number } = {}): Promise<EntryPage> {
     const f = parse(entryFilterSchema, filter, 'filter');
-    const countBound = options.countBound ?? ENTRY_COUNT_BOUND;
+    const bounds = { count: options.countBound ?? ENTRY_COUNT_BOUND, scan: options.scanBound ?? SCAN_BOUND };
     return readWithPoolColumns(this.db, async () => {
       const columns = await requirePoolColumns(this.db);
       requireMatchColumns(f, columns, this.db.profile.database);
-      return this.entriesPage(f, columns, countBound);
+      return this.entriesPage(f, columns, bounds);
     });
   }
 
   /** One entries page for the columns the schema has. */
-  private async entriesPage(f: ParsedEntryFilter, columns: PoolColumns, countBound: number): Promise<EntryPage> {
-    const statements = entriesStatements(f, columns, countBound);
-    const total = await this.countEntries(statements.count, countBound);
+  private async entriesPage(f: ParsedEntryFilter, columns: PoolColumns, bounds: { count: number; scan: number }): Promise<EntryPage> {
+    if (searchesWindows(f)) return this.windowPage(f, columns, bounds);
+    const statements = entriesStatements(f, columns, bounds.count);
+    const total = await this.countEntries(statements.count, bounds.count);
     const rows = await this.db.select<PoolEntry>('pool.entries', statements.page.sql, { replacements: statements.page.replacements });
+    return this.toPage(f, columns, rows, total, null);
+  }
+
+  /** A page of a filter no index serves: the matches within a window of at most `bounds.scan` entries (entry-scan.ts). */
+  private async windowPage(f: ParsedEntryFilter, columns: PoolColumns, bounds: { count: number; scan: number }): Promise<EntryPage> {
+    const statements = windowStatements(f, entryColumnsSql(columns), bounds.scan);
+    const [counted] = await this.db.select<{ scanned: number | string; n: number | string }>('pool.entries.count', statements.count.sql, { replacements: statements.count.replacements });
+    const n = Number(counted?.n ?? 0);
+    const whole = Number(counted?.scanned ?? 0) < bounds.scan;
+    const total = n > bounds.count ? { count: bounds.count, exact: false } : { count: n, exact: whole };
+    const rows = await this.db.select<PoolEntry>('pool.entries', statements.page.sql, { replacements: statements.page.replacements });
+    if (rows.length > f.limit) return this.toPage(f, columns, rows, total, bounds.scan);
+    // The window held fewer matches than a page: the next page searches on from the window's last row, if the window was full.
+    const [end] = await this.db.select<{ bookingId: number; k: Date | number }>('pool.entries.window', statements.windowEnd.sql, { replacements: statements.windowEnd.replacements });
+    const page = this.toPage(f, columns, rows, total, bounds.scan);
+    return end ? { ...page, next: { [f.sort]: f.sort === 'attempts' ? Number(end.k) : end.k, bookingId: Number(end.bookingId) } } : page;
+  }
+
+  private toPage(f: ParsedEntryFilter, columns: PoolColumns, rows: PoolEntry[], total: EntryTotal, window: number | null): EntryPage {
     const entries = rows.slice(0, f.limit).map(toEntry);
     const last = entries[entries.length - 1];
     const next = rows.length > f.limit && last ? cursorAfter(last, f.sort) : null;
     const unavailable = unavailableColumns(columns);
-    return unavailable.length > 0 ? { entries, next, total, unavailable } : { entries, next, total };
+    return { entries, next, total, ...(window !== null ? { window } : {}), ...(unavailable.length > 0 ? { unavailable } : {}) };
   }
 
   /** Entries matching, exact up to `bound`; the statement reads one row more to tell that there are more. */

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PageProps } from '../app/pages';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { formatCount } from '../../shared/format';
 import { EntriesTable } from './entries/EntriesTable';
 import { EntryDrawer } from './entries/EntryDrawer';
 import { EntryFilterBar } from './entries/EntryFilterBar';
@@ -66,8 +67,13 @@ export function EntriesPage({ state }: PageProps) {
           : loadedText(pages.rows.length, pages.total, pages.next !== null)}
         {described.filters.length > 0 ? ` · ${described.filters.join(', ')}` : ''} · {described.order} · times in UTC
       </p>
+      {pages.window !== null ? (
+        <p className="muted" data-testid="search-window">
+          No index serves these filters: each page searches the next {formatCount(pages.window)} entries in this order, and the total counts the first {formatCount(pages.window)} only.
+        </p>
+      ) : null}
       {pages.rows.length === 0 && pages.loading === null && !pages.error ? (
-        <div className="notice">No pool entries match these filters.</div>
+        <div className="notice">{pages.next ? 'No match among the entries searched so far: Load more searches on.' : 'No pool entries match these filters.'}</div>
       ) : (
         // New filters start at the top of the list; a refresh after an action keeps the scroll position.
         <EntriesTable key={JSON.stringify(active)} rows={pages.rows} selectedId={selected} onSelect={setSelected} />

@@ -77,6 +77,12 @@ export interface EntryPage {
   next: EntryCursor | null;
   /** Every entry the filter matches, not only this page's; counted no further than ENTRY_COUNT_BOUND. */
   total: EntryTotal;
+  /**
+   * Set when no index serves the filter: the page searched at most this many entries after its
+   * cursor (so it may hold fewer matches than the limit, even none, with a next page), and the
+   * total counts the matches among the first this-many entries only (exact when they were all).
+   */
+  window?: number;
 }
 
 export type AddOutcome = 'added' | 'already-pooled';
