@@ -165,7 +165,7 @@ describe.each(['pool columns only', 'pool columns + host indexes'] as const)('%s
   it('indexes explain the reads that can run; claims wait for the lease columns', async () => {
     const health = await indexHealth(t.db);
     const explained = health.queries.filter((plan) => plan.explain !== null).map((plan) => plan.name);
-    expect(explained).toEqual(['ready.ready', 'ready.due', 'stats', 'stuck', 'failed']);
+    expect(explained).toEqual(['ready.ready', 'ready.due', 'stats', 'stuck', 'failed', 'search.owner', 'search.room']);
     expect(health.queries.find((plan) => plan.name === 'claim.ready')?.reason).toMatch(/POOL_MODE, POOL_CLAIMED_BY, POOL_CLAIMED_AT, POOL_LAST_ERROR/);
   });
 
