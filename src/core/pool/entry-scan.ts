@@ -14,7 +14,7 @@ import { keysetSql, orderBySql, SORT_KEYS, sortableWhere } from './entry-sort.js
  */
 
 /** The most entries one page of an unindexed filter reads (and its total counts). */
-export const SCAN_BOUND = 5000;
+export const SCAN_BOUND = 2000;
 
 /** Fields an index narrows to a few rows (primary key, idx_pool_owner, idx_pool_room): the page reads only those. */
 const SELECTIVE: readonly (keyof ParsedEntryMatch)[] = ['bookingId', 'bookingIds', 'ownerEmpCode', 'room'];
@@ -48,10 +48,13 @@ export interface WindowStatements {
 export function windowStatements(f: ParsedEntryFilter, columnsSql: string, scan: number = SCAN_BOUND): WindowStatements {
   const ranged = entryMatchSql(only(f, (field) => !UNINDEXED.includes(field)));
   const unindexed = entryMatchSql(only(f, (field) => UNINDEXED.includes(field)));
-  // The first condition of every match is the pooled one, already in the window.
-  const checks = unindexed.where.slice(1);
+  // The window reads the sort key's index alone where it can (no row read per id): only the
+  // key's own NOT NULL (which already leaves out bookings not in the pool) and the indexed fields.
+  // The pooled check and the other sortable check go with the unindexed ones, on the joined row.
+  const keyNotNull = `${SORT_KEYS[f.sort === 'deadline' ? 'deadline' : 'entryTime']} IS NOT NULL`;
+  const checks = [ranged.where[0]!, ...sortableWhere(f.sort).filter((condition) => condition !== keyNotNull), ...unindexed.where.slice(1)];
   const order = orderBySql(f.sort, f.order);
-  const inner = [...ranged.where, ...sortableWhere(f.sort)];
+  const inner = [...ranged.where.slice(1), keyNotNull];
   const keyset = f.after ? [keysetSql(f.sort, f.order)] : [];
   const windowSql = (where: string[]) => `SELECT BOOKING_ID AS scanId FROM BOOKING_PLAN WHERE ${where.join(' AND ')} ${order} LIMIT :scan`;
   const joined = (where: string[]) => `(${windowSql(where)}) AS scan_window JOIN BOOKING_PLAN ON BOOKING_PLAN.BOOKING_ID = scan_window.scanId`;
