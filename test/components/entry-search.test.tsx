@@ -101,6 +101,25 @@ describe('Entries search', () => {
     expect(fake.callsOf('entries.list')).toHaveLength(calls);
   });
 
+  it('says when no index serves the filters: each page searches a window, Load more searches on', async () => {
+    // Windows of 40 entries: type DR is every sixth entry (7 in the first window); no error text says "no such error".
+    const fake = createInMemoryApi({ entryScanBound: 40 });
+    const user = renderInConsole(fake.api, <EntriesPage navigate={() => {}} />);
+    await screen.findByText(/^200 entries loaded/);
+    expect(screen.queryByTestId('search-window')).toBeNull();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Meeting type' }), 'DR');
+    await screen.findByText(/^7 entries loaded of ≥ 7 matching · type DR/);
+    expect(screen.getByTestId('search-window').textContent).toMatch(/No index serves these filters: each page searches the next 40 entries/);
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await screen.findByText(/^14 entries loaded of ≥ 14 matching/);
+
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await screen.findByText(/^200 entries loaded/);
+    await user.type(box('Last error contains'), 'no such error{Enter}');
+    await screen.findByText('No match among the entries searched so far: Load more searches on.');
+    expect(screen.getByRole('button', { name: 'Load more' })).toBeTruthy();
+  });
+
   it('puts the filters in the address; the copied link opens the same filter in a fresh console', async () => {
     const fake = createInMemoryApi({ liveTimer: false });
     const first = render(<App api={fake.api} initialPage="entries" />);

@@ -31,6 +31,7 @@ import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/sha
 import { ALERT_KINDS, DEFAULT_ALERT_RULES, type AlertEvent, type AlertRule } from '../../src/shared/results/alerts.js';
 import { describePause } from '../../src/shared/pause-text.js';
 import { cursorAfter, matchesEntry, sortEntries } from './entry-match.js';
+import { SCAN_BOUND, searchesWindows } from '../../src/core/pool/entry-scan.js';
 
 /**
  * The one fake the component tests may use: the whole contract over a small believable model.
@@ -131,6 +132,8 @@ export interface InMemoryApiOptions {
   now?: () => Date;
   /** Where entries.list stops counting (default: the back's ENTRY_COUNT_BOUND), so a test can reach "at least". */
   entryCountBound?: number;
+  /** The window a filter no index serves searches per page (default: the back's SCAN_BOUND). */
+  entryScanBound?: number;
 }
 
 type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
@@ -316,8 +319,21 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
 
     'entries.list': async ({ sort = 'entryTime', order = 'asc', after, limit = 100, ...match }) => {
       const owners = new Map(model.bookings.map((b) => [b.bookingId, b]));
-      const matching = sortEntries(model.entries.filter((e) => matchesEntry(e, owners.get(e.bookingId), match, (x) => isOverdue(x, now()))), sort, order, undefined);
+      const matches = (e: PoolEntry) => matchesEntry(e, owners.get(e.bookingId), match, (x) => isOverdue(x, now()));
       const bound = options.entryCountBound ?? ENTRY_COUNT_BOUND;
+      if (searchesWindows(match)) {
+        // As the back (entry-scan.ts): each page searches the next `scan` entries in order; the total counts the first window.
+        const scan = options.entryScanBound ?? SCAN_BOUND;
+        const first = sortEntries(model.entries, sort, order, undefined).slice(0, scan);
+        const counted = first.filter(matches).length;
+        const total = counted > bound ? { count: bound, exact: false } : { count: counted, exact: first.length < scan };
+        const window = sortEntries(model.entries, sort, order, after).slice(0, scan);
+        const hits = window.filter(matches);
+        const entries = hits.slice(0, limit);
+        const next = hits.length > limit ? cursorAfter(entries.at(-1)!, sort) : window.length === scan ? cursorAfter(window.at(-1)!, sort) : null;
+        return { entries, next, total, window: scan };
+      }
+      const matching = sortEntries(model.entries.filter(matches), sort, order, undefined);
       const total = matching.length > bound ? { count: bound, exact: false } : { count: matching.length, exact: true };
       const rows = after ? sortEntries(matching, sort, order, after) : matching;
       const entries = rows.slice(0, limit);
