@@ -17,7 +17,7 @@ import {
 } from '../../src/shared/contract.js';
 import { PoolError, type ErrorCode } from '../../src/shared/errors.js';
 import { plural } from '../../src/shared/plural.js';
-import { MEETING_TYPES, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
+import { MEETING_TYPES, OWNER_GROUPS, POOL_MODES, POOL_STATUSES, type PoolEntry, type PoolEvent, type PoolMode } from '../../src/shared/pool-types.js';
 import type { ProfileSummary, SavedProfile } from '../../src/shared/profile.js';
 import type { AuditEntry } from '../../src/shared/results/audit.js';
 import type { HealthReason, IndexHealth } from '../../src/shared/results/health.js';
@@ -31,6 +31,8 @@ import type { LeaseReleasePreview, WorkerInfo, WorkerState } from '../../src/sha
 import { ALERT_KINDS, DEFAULT_ALERT_RULES, type AlertEvent, type AlertRule } from '../../src/shared/results/alerts.js';
 import { describePause } from '../../src/shared/pause-text.js';
 import { fakeBulkChange, fakeBulkPreview, fakeBulkRows } from './fake-bulk.js';
+import { cursorAfter, matchesEntry, sortEntries } from './entry-match.js';
+import { SCAN_BOUND, searchesWindows } from '../../src/core/pool/entry-scan.js';
 
 /**
  * The one fake the component tests may use: the whole contract over a small believable model.
@@ -137,6 +139,8 @@ export interface InMemoryApiOptions {
   entryCountBound?: number;
   /** 'seeded': a rule that fired and resolved, and one firing now (see seedAlertEvents); 'unavailable': no alert tables. */
   alerts?: 'seeded' | 'unavailable';
+  /** The window a filter no index serves searches per page (default: the back's SCAN_BOUND). */
+  entryScanBound?: number;
 }
 
 type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
@@ -326,18 +330,28 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
     },
     'recorder.state': async () => ({ ...FAKE_RECORDER }),
 
-    'entries.list': async ({ status, mode, overdue, bookingId, after, limit }) => {
-      const matching = model.entries
-        .filter((e) => e.entryTime && (!status || e.status === status) && (!mode || e.mode === mode) && (bookingId === undefined || e.bookingId === bookingId))
-        .filter((e) => !overdue || isOverdue(e, now()));
+    'entries.list': async ({ sort = 'entryTime', order = 'asc', after, limit = 100, ...match }) => {
+      const owners = new Map(model.bookings.map((b) => [b.bookingId, b]));
+      const matches = (e: PoolEntry) => matchesEntry(e, owners.get(e.bookingId), match, (x) => isOverdue(x, now()));
       const bound = options.entryCountBound ?? ENTRY_COUNT_BOUND;
+      if (searchesWindows(match)) {
+        // As the back (entry-scan.ts): each page searches the next `scan` entries in order; the total counts the first window.
+        const scan = options.entryScanBound ?? SCAN_BOUND;
+        const first = sortEntries(model.entries, sort, order, undefined).slice(0, scan);
+        const counted = first.filter(matches).length;
+        const total = counted > bound ? { count: bound, exact: false } : { count: counted, exact: first.length < scan };
+        const window = sortEntries(model.entries, sort, order, after).slice(0, scan);
+        const hits = window.filter(matches);
+        const entries = hits.slice(0, limit);
+        const next = hits.length > limit ? cursorAfter(entries.at(-1)!, sort) : window.length === scan ? cursorAfter(window.at(-1)!, sort) : null;
+        return { entries, next, total, window: scan };
+      }
+      const matching = sortEntries(model.entries.filter(matches), sort, order, undefined);
       const total = matching.length > bound ? { count: bound, exact: false } : { count: matching.length, exact: true };
-      const rows = matching
-        .filter((e) => !after || e.entryTime!.getTime() > after.entryTime.getTime() || (e.entryTime!.getTime() === after.entryTime.getTime() && e.bookingId > after.bookingId))
-        .sort((a, b) => a.entryTime!.getTime() - b.entryTime!.getTime() || a.bookingId - b.bookingId);
+      const rows = after ? sortEntries(matching, sort, order, after) : matching;
       const entries = rows.slice(0, limit);
       const last = entries.at(-1);
-      return { entries, next: rows.length > limit && last ? { entryTime: last.entryTime!, bookingId: last.bookingId } : null, total };
+      return { entries, next: rows.length > limit && last ? cursorAfter(last, sort) : null, total };
     },
     'entries.detail': async ({ bookingId }) => ({
       entry: entry(bookingId) ?? null,
@@ -704,7 +718,7 @@ function seedModel(options: InMemoryApiOptions): FakeModel {
     // A few broken rows for the cleanup rules: finished bookings, assigned interpreters.
     const bookingStatus = i % 67 === 5 ? 'approve' : i === 90 ? 'cancel' : 'waiting';
     bookings.push({
-      bookingId, ownerEmpCode: `E${1000 + (i % 40)}`, ownerGroup: ['hr', 'it', 'sales', 'ops'][i % 4]!, meetingRoom: `R${(i % 12) + 1}`,
+      bookingId, ownerEmpCode: `E${1000 + (i % 40)}`, ownerGroup: OWNER_GROUPS[i % 4]!, meetingRoom: `R${(i % 12) + 1}`,
       meetingType: MEETING_TYPES[i % MEETING_TYPES.length]!, timeStart: new Date(start), timeEnd: new Date(start + HOUR), bookingStatus,
       interpreterEmpCode: i === 40 || i === 41 ? `I${i}` : null,
     });

@@ -69,7 +69,7 @@ describe('pool-console bulk', { timeout: 180_000 }, () => {
     // by listed ids, from a file
     const file = join(await makeTempDir(), 'ids.txt');
     await writeFile(file, `${general[0]}\n${general[1]}, ${general[2]}\n`);
-    const removed = await cli(['bulk', 'remove', '--ids-file', file, '--reason', 'INC-cli-ids', '--json']);
+    const removed = await cli(['bulk', 'remove', '--bookings-file', file, '--reason', 'INC-cli-ids', '--json']);
     expect(json(removed)).toEqual({ dryRun: false, action: 'remove', changed: 3, cap: 5000, capReached: false });
     expect(await count('SELECT COUNT(*) AS n FROM BOOKING_PLAN WHERE POOL_STATUS IS NULL AND BOOKING_ID IN (?)', [general.slice(0, 3)])).toBe(3);
   });
@@ -82,7 +82,7 @@ describe('pool-console bulk', { timeout: 180_000 }, () => {
       [['bulk', 'set-deadline', '--reason', 'INC-x'], /Invalid --deadline: set-deadline needs the new deadline/],
       [['bulk', 'retry', '--deadline-from', '2030-02-01', '--deadline-to', '2030-01-01', '--dry-run'], /Invalid --deadline-to: the deadline window ends before it starts/],
       [['bulk', 'retry', '--meeting-type', 'Party', '--dry-run'], /Invalid --meeting-type/],
-      [['bulk', 'retry', '--ids', '1,two', '--dry-run'], /Invalid --ids/],
+      [['bulk', 'retry', '--bookings', '1,two', '--dry-run'], /Invalid --bookings/],
       [['bulk', 'retry', '--cap', '60000', '--dry-run'], /Invalid --cap/],
       [['bulk', 'explode', '--dry-run'], /explode/],
     ];

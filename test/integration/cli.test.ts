@@ -128,11 +128,10 @@ describe('pool-console against a bare host schema', () => {
     expect(result.plans.map((plan) => plan.name)).toEqual([last]);
     const [applied] = await fresh.admin.query<RowDataPacket[]>('SELECT NAME AS name FROM POOL_CONSOLE_MIGRATIONS ORDER BY NAME');
     expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.slice(0, -1).map((migration) => migration.name));
-    // The last migration is the alerts: their tables are gone; the worker heartbeats, the indexes, the counters and the audit table stay.
-    expect(last).toBe('0009-pool-alerts');
+    // The last migration is the search indexes: they are gone; the pool's indexes, the tables and the audit table stay.
+    expect(last).toBe('0011-search-indexes');
     const schema = await snapshotSchema(fresh.admin);
-    expect(schema.tables).not.toContain('POOL_ALERT_RULES');
-    expect(schema.tables).not.toContain('POOL_ALERT_EVENTS');
+    expect(schema.indexes.map((index) => index.name)).not.toContain('idx_pool_owner');
     expect(schema.tables).toContain('POOL_WORKERS');
     expect(schema.tables).toContain('POOL_EVENT_COUNTS');
     expect(schema.indexes.map((index) => index.name)).toContain('idx_pool_claim');

@@ -94,7 +94,7 @@ describe('no pool columns: every pool read fails with NO_POOL_COLUMNS, and statu
     const status = await new PoolStartupManager(t.db).getSystemStatus();
     expect(status.state).toBe('down');
     expect(status.findings.map((f) => f.code)).toEqual(['no-pool-columns', 'migrations-pending']);
-    expect(status.findings[1]?.items).toEqual(['0001-audit-log', '0002-pool-columns', '0003-pool-lease-columns', '0004-pool-indexes', '0005-pool-event-counts', '0006-pool-metrics', '0007-pool-control', '0008-pool-workers', '0009-pool-alerts']);
+    expect(status.findings[1]?.items).toEqual(['0001-audit-log', '0002-pool-columns', '0003-pool-lease-columns', '0004-pool-indexes', '0005-pool-event-counts', '0006-pool-metrics', '0007-pool-control', '0008-pool-workers', '0009-pool-alerts', '0011-search-indexes']);
   });
 
   it('the migrations overview says which pool columns are missing', async () => {
@@ -165,7 +165,7 @@ describe.each(['pool columns only', 'pool columns + host indexes'] as const)('%s
   it('indexes explain the reads that can run; claims wait for the lease columns', async () => {
     const health = await indexHealth(t.db);
     const explained = health.queries.filter((plan) => plan.explain !== null).map((plan) => plan.name);
-    expect(explained).toEqual(['ready.ready', 'ready.due', 'stats', 'stuck', 'failed']);
+    expect(explained).toEqual(['ready.ready', 'ready.due', 'stats', 'stuck', 'failed', 'search.owner', 'search.room']);
     expect(health.queries.find((plan) => plan.name === 'claim.ready')?.reason).toMatch(/POOL_MODE, POOL_CLAIMED_BY, POOL_CLAIMED_AT, POOL_LAST_ERROR/);
   });
 

@@ -30,6 +30,8 @@ describe('index health on a freshly migrated table', () => {
       idx_pool_status: ['served', 'idx_pool_claim'],
       idx_pool_entry_time: ['present', 'idx_pool_entry_time'],
       idx_pool_deadline: ['present', 'idx_pool_deadline'],
+      idx_pool_owner: ['present', 'idx_pool_owner'],
+      idx_pool_room: ['present', 'idx_pool_room'],
     });
     expect(health.checkedAt).toBeInstanceOf(Date);
   });
@@ -47,7 +49,7 @@ describe('index health on a freshly migrated table', () => {
 
   it('judges every hot query good', async () => {
     const health = await indexHealth(fresh.db);
-    expect(health.queries.map((query) => query.name)).toEqual(['ready.ready', 'ready.due', 'claim.ready', 'claim.due', 'stats', 'stuck', 'failed']);
+    expect(health.queries.map((query) => query.name)).toEqual(['ready.ready', 'ready.due', 'claim.ready', 'claim.due', 'stats', 'stuck', 'failed', 'search.owner', 'search.room']);
     for (const query of health.queries) {
       expect({ name: query.name, verdict: query.verdict, reason: query.reason }).toMatchObject({ verdict: 'good' });
       expect(query.indexUsed, query.name).not.toBeNull();

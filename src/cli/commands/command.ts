@@ -7,6 +7,7 @@ import { OPERATIONS, type InputOf, type OperationName, type ResultOf } from '../
 import { PoolError } from '../../shared/errors.js';
 import { REASON_HINT } from '../../shared/results/audit.js';
 import { unwrapReply } from '../../shared/wire.js';
+import { ENTRY_MATCH_FLAGS } from '../entry-match-flags.js';
 import { connectTarget, consoleService, profileStore, resolveTarget, type ConnectionFlags } from '../connection.js';
 import { cancelOnInterrupt } from '../interrupt.js';
 import { createOutput, type Output } from '../output.js';
@@ -31,11 +32,10 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = {
   reason: '--reason',
   confirm: '--confirm',
   rules: '--rule',
-  bookingId: '--booking',
-  status: '--status',
-  mode: '--mode',
-  overdue: '--overdue',
+  ...ENTRY_MATCH_FLAGS,
   after: '--after',
+  sort: '--sort',
+  order: '--order',
   to: '--to',
   snapshot: 'FILE',
   until: '--until',

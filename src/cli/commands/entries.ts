@@ -1,25 +1,30 @@
-import { POOL_MODES, POOL_STATUSES, type PoolEntry } from '../../shared/pool-types.js';
+import { type PoolEntry } from '../../shared/pool-types.js';
+import { addEntryMatchFlags, entryMatchFromFlags, type EntryMatchFlags } from '../entry-match-flags.js';
 import { plural } from '../../shared/plural.js';
 import { PoolError } from '../../shared/errors.js';
-import type { EntryPage } from '../../shared/results/pool.js';
+import { ENTRY_SORTS, type EntryCursor, type EntryPage, type EntrySort } from '../../shared/results/pool.js';
 import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
 import { call, checkedInput, integer, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 import { formatUtc } from '../../shared/format.js';
 
-/** The keyset cursor as one flag value: `ENTRYTIME,ID`, e.g. 2026-05-01T08:00:00.000Z,1234. */
-export function formatCursor(next: EntryPage['next']): string | null {
-  return next ? `${next.entryTime.toISOString()},${next.bookingId}` : null;
+/** The keyset cursor as one flag value: `KEY,ID`, the sort key of the page's last entry (a time or attempts) and its booking id. */
+export function formatCursor(next: EntryPage['next'], sort: EntrySort = 'entryTime'): string | null {
+  const key = next?.[sort];
+  if (!next || key === undefined) return null;
+  return `${key instanceof Date ? key.toISOString() : key},${next.bookingId}`;
 }
 
-/** The cursor flag's value as the contract's keyset cursor; only its format is checked here, the contract checks the rest. */
-function parseCursor(value: string): { entryTime: Date; bookingId: number } {
+/** The cursor flag's value as the contract's keyset cursor for this sort; only its format is checked here, the contract checks the rest. */
+function parseCursor(value: string, sort: EntrySort): EntryCursor {
   const match = /^(.+),(\d+)$/.exec(value.trim());
-  const entryTime = match ? new Date(match[1]!) : null;
-  if (!entryTime || Number.isNaN(entryTime.getTime())) {
-    throw new PoolError('INVALID_INPUT', `Invalid --after: must be ENTRYTIME,ID as printed by the previous page (e.g. 2026-05-01T08:00:00.000Z,1234) (got '${value}').`);
+  const text = match?.[1] ?? '';
+  const key = sort === 'attempts' ? (/^\d+$/.test(text) ? Number(text) : null) : new Date(text);
+  if (key === null || (key instanceof Date && Number.isNaN(key.getTime()))) {
+    const example = sort === 'attempts' ? '2,1234' : '2026-05-01T08:00:00.000Z,1234';
+    throw new PoolError('INVALID_INPUT', `Invalid --after: must be KEY,ID as printed by the previous page with the same --sort (e.g. ${example}) (got '${value}').`);
   }
-  return { entryTime, bookingId: Number(match![2]) };
+  return { [sort]: key, bookingId: Number(match![2]) };
 }
 
 const shortDate = (date: Date | null) => (date ? formatUtc(date, { seconds: false, zone: false }) : '-');
@@ -38,11 +43,9 @@ function renderEntries(entries: PoolEntry[], next: string | null): string {
   ].join('\n');
 }
 
-interface EntriesFlags extends ConsoleFlags {
-  status?: string;
-  mode?: string;
-  overdue?: boolean;
-  booking?: number;
+interface EntriesFlags extends ConsoleFlags, EntryMatchFlags {
+  sort?: string;
+  order?: string;
   limit?: number;
   after?: string;
 }
@@ -50,24 +53,24 @@ interface EntriesFlags extends ConsoleFlags {
 export const entriesCommand: Register = (program, done) => {
   const command = program
     .command('entries')
-    .description('a page of pool entries, oldest first (entries.list); prints the --after cursor of the next page')
-    .option('--status <status>', `only entries in this status: ${POOL_STATUSES.join(', ')}`)
-    .option('--mode <mode>', `only entries of this mode: ${POOL_MODES.join(', ')}`)
-    .option('--overdue', 'only entries past their deadline and not being processed')
-    .option('--booking <id>', 'only this booking', integer)
+    .description('a page of pool entries, oldest first unless --sort/--order say otherwise (entries.list); prints the --after cursor of the next page');
+  addEntryMatchFlags(command)
+    .option('--sort <key>', `order by: ${ENTRY_SORTS.join(', ')} (default: entryTime)`)
+    .option('--order <direction>', 'asc or desc (default: asc)')
     .option('--limit <n>', 'entries per page (default: 100)', integer)
-    .option('--after <cursor>', 'the page after this cursor (ENTRYTIME,ID, as printed by the previous page)');
+    .option('--after <cursor>', 'the page after this cursor (KEY,ID, as printed by the previous page; same --sort and --order)');
   jsonOption(connectionOptions(command)).action((flags: EntriesFlags) =>
     done(async () => {
-      const input = checkedInput('entries.list', {
-        status: flags.status, mode: flags.mode, overdue: flags.overdue, bookingId: flags.booking, limit: flags.limit,
-        after: flags.after === undefined ? undefined : parseCursor(flags.after),
-      });
+      const fields = { ...entryMatchFromFlags(flags), sort: flags.sort, order: flags.order, limit: flags.limit };
+      // The sort is checked first: the cursor's format depends on it.
+      const sort: EntrySort = checkedInput('entries.list', fields).sort ?? 'entryTime';
+      const input = checkedInput('entries.list', { ...fields, after: flags.after === undefined ? undefined : parseCursor(flags.after, sort) });
       return withConsole(flags, async (service, out) => {
         const page = await call(service, 'entries.list', input);
-        const next = formatCursor(page.next);
+        const next = formatCursor(page.next, sort);
         const matching = `${page.total.exact ? '' : 'at least '}${plural(page.total.count, 'entry matches', 'entries match')} the filter`;
-        out.result({ entries: page.entries, next, total: page.total }, () => `${renderEntries(page.entries, next)}\n${matching}`);
+        const window = page.window ? `\nno index serves this filter: each page searches the next ${page.window} entries (fewer matches than --limit, even none, with a cursor, mean "search on"); the total counts the first ${page.window} only` : '';
+        out.result({ entries: page.entries, next, total: page.total, ...(page.window ? { window: page.window } : {}) }, () => `${renderEntries(page.entries, next)}\n${matching}${window}`);
         return EXIT_OK;
       });
     }),

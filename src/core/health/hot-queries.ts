@@ -1,6 +1,7 @@
 import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
-import { DEFAULT_MAX_ATTEMPTS, CLAIM_HALVES, claimLockSql, ENTRIES_BASE_WHERE, entriesPageSql, READY_HALVES, readyPageSql, stuckIdsSql } from '../pool/database-booking-pool.js';
+import { DEFAULT_MAX_ATTEMPTS, CLAIM_HALVES, claimLockSql, ENTRIES_BASE_WHERE, entriesPageSql, READY_HALVES, readyPageSql, runningEntriesStatements, stuckIdsSql } from '../pool/database-booking-pool.js';
+import { entryFilterSchema, type EntryFilter } from '../../shared/results/pool.js';
 import { ALL_POOL_COLUMNS, type PoolColumns } from '../schema/pool-columns.js';
 import { BATCH_SIZE } from '../pool/batches.js';
 import { EVENT_COUNTS_TABLE } from '../pool/event-counts.js';
@@ -57,7 +58,15 @@ export function hotQueries(options: { now: Date; leaseSeconds: number; maxAttemp
       ordered: true,
       servedBy: ['idx_pool_processing'],
     },
+    // The Entries search by owner and by room, as getAllPoolEntries runs them (first page, entry order).
+    searchQuery('search.owner', 'entries search by owner (first page)', { ownerEmpCode: 'E1000' }, 'idx_pool_owner', limit, columns),
+    searchQuery('search.room', 'entries search by room (first page)', { room: 'Room 1' }, 'idx_pool_room', limit, columns),
   ];
+}
+
+function searchQuery(name: string, label: string, filter: EntryFilter, index: string, limit: number, columns: PoolColumns): HotQuery {
+  const { page } = runningEntriesStatements(entryFilterSchema.parse({ ...filter, limit }), columns);
+  return { name, label, sql: page.sql, replacements: page.replacements, rowsReturned: limit + 1, ordered: true, servedBy: [index] };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

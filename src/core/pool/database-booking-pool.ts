@@ -9,12 +9,14 @@ import { describeExpiredLease, expiredLeaseSql, leaseBasis, retriableFailedSql, 
 import { claimOrder, ELIGIBLE, entryColumnsSql, LEAVE_POOL_ASSIGNMENTS, toEntry } from './entry-columns.js';
 import { countedBatch, countEvent } from './event-counts.js';
 import { entryMatchSql, requireMatchColumns } from './entry-match.js';
+import { cursorAfter, keysetSql, orderBySql, sortableWhere } from './entry-sort.js';
+import { SCAN_BOUND, searchesWindows, windowStatements } from './entry-scan.js';
 import { LEAVE_PAUSED_MODES, passClaimGate } from '../control/claim-gate.js';
 import { PoolPausedError } from '../control/paused-error.js';
 import type { PauseInfo } from '../../shared/results/control.js';
 import { bookingIdSchema, modeSchema, ownerSchema, type PoolEntry, type PoolMode, type PoolStatus } from './pool-types.js';
 import { readPoolStats, type PoolStats } from './pool-stats.js';
-import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntryPage, type EntryTotal, type UnavailableFigure } from '../../shared/results/pool.js';
+import { ENTRY_COUNT_BOUND, entryFilterSchema, pageLimitSchema, type AddOutcome, type EntryFilter, type EntrySort, type ParsedEntryFilter, type SortOrder, type EntryPage, type EntryTotal, type UnavailableFigure } from '../../shared/results/pool.js';
 import type { ResetStuckPreview, RetryFailedPreview } from '../../shared/results/maintenance.js';
 
 export { entryFilterSchema } from '../../shared/results/pool.js';
@@ -49,10 +51,10 @@ export function claimLockSql(half: string, byMode: boolean, columns: PoolColumns
               FOR UPDATE SKIP LOCKED`;
 }
 
-/** A keyset page of entries in entry order; `where` are AND-ed conditions, replacement :limit. */
-export function entriesPageSql(where: readonly string[], columns: PoolColumns = ALL_POOL_COLUMNS): string {
+/** A keyset page of entries in a sort order (entry-sort.ts); `where` are AND-ed conditions, replacement :limit. */
+export function entriesPageSql(where: readonly string[], columns: PoolColumns = ALL_POOL_COLUMNS, sort: EntrySort = 'entryTime', order: SortOrder = 'asc'): string {
   return `SELECT ${entryColumnsSql(columns)} FROM BOOKING_PLAN WHERE ${where.join(' AND ')}
-        ORDER BY POOL_ENTRY_TIME, BOOKING_ID LIMIT :limit`;
+        ${orderBySql(sort, order)} LIMIT :limit`;
 }
 
 /**
@@ -61,6 +63,39 @@ export function entriesPageSql(where: readonly string[], columns: PoolColumns = 
  */
 export function entriesCountSql(where: readonly string[]): string {
   return `SELECT COUNT(*) AS n FROM (SELECT 1 FROM BOOKING_PLAN WHERE ${where.join(' AND ')} LIMIT :bound) AS bounded`;
+}
+
+/** A statement with its named replacements. */
+export interface Statement {
+  sql: string;
+  replacements: Record<string, unknown>;
+}
+
+/**
+ * The two statements of an entries page, exported so index health and the bench EXPLAIN exactly
+ * what runs: the total (the filter's matches, read no further than `countBound` + 1 rows, so
+ * without the keyset condition) and the page (limit + 1 rows: one more tells that a next page exists).
+ */
+export function entriesStatements(f: ParsedEntryFilter, columns: PoolColumns = ALL_POOL_COLUMNS, countBound: number = ENTRY_COUNT_BOUND): { count: Statement; page: Statement } {
+  const match = entryMatchSql(f);
+  const where = [...match.where, ...sortableWhere(f.sort)];
+  const count = { sql: entriesCountSql(where), replacements: { ...match.replacements, bound: countBound + 1 } };
+  const keyset = f.after ? { where: [keysetSql(f.sort, f.order)], replacements: { afterKey: f.after[f.sort], afterId: f.after.bookingId } } : { where: [], replacements: {} };
+  const page = {
+    sql: entriesPageSql([...where, ...keyset.where], columns, f.sort, f.order),
+    replacements: { ...match.replacements, ...keyset.replacements, limit: f.limit + 1 },
+  };
+  return { count, page };
+}
+
+/**
+ * The page and count statements that run for this filter: the plain ones, or those of a bounded
+ * window when no index serves it (entry-scan.ts). For index health and the bench to EXPLAIN.
+ */
+export function runningEntriesStatements(f: ParsedEntryFilter, columns: PoolColumns = ALL_POOL_COLUMNS): { count: Statement; page: Statement; window: boolean } {
+  if (!searchesWindows(f)) return { ...entriesStatements(f, columns), window: false };
+  const { page, count } = windowStatements(f, entryColumnsSql(columns));
+  return { page, count, window: true };
 }
 
 /** The conditions getAllPoolEntries always applies, before any filter. */
@@ -309,40 +344,51 @@ export class DatabaseBookingPool {
    * One page of pooled entries in entry order (keyset on entry time, booking id). Entries with no
    * entry time are invalid data: the integrity check reports them; lists cannot order them.
    */
-  async getAllPoolEntries(filter: EntryFilter = {}, options: { countBound?: number } = {}): Promise<EntryPage> {
+  async getAllPoolEntries(filter: EntryFilter = {}, options: { countBound?: number; scanBound?: number } = {}): Promise<EntryPage> {
     const f = parse(entryFilterSchema, filter, 'filter');
-    const countBound = options.countBound ?? ENTRY_COUNT_BOUND;
+    const bounds = { count: options.countBound ?? ENTRY_COUNT_BOUND, scan: options.scanBound ?? SCAN_BOUND };
     return readWithPoolColumns(this.db, async () => {
       const columns = await requirePoolColumns(this.db);
       requireMatchColumns(f, columns, this.db.profile.database);
-      return this.entriesPage(f, columns, countBound);
+      return this.entriesPage(f, columns, bounds);
     });
   }
 
   /** One entries page for the columns the schema has. */
-  private async entriesPage(f: z.output<typeof entryFilterSchema>, columns: PoolColumns, countBound: number): Promise<EntryPage> {
-    const match = entryMatchSql(f);
-    const where = [...match.where, 'POOL_ENTRY_TIME IS NOT NULL'];
-    // The total counts the filter's matches, so it is taken before the keyset condition joins.
-    const total = await this.countEntries(where, match.replacements, countBound);
-    if (f.after) where.push('(POOL_ENTRY_TIME > :afterTime OR (POOL_ENTRY_TIME = :afterTime AND BOOKING_ID > :afterId))');
-    const rows = await this.db.select<PoolEntry>(
-      'pool.entries',
-      entriesPageSql(where, columns),
-      {
-        replacements: { ...match.replacements, afterTime: f.after?.entryTime, afterId: f.after?.bookingId, limit: f.limit + 1 },
-      },
-    );
-    const entries = rows.slice(0, f.limit).map(toEntry);
-    const last = entries[entries.length - 1];
-    const next = rows.length > f.limit && last?.entryTime ? { entryTime: last.entryTime, bookingId: last.bookingId } : null;
-    const unavailable = unavailableColumns(columns);
-    return unavailable.length > 0 ? { entries, next, total, unavailable } : { entries, next, total };
+  private async entriesPage(f: ParsedEntryFilter, columns: PoolColumns, bounds: { count: number; scan: number }): Promise<EntryPage> {
+    if (searchesWindows(f)) return this.windowPage(f, columns, bounds);
+    const statements = entriesStatements(f, columns, bounds.count);
+    const total = await this.countEntries(statements.count, bounds.count);
+    const rows = await this.db.select<PoolEntry>('pool.entries', statements.page.sql, { replacements: statements.page.replacements });
+    return this.toPage(f, columns, rows, total, null);
   }
 
-  /** Entries matching `where`, exact up to `bound`; one row more tells that there are more. */
-  private async countEntries(where: readonly string[], replacements: object, bound: number): Promise<EntryTotal> {
-    const [row] = await this.db.select<{ n: number | string }>('pool.entries.count', entriesCountSql(where), { replacements: { ...replacements, bound: bound + 1 } });
+  /** A page of a filter no index serves: the matches within a window of at most `bounds.scan` entries (entry-scan.ts). */
+  private async windowPage(f: ParsedEntryFilter, columns: PoolColumns, bounds: { count: number; scan: number }): Promise<EntryPage> {
+    const statements = windowStatements(f, entryColumnsSql(columns), bounds.scan);
+    const [counted] = await this.db.select<{ scanned: number | string; n: number | string }>('pool.entries.count', statements.count.sql, { replacements: statements.count.replacements });
+    const n = Number(counted?.n ?? 0);
+    const whole = Number(counted?.scanned ?? 0) < bounds.scan;
+    const total = n > bounds.count ? { count: bounds.count, exact: false } : { count: n, exact: whole };
+    const rows = await this.db.select<PoolEntry>('pool.entries', statements.page.sql, { replacements: statements.page.replacements });
+    if (rows.length > f.limit) return this.toPage(f, columns, rows, total, bounds.scan);
+    // The window held fewer matches than a page: the next page searches on from the window's last row, if the window was full.
+    const [end] = await this.db.select<{ bookingId: number; k: Date | number }>('pool.entries.window', statements.windowEnd.sql, { replacements: statements.windowEnd.replacements });
+    const page = this.toPage(f, columns, rows, total, bounds.scan);
+    return end ? { ...page, next: { [f.sort]: f.sort === 'attempts' ? Number(end.k) : end.k, bookingId: Number(end.bookingId) } } : page;
+  }
+
+  private toPage(f: ParsedEntryFilter, columns: PoolColumns, rows: PoolEntry[], total: EntryTotal, window: number | null): EntryPage {
+    const entries = rows.slice(0, f.limit).map(toEntry);
+    const last = entries[entries.length - 1];
+    const next = rows.length > f.limit && last ? cursorAfter(last, f.sort) : null;
+    const unavailable = unavailableColumns(columns);
+    return { entries, next, total, ...(window !== null ? { window } : {}), ...(unavailable.length > 0 ? { unavailable } : {}) };
+  }
+
+  /** Entries matching, exact up to `bound`; the statement reads one row more to tell that there are more. */
+  private async countEntries(count: Statement, bound: number): Promise<EntryTotal> {
+    const [row] = await this.db.select<{ n: number | string }>('pool.entries.count', count.sql, { replacements: count.replacements });
     const n = Number(row?.n ?? 0);
     return n > bound ? { count: bound, exact: false } : { count: n, exact: true };
   }

@@ -5,6 +5,7 @@ import type { ConnectionState } from '../../shared/contract';
 import { useConnection } from './connection-context';
 import { PAGES, type PageId } from './pages';
 import { useAlertWatch } from './use-alert-watch';
+import { filtersFromLink } from '../pages/entries/filters';
 
 /** What the header pill says for each state; never "connected" while the database is not answering. */
 const STATUS_LABELS: Record<ConnectionState['status'], string> = {
@@ -27,7 +28,10 @@ export function Shell({ initialPage }: { initialPage?: PageId }) {
   const { state, backError } = useConnection();
   const alerts = useAlertWatch(state?.connected ? `${state.profileName ?? ''}|${state.host ?? ''}|${state.database ?? ''}` : null);
   const firing = alerts.data?.available ? alerts.data.firing.length : 0;
-  const [current, setCurrent] = useState<{ page: PageId; state?: Record<string, unknown> }>({ page: initialPage ?? 'connection' });
+  // A deep link (the Entries page's filters in the address's fragment) opens that page with them.
+  const [current, setCurrent] = useState<{ page: PageId; state?: Record<string, unknown> }>(() =>
+    filtersFromLink(window.location.hash) ? { page: 'entries', state: { link: window.location.hash } } : { page: initialPage ?? 'connection' },
+  );
   const navigate = (page: PageId, pageState?: Record<string, unknown>) => setCurrent({ page, state: pageState });
 
   useEffect(() => {

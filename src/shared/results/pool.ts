@@ -9,16 +9,44 @@ export const MAX_PAGE = 1000;
 
 export const pageLimitSchema = z.number().int().min(1).max(MAX_PAGE).default(100);
 
-/** The entry list's filter: which entries (entry-match.ts, shared with search and bulk actions), then the page. */
+/** The orders the entry list pages in; each a keyset on (its key, booking id). */
+export const ENTRY_SORTS = ['entryTime', 'deadline', 'attempts'] as const;
+export type EntrySort = (typeof ENTRY_SORTS)[number];
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/**
+ * Where a page ends: the sort key of its last entry (the field named like the sort) and its
+ * booking id. Pass a page's `next` back as `after` with the same sort and order.
+ */
+export const entryCursorSchema = z
+  .object({
+    entryTime: z.coerce.date().optional(),
+    deadline: z.coerce.date().optional(),
+    attempts: z.number().int().min(0).optional(),
+    bookingId: bookingIdSchema,
+  })
+  .strict();
+export type EntryCursor = z.output<typeof entryCursorSchema>;
+
+/** The entry list's filter: which entries (entry-match.ts, shared with search and bulk actions), then the order and page. */
 export const entryFilterSchema = z
   .object({
     ...entryMatchShape,
-    /** Keyset cursor: the last entry of the previous page. */
-    after: z.object({ entryTime: z.coerce.date(), bookingId: bookingIdSchema }).optional(),
+    sort: z.enum(ENTRY_SORTS).default('entryTime'),
+    order: z.enum(SORT_ORDERS).default('asc'),
+    /** Keyset cursor: the previous page's `next`. */
+    after: entryCursorSchema.optional(),
     limit: pageLimitSchema,
   })
-  .superRefine(checkMatchRanges);
+  .superRefine((filter, ctx) => {
+    checkMatchRanges(filter, ctx);
+    if (filter.after && filter.after[filter.sort] === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['after'], message: `the cursor is not one of a page sorted by ${filter.sort}: pass the previous page's next with the same sort` });
+    }
+  });
 export type EntryFilter = z.input<typeof entryFilterSchema>;
+export type ParsedEntryFilter = z.output<typeof entryFilterSchema>;
 
 /** The entry list counts matching entries exactly up to this many; beyond it, its total says "at least". */
 export const ENTRY_COUNT_BOUND = 10_000;
@@ -45,10 +73,16 @@ export interface EntryPage {
   entries: PoolEntry[];
   /** Columns shown empty because the schema lacks them (mode, lease, last error before migration 0003). */
   unavailable?: UnavailableFigure[];
-  /** Pass as `after` for the next page; null on the last page. */
-  next: { entryTime: Date; bookingId: number } | null;
+  /** Pass as `after` (same sort and order) for the next page; null on the last page. */
+  next: EntryCursor | null;
   /** Every entry the filter matches, not only this page's; counted no further than ENTRY_COUNT_BOUND. */
   total: EntryTotal;
+  /**
+   * Set when no index serves the filter: the page searched at most this many entries after its
+   * cursor (so it may hold fewer matches than the limit, even none, with a next page), and the
+   * total counts the matches among the first this-many entries only (exact when they were all).
+   */
+  window?: number;
 }
 
 export type AddOutcome = 'added' | 'already-pooled';
