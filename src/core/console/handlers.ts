@@ -75,10 +75,10 @@ export const HANDLERS: Handlers = {
   'connection.disconnect': async (_input, { session }) => session.disconnect(),
   'connection.current': async (_input, { session }) => session.state,
 
-  'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
+  'pool.stats': async (input, { session }) => session.readFromReplica((pool) => pool.getPoolStats(input)),
   'pool.latency': async (_input, { session }) => session.latency.summary(),
   'stats.recent': async (_input, { recentSamples }) => recentSamples(),
-  'history.read': async (input, { session }) => readHistory(session.require().db, input),
+  'history.read': async (input, { session }) => session.readFromReplica((_pool, db) => readHistory(db, input)),
 
   'alerts.overview': async () => notBuilt(),
   'alerts.events': async () => notBuilt(),
@@ -94,7 +94,7 @@ export const HANDLERS: Handlers = {
     releaseWorkerLeases(context.session.require().db, { ownerId, reason, force, actor: context.actor }),
   'recorder.state': async (_input, { session }) => session.recorderState(),
 
-  'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
+  'entries.list': async (input, { session }) => session.readFromReplica((pool) => pool.getAllPoolEntries(input)),
   'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),
   'entries.retry': async ({ bookingId, reason }, context) => context.session.require().entries.retry(bookingId, audit(context, reason)),
   'entries.reset': async ({ bookingId, reason }, context) => context.session.require().entries.reset(bookingId, audit(context, reason)),

@@ -1,6 +1,5 @@
 import type { Database } from '../db/database.js';
 import { METRICS_TABLE, readLatest, type MetricsRecorder } from '../metrics/index.js';
-import type { DatabaseBookingPool } from '../pool/database-booking-pool.js';
 import { missingFigures } from '../pool/pool-stats.js';
 import { POOL_MODES, POOL_STATUSES, type PoolMode } from '../pool/pool-types.js';
 import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../schema/table-presence.js';
@@ -38,7 +37,8 @@ export class RecordedFigures {
 
   constructor(
     private readonly db: Database,
-    private readonly statsPool: DatabaseBookingPool,
+    /** A direct count of the pool (on the replica when the profile has one that is fit to read). */
+    private readonly countPool: () => Promise<PoolStats>,
     private readonly recorder: MetricsRecorder,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -46,7 +46,7 @@ export class RecordedFigures {
   async read(): Promise<LiveFigures> {
     const row = await this.newestRow();
     if (row && !this.isStale(row)) return { stats: statsFromRow(row), recordedAt: row.time, recorder: row.recorderId, exact: row.exact };
-    const stats = await this.statsPool.getPoolStats();
+    const stats = await this.countPool();
     return { stats, recordedAt: stats.measuredAt, recorder: null, exact: true };
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkMatchRanges, entryMatchShape } from '../entry-match.js';
+import type { ReadSource } from './replica.js';
 import { bookingIdSchema, type PoolEntry, type PoolEvent, type PoolMode, type PoolStatus } from '../pool-types.js';
 
 /* What the pool repository returns, and the entry list's filter: the contract names them. */
@@ -49,6 +50,8 @@ export interface EntryPage {
   next: { entryTime: Date; bookingId: number } | null;
   /** Every entry the filter matches, not only this page's; counted no further than ENTRY_COUNT_BOUND. */
   total: EntryTotal;
+  /** Where the page was read, on a profile with a read replica. */
+  source?: ReadSource;
 }
 
 export type AddOutcome = 'added' | 'already-pooled';
@@ -78,4 +81,6 @@ export interface PoolStats {
   eventTotals: Record<PoolEvent, number> | null;
   /** Figures this schema cannot give yet, each with why (empty on a fully migrated schema). */
   unavailable: UnavailableFigure[];
+  /** Where the snapshot was read, on a profile with a read replica. */
+  source?: ReadSource;
 }
