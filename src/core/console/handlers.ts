@@ -6,6 +6,7 @@ import { isCancelled } from '../audit/cancel.js';
 import { pause, pauseState, resume } from '../control/pool-control.js';
 import { Database } from '../db/database.js';
 import { indexHealth } from '../health/index-health.js';
+import { withReplicaFindings } from '../health/replica-health.js';
 import { readHistory } from '../metrics/history.js';
 import { serverInfo, tableExists } from '../schema/introspect.js';
 import { PoolMigrator } from '../schema/migrator.js';
@@ -177,7 +178,7 @@ export const HANDLERS: Handlers = {
   'audit.list': async (input, { session }) => session.require().pool.audit.list(input),
 
   // within the status deadline whatever the database does (connection-session.ts)
-  'system.status': async (_input, { session }) => session.systemStatus((active) => active.startup.getSystemStatus()),
+  'system.status': async (_input, { session }) => session.systemStatus(async (active) => withReplicaFindings(await active.startup.getSystemStatus(), active.replica?.report ?? null)),
   'system.validate': async (_input, { session }) => session.require().startup.validatePoolSystem(),
 };
 
