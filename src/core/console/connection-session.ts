@@ -136,7 +136,7 @@ export class ConnectionSession {
       if (this.options.record !== false && !saved.readOnly) recorder.start();
       const replicaPool = replica ? new DatabaseBookingPool(replica.replica) : null;
       this.active = {
-        liveness, recorder, figures: new RecordedFigures(db, () => this.readFromReplica((pool) => pool.getPoolStats()), recorder),
+        liveness, recorder, figures: new RecordedFigures(db, (work) => this.readFromReplica(work), recorder),
         saved, sandbox: Boolean(options.sandbox), db, pool, replica, replicaPool,
         manager: new PoolMigrationManager(db), startup: new PoolStartupManager(db), entries: new EntryActions(db, pool),
         serverVersion: info.version,

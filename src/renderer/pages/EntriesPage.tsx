@@ -7,6 +7,7 @@ import { EntryFilterBar } from './entries/EntryFilterBar';
 import { compactFilters, filtersFromState, type EntryFilters } from './entries/filters';
 import { loadedText } from './entries/loaded-text';
 import { useEntryPages } from './entries/use-entry-pages';
+import { ReadSourceNote } from '../components/ReadSourceNote';
 
 /** Pool entries: filter, page through (keyset), open one for its detail and one-row actions. */
 export function EntriesPage({ state }: PageProps) {
@@ -47,6 +48,7 @@ export function EntriesPage({ state }: PageProps) {
           ? 'Loading entries…'
           : loadedText(pages.rows.length, pages.total, pages.next !== null)}
         {described.length > 0 ? ` · ${described.join(', ')}` : ''} · in entry order · times in UTC
+        <ReadSourceNote source={pages.source} what="entries" />
       </p>
       {pages.rows.length === 0 && pages.loading === null && !pages.error ? (
         <div className="notice">No pool entries match these filters.</div>

@@ -15,6 +15,8 @@ export interface EntryPages {
   next: EntryPage['next'];
   /** How many entries the filters match, from the newest page read; null until one is. */
   total: EntryPage['total'] | null;
+  /** Where the newest page was read, on a profile with a read replica. */
+  source: EntryPage['source'];
   /** 'first' while the list (re)loads, 'more' while a further page loads. */
   loading: 'first' | 'more' | null;
   error: CallError | null;
@@ -51,6 +53,7 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
     rows,
     next: newest?.next ?? null,
     total: newest?.total ?? null,
+    source: newest?.source,
     loading: isFetchingNextPage ? 'more' : isFetching ? 'first' : null,
     error,
     loadMore,
