@@ -6,6 +6,7 @@ import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
 import { call, checkedInput, integer, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 import { formatUtc } from '../../shared/format.js';
+import { readSourceText } from '../../shared/read-source-text.js';
 
 /** The keyset cursor as one flag value: `ENTRYTIME,ID`, e.g. 2026-05-01T08:00:00.000Z,1234. */
 export function formatCursor(next: EntryPage['next']): string | null {
@@ -67,7 +68,8 @@ export const entriesCommand: Register = (program, done) => {
         const page = await call(service, 'entries.list', input);
         const next = formatCursor(page.next);
         const matching = `${page.total.exact ? '' : 'at least '}${plural(page.total.count, 'entry matches', 'entries match')} the filter`;
-        out.result({ entries: page.entries, next, total: page.total }, () => `${renderEntries(page.entries, next)}\n${matching}`);
+        out.result({ entries: page.entries, next, total: page.total, ...(page.source ? { source: page.source } : {}) }, () =>
+          `${renderEntries(page.entries, next)}\n${matching}${page.source ? `\nread from: ${readSourceText(page.source)}` : ''}`);
         return EXIT_OK;
       });
     }),
