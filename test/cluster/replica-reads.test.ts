@@ -120,6 +120,8 @@ describe('reads on a profile with a read replica', () => {
       expect(source?.fallbackReason).toBeUndefined();
     }
     expect((await stats(service)).inPool).toBe(await primaryCount());
+    // the live stream's figures too (the newest history row, or a direct count without one)
+    expect((await service.session.require().figures.read()).stats.source?.server).toBe('replica');
   });
 
   it('a delayed replica serves the old figure, shows its growing lag, and past the threshold the primary serves the new one', async () => {
