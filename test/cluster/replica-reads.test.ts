@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConsoleService } from '../../src/core/console/console-service.js';
@@ -292,5 +293,28 @@ describe('writes, claims and a user without the replication privilege', () => {
     }, GENEROUS);
     const [notes] = await pair.primaryAdmin.query<RowDataPacket[]>(`SELECT NOTE FROM ${DATABASE}.POOL_METRICS WHERE RESOLUTION = 10 ORDER BY SAMPLE_TIME DESC LIMIT 5`);
     expect(notes.some((row) => /counted on the read replica, \d+ s behind/.test(String(row.NOTE)))).toBe(true);
+  });
+
+  it('the agent on a profile with a replica counts on the replica and writes its rows on the primary', async () => {
+    const home = await makeTempDir();
+    await new ProfileStore(`${home}/profiles.json`, NO_SECRET_BOX).save(savedFor('repl', primary, { replica: { ...pair.replicaAddress(), maxLagSeconds: 30 } }), '');
+    const agent = spawn(process.execPath, ['bin/pool-console.mjs', 'agent', '--profile', 'repl', '--interval', '1'], {
+      env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: '', POOL_CONSOLE_HOME: home },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    agent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => agent.once('close', resolve));
+    try {
+      await vi.waitFor(async () => {
+        const [rows] = await pair.primaryAdmin.query<RowDataPacket[]>(
+          `SELECT NOTE FROM ${DATABASE}.POOL_METRICS WHERE RESOLUTION = 10 AND RECORDER_ID LIKE 'agent %' ORDER BY SAMPLE_TIME DESC LIMIT 3`,
+        );
+        expect(rows.some((row) => /counted on the read replica, \d+ s behind/.test(String(row.NOTE))), stderr).toBe(true);
+      }, GENEROUS);
+    } finally {
+      agent.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
   });
 });

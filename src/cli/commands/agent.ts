@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { classifyError } from '../../core/db/classify-error.js';
 import { Database } from '../../core/db/database.js';
 import { METRICS_TABLE, MetricsRecorder, type MetricsPoint, type RecorderState } from '../../core/metrics/index.js';
+import type { CountVia } from '../../core/metrics/metrics-recorder.js';
+import { ReplicaRouter } from '../../core/db/replica-router.js';
 import { optionalTablePresent } from '../../core/schema/table-presence.js';
 import { startMetricsHttp, type MetricsHttp } from '../../server/metrics-http.js';
 import { poolMetricsExposition, type PoolMetricsSnapshot } from '../../server/prometheus-registry.js';
@@ -42,11 +44,18 @@ export const agentCommand: Register = (program, done) => {
       const out = createOutput(Boolean(json), [connection.password]);
       // the recorder's lock has a connection of its own; this pool serves its samples and writes
       const db = new Database(connection, { poolMax: 2 });
+      // a profile's read replica takes the pool count while it is fit to read (the rows are written here)
+      const replica = saved.replica
+        ? new ReplicaRouter({ primary: db, replica: new Database({ ...connection, host: saved.replica.host, port: saved.replica.port, socketPath: undefined }, { poolMax: 2 }), maxLagSeconds: saved.replica.maxLagSeconds })
+        : null;
       try {
-        return await runAgent(db, args, out);
+        await replica?.start();
+        return await runAgent(db, args, out, replica ? { countVia: replica.read.bind(replica) } : {});
       } catch (error) {
         throw classifyError(error, connection);
       } finally {
+        replica?.stop();
+        await replica?.replica.close();
         await db.close();
       }
     }),
@@ -84,12 +93,12 @@ function stateLine(state: RecorderState): string | null {
 }
 
 /** Runs the recorder (and /metrics) until SIGINT or SIGTERM; then gives the lock up and closes. */
-export async function runAgent(db: Database, args: AgentArgs, out: Output): Promise<number> {
+export async function runAgent(db: Database, args: AgentArgs, out: Output, options: { countVia?: CountVia } = {}): Promise<number> {
   // Refused before anything runs: without the table the recorder could only report the same error forever.
   if (!(await optionalTablePresent(db, METRICS_TABLE))) {
     throw new PoolError('NO_TABLE', `No ${METRICS_TABLE} table in '${db.profile.database}': migration 0006-pool-metrics is pending, so the agent has nowhere to record. Run \`pool-console migrate up\`, then start the agent again.`);
   }
-  const recorder = new MetricsRecorder(db, { role: 'agent', intervalMs: args.interval * 1000 });
+  const recorder = new MetricsRecorder(db, { role: 'agent', intervalMs: args.interval * 1000, ...options });
   const emit = (event: Record<string, unknown>) => {
     if (out.json) process.stdout.write(`${JSON.stringify(event)}\n`);
   };
