@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConsoleService } from '../../src/core/console/console-service.js';
@@ -30,6 +31,13 @@ const GENEROUS = { timeout: 30_000, interval: 100 };
 
 let primary: ConnectionProfile;
 const services: ConsoleService[] = [];
+/** Temp folders of the consoles' profiles, removed in afterAll. */
+const folders: string[] = [];
+const folder = async () => {
+  const dir = await makeTempDir();
+  folders.push(dir);
+  return dir;
+};
 
 beforeAll(async () => {
   const admin = await pair.connect('primary');
@@ -54,10 +62,11 @@ afterEach(async () => {
 
 afterAll(async () => {
   await Promise.all(services.map((service) => service.session.disconnect()));
+  await Promise.all(folders.map((dir) => fs.rm(dir, { recursive: true, force: true })));
 });
 
 async function consoleWith(replica: { maxLagSeconds?: number } | null, options: { user?: 'root' | 'pool_app'; record?: boolean } = {}): Promise<ConsoleService> {
-  const dir = await makeTempDir();
+  const dir = await folder();
   const service = new ConsoleService({
     profiles: new ProfileStore(`${dir}/profiles.json`, NO_SECRET_BOX),
     sandbox: null,
@@ -194,7 +203,7 @@ describe('reads on a profile with a read replica', () => {
       const findings = (await status(service)).findings;
       expect(findings.find((finding) => finding.code === 'replica-error')?.message).toMatch(/last replication error: SQL thread: .*Duplicate entry '1'/);
 
-      const home = await makeTempDir();
+      const home = await folder();
       await new ProfileStore(`${home}/profiles.json`, NO_SECRET_BOX).save(savedFor('repl', primary, { replica: { ...pair.replicaAddress(), maxLagSeconds: 30 } }), '');
       const doctor = await runCli(primary, ['doctor', '--profile', 'repl'], { url: null, env: { POOL_CONSOLE_HOME: home } });
       expect(doctor.stderr).toBe('');
@@ -296,7 +305,7 @@ describe('writes, claims and a user without the replication privilege', () => {
   });
 
   it('the agent on a profile with a replica counts on the replica and writes its rows on the primary', async () => {
-    const home = await makeTempDir();
+    const home = await folder();
     await new ProfileStore(`${home}/profiles.json`, NO_SECRET_BOX).save(savedFor('repl', primary, { replica: { ...pair.replicaAddress(), maxLagSeconds: 30 } }), '');
     const agent = spawn(process.execPath, ['bin/pool-console.mjs', 'agent', '--profile', 'repl', '--interval', '1'], {
       env: { ...process.env, POOL_DATABASE_URL: '', POOL_DATABASE_PASSWORD: '', POOL_CONSOLE_HOME: home },
