@@ -17,6 +17,18 @@ export default defineConfig({
         },
       },
       {
+        // Real replication (and clusters) on loopback: each file starts the servers it needs itself
+        // (test/helpers/replica-pair.ts), so no shared server. `npm run test:cluster` runs them alone.
+        extends: true,
+        test: {
+          name: 'cluster',
+          environment: 'node',
+          include: ['test/cluster/**/*.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         extends: true,
         plugins: [react()],
         test: {

@@ -38,6 +38,10 @@ const portSchema = z.number({ error: PORT_RANGE }).int({ error: PORT_RANGE }).mi
 const hostSchema = (what: string) =>
   z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} is required: a server name or IP address` }).max(255, { error: `${what} must be at most 255 characters` });
 
+/** Reads go to the primary once the replica is further behind than this, unless the profile says otherwise. */
+export const DEFAULT_MAX_LAG_SECONDS = 30;
+const MAX_LAG_RANGE = 'Max replica lag must be a whole number of seconds from 0 to 86400';
+
 /** A saved connection as ops staff edit it; the password is kept apart, encrypted or in memory only. */
 export const savedProfileSchema = z.object({
   name: z.string({ error: 'Name is required' }).trim().min(1, { error: 'Name is required' }).max(64, { error: 'Name must be at most 64 characters' }),
@@ -49,8 +53,22 @@ export const savedProfileSchema = z.object({
   tls: connectionProfileSchema.shape.tls,
   environment: z.enum(ENVIRONMENTS).default('staging'),
   readOnly: z.boolean().default(false),
-  /** A read replica for stats and charts, so watching the pool does not load the primary. */
-  replica: z.object({ host: hostSchema('Replica host'), port: portSchema.default(3306) }).optional(),
+  /**
+   * A read replica for stats, history and entry lists, so watching the pool does not load the
+   * primary; above `maxLagSeconds` behind (or not answering) reads go to the primary and say so.
+   */
+  replica: z
+    .object({
+      host: hostSchema('Replica host'),
+      port: portSchema.default(3306),
+      maxLagSeconds: z
+        .number({ error: MAX_LAG_RANGE })
+        .int({ error: MAX_LAG_RANGE })
+        .min(0, { error: MAX_LAG_RANGE })
+        .max(86_400, { error: MAX_LAG_RANGE })
+        .default(DEFAULT_MAX_LAG_SECONDS),
+    })
+    .optional(),
 });
 
 export type SavedProfile = z.infer<typeof savedProfileSchema>;

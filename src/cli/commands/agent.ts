@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { classifyError } from '../../core/db/classify-error.js';
 import { Database } from '../../core/db/database.js';
 import { METRICS_TABLE, MetricsRecorder, type MetricsPoint, type RecorderState } from '../../core/metrics/index.js';
+import type { CountVia } from '../../core/metrics/metrics-recorder.js';
+import { ReplicaRouter } from '../../core/db/replica-router.js';
 import { optionalTablePresent } from '../../core/schema/table-presence.js';
 import { startMetricsHttp, type MetricsHttp } from '../../server/metrics-http.js';
 import { AlertWebhook } from '../../server/alert-webhook.js';
@@ -91,11 +93,18 @@ export const agentCommand: Register = (program, done) => {
       const out = createOutput(Boolean(json), [connection.password]);
       // the recorder's lock has a connection of its own; this pool serves its samples and writes
       const db = new Database(connection, { poolMax: 2 });
+      // a profile's read replica takes the pool count while it is fit to read (the rows are written here)
+      const replica = saved.replica
+        ? new ReplicaRouter({ primary: db, replica: new Database({ ...connection, host: saved.replica.host, port: saved.replica.port, socketPath: undefined }, { poolMax: 2 }), maxLagSeconds: saved.replica.maxLagSeconds })
+        : null;
       try {
-        return await runAgent(db, args, out, { alertPollMs: env.POOL_ALERT_POLL_MS, webhookBackoffMs: env.POOL_WEBHOOK_BACKOFF_MS });
+        await replica?.start();
+        return await runAgent(db, args, out, { alertPollMs: env.POOL_ALERT_POLL_MS, webhookBackoffMs: env.POOL_WEBHOOK_BACKOFF_MS, ...(replica ? { countVia: replica.read.bind(replica) } : {}) });
       } catch (error) {
         throw classifyError(error, connection);
       } finally {
+        replica?.stop();
+        await replica?.replica.close();
         await db.close();
       }
     }),
@@ -137,6 +146,8 @@ export interface AgentTuning {
   alertPollMs: number;
   /** The webhook's first retry delay, in milliseconds. */
   webhookBackoffMs: number;
+  /** Where the leader's count runs: the profile's read replica when fit (see MetricsRecorder). */
+  countVia?: CountVia;
 }
 
 /** Runs the recorder (and /metrics, and the webhook) until SIGINT or SIGTERM; then gives the lock up and closes. */
@@ -150,6 +161,7 @@ export async function runAgent(db: Database, args: AgentArgs, out: Output, tunin
     intervalMs: args.interval * 1000,
     // reported once per new error by the state listener below
     onAlertError: () => undefined,
+    countVia: tuning.countVia,
   });
   const emit = (event: Record<string, unknown>) => {
     if (out.json) process.stdout.write(`${JSON.stringify(event)}\n`);

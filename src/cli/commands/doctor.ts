@@ -1,4 +1,6 @@
+import { replicaFindings } from '../../core/health/replica-health.js';
 import { schemaReport } from '../../core/schema/schema-report.js';
+import type { ReplicaReport } from '../../shared/results/replica.js';
 import type { ConsoleService } from '../../core/console/console-service.js';
 import { connectionOptions } from '../connection.js';
 import { EXIT_FINDINGS, EXIT_OK, type Output } from '../output.js';
@@ -16,11 +18,12 @@ export const doctorCommand: Register = (program, done) => {
 
 async function doctor(service: ConsoleService, out: Output): Promise<number> {
   const report = await schemaReport(service.session.require().db);
+  const replica = service.session.replicaReport();
   const missingColumns = report.columns.filter((column) => !column.present);
   const missingIndexes = report.indexes.filter((index) => !index.servedBy);
   const missingTables = report.tables.filter((table) => !table.present);
   const healthy = report.bookingPlan && missingColumns.length + missingIndexes.length + missingTables.length === 0;
-  out.result({ ...report, healthy }, () => {
+  out.result({ ...report, healthy, ...(replica ? { replica, replicaFindings: replicaFindings(replica) } : {}) }, () => {
     const mark = (ok: boolean) => (ok ? 'ok     ' : 'MISSING');
     return [
       `server      ${report.server.flavour} ${report.server.version}`,
@@ -34,9 +37,27 @@ async function doctor(service: ConsoleService, out: Output): Promise<number> {
       ...report.indexes.map((index) => `  ${mark(Boolean(index.servedBy))} ${index.name} (${index.columns.join(', ')})${index.servedBy && index.servedBy !== index.name ? ` served by ${index.servedBy}` : ''}`),
       'console tables',
       ...report.tables.map((table) => `  ${mark(table.present)} ${table.name}`),
+      ...(replica ? ['', ...replicaLines(replica)] : []),
       '',
       healthy ? 'schema complete' : 'schema incomplete: run `pool-console migrate up`',
     ].join('\n');
   });
   return healthy ? EXIT_OK : EXIT_FINDINGS;
+}
+
+/** The replica section: where it is, its threads, lag and last error, where reads go, what is wrong. */
+function replicaLines(replica: ReplicaReport): string[] {
+  const threads = replica.threads;
+  const running = (on: boolean) => (on ? 'running' : 'STOPPED');
+  const lag = replica.lagSeconds === null ? 'unknown' : `${replica.lagSeconds} s${replica.lagBasis === 'metrics-rows' ? ' (estimated from the newest history row)' : ''}`;
+  const findings = replicaFindings(replica);
+  return [
+    `read replica ${replica.address} (${replica.reachable ? 'answers' : 'DOES NOT ANSWER'})`,
+    ...(threads
+      ? [`  IO thread   ${running(threads.ioRunning)}`, `  SQL thread  ${running(threads.sqlRunning)}`, `  last error  ${threads.lastError ?? 'none'}`, `  source      ${threads.source}`]
+      : [`  threads     unknown: ${replica.threadsNote ?? 'not read'}`]),
+    `  lag         ${lag} (threshold ${replica.maxLagSeconds} s)`,
+    `  reads       ${replica.route.server === 'replica' ? 'from the replica' : `from the primary: ${replica.route.fallbackReason ?? ''}`}`,
+    ...findings.map((finding) => `  ${finding.code}: ${finding.message}`),
+  ];
 }

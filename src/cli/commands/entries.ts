@@ -7,6 +7,7 @@ import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
 import { call, checkedInput, integer, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 import { formatUtc } from '../../shared/format.js';
+import { readSourceText } from '../../shared/read-source-text.js';
 
 /** The keyset cursor as one flag value: `KEY,ID`, the sort key of the page's last entry (a time or attempts) and its booking id. */
 export function formatCursor(next: EntryPage['next'], sort: EntrySort = 'entryTime'): string | null {
@@ -70,7 +71,7 @@ export const entriesCommand: Register = (program, done) => {
         const next = formatCursor(page.next, sort);
         const matching = `${page.total.exact ? '' : 'at least '}${plural(page.total.count, 'entry matches', 'entries match')} the filter`;
         const window = page.window ? `\nno index serves this filter: each page searches the next ${page.window} entries (fewer matches than --limit, even none, with a cursor, mean "search on"); the total counts the first ${page.window} only` : '';
-        out.result({ entries: page.entries, next, total: page.total, ...(page.window ? { window: page.window } : {}) }, () => `${renderEntries(page.entries, next)}\n${matching}${window}`);
+        out.result({ entries: page.entries, next, total: page.total, ...(page.window ? { window: page.window } : {}), ...(page.source ? { source: page.source } : {}) }, () => `${renderEntries(page.entries, next)}\n${matching}${window}${page.source ? `\nread from: ${readSourceText(page.source)}` : ''}`);
         return EXIT_OK;
       });
     }),

@@ -3,6 +3,7 @@ import { connectionOptions } from '../connection.js';
 import { EXIT_OK } from '../output.js';
 import { call, checkedInput, integer, jsonOption, table, withConsole, type ConsoleFlags, type Register } from './command.js';
 import { formatUtc } from '../../shared/format.js';
+import { readSourceText } from '../../shared/read-source-text.js';
 
 function age(seconds: number | null): string {
   if (seconds === null) return '-';
@@ -14,7 +15,7 @@ function age(seconds: number | null): string {
 export function renderStats(stats: PoolStats, lease: { leaseSeconds: number; maxAttempts: number }): string {
   const unavailable = new Set(stats.unavailable.map((figure) => figure.figure));
   return [
-    `pool at ${formatUtc(stats.measuredAt)} (database clock)`,
+    `pool at ${formatUtc(stats.measuredAt)} (database clock)${stats.source ? `, ${readSourceText(stats.source)}` : ''}`,
     table([
       ['in pool', stats.inPool],
       ...Object.entries(stats.byStatus).map(([status, n]) => [`  ${status}`, n]),

@@ -3,11 +3,13 @@ import { PoolError } from '../../shared/errors.js';
 import type { ConnectionProfile, SavedProfile } from '../../shared/profile.js';
 import type { SystemStatus } from '../../shared/results/health.js';
 import type { RecorderState } from '../../shared/results/metrics.js';
+import type { ReadSource, ReplicaReport } from '../../shared/results/replica.js';
 import { statusWithin } from '../health/status-within.js';
 import { Database } from '../db/database.js';
 import { Heartbeat } from '../db/heartbeat.js';
 import { LatencyRecorder } from '../db/latency.js';
 import { CONNECTED, LivenessMonitor, type Liveness } from '../db/liveness.js';
+import { ReplicaRouter } from '../db/replica-router.js';
 import { MetricsRecorder } from '../metrics/index.js';
 import { DatabaseBookingPool } from '../pool/database-booking-pool.js';
 import { EntryActions } from '../pool/entry-actions.js';
@@ -17,14 +19,17 @@ import { serverInfo } from '../schema/introspect.js';
 import { RecordedFigures } from './recorded-figures.js';
 import { recorderIntervalMs } from './recorder-interval.js';
 
-/** Everything a connected console works with; stats and charts read from the replica when there is one. */
+/** Everything a connected console works with; stats, history and entry lists read from the replica when there is one. */
 export interface ActiveConnection {
   saved: SavedProfile;
   sandbox: boolean;
+  /** The primary: every write, claim and migration, and every read when there is no replica. */
   db: Database;
-  statsDb: Database;
   pool: DatabaseBookingPool;
-  statsPool: DatabaseBookingPool;
+  /** The profile's read replica, and where each read goes (null without one). */
+  replica: ReplicaRouter | null;
+  /** The pool on the replica (null without one). */
+  replicaPool: DatabaseBookingPool | null;
   manager: PoolMigrationManager;
   startup: PoolStartupManager;
   entries: EntryActions;
@@ -111,25 +116,28 @@ export class ConnectionSession {
   async connect(saved: SavedProfile, profile: ConnectionProfile, options: { sandbox?: boolean } = {}): Promise<ConnectionState> {
     const intervalMs = recorderIntervalMs(this.options.env);
     const db = new Database(profile, { latency: this.latency });
-    let statsDb = db;
+    let replica: ReplicaRouter | null = null;
     try {
       const info = await serverInfo(db);
       if (saved.replica) {
-        statsDb = new Database({ ...profile, host: saved.replica.host, port: saved.replica.port, socketPath: undefined }, { latency: this.latency });
-        await statsDb.ping();
+        const replicaDb = new Database({ ...profile, host: saved.replica.host, port: saved.replica.port, socketPath: undefined }, { latency: this.latency });
+        replica = new ReplicaRouter({ primary: db, replica: replicaDb, maxLagSeconds: saved.replica.maxLagSeconds });
+        // a replica that does not answer does not stop the connection: reads go to the primary and say why
+        await replica.start();
       }
       await this.disconnect();
       const pool = new DatabaseBookingPool(db);
       const liveness = new LivenessMonitor({ heartbeat: new Heartbeat(profile, db.timeouts.heartbeatMs), timeoutMs: db.timeouts.heartbeatMs, database: profile.database });
       liveness.start();
-      // on the primary: the leader writes its rows there, and a replica's newest row may lag
-      const recorder = new MetricsRecorder(db, { role: 'console', intervalMs });
+      // on the primary: the leader writes its rows there, and a replica's newest row may lag;
+      // the leader's count runs on the replica while it is fit to read; its rows are written here
+      const recorder = new MetricsRecorder(db, { role: 'console', intervalMs, ...(replica ? { countVia: replica.read.bind(replica) } : {}) });
       // a read-only profile writes nothing, history rows included: it reads the others' rows
       if (this.options.record !== false && !saved.readOnly) recorder.start();
-      const statsPool = statsDb === db ? pool : new DatabaseBookingPool(statsDb);
+      const replicaPool = replica ? new DatabaseBookingPool(replica.replica) : null;
       this.active = {
-        liveness, recorder, figures: new RecordedFigures(db, statsPool, recorder),
-        saved, sandbox: Boolean(options.sandbox), db, statsDb, pool, statsPool,
+        liveness, recorder, figures: new RecordedFigures(db, (work) => this.readFromReplica(work), recorder),
+        saved, sandbox: Boolean(options.sandbox), db, pool, replica, replicaPool,
         manager: new PoolMigrationManager(db), startup: new PoolStartupManager(db), entries: new EntryActions(db, pool),
         serverVersion: info.version,
       };
@@ -141,7 +149,8 @@ export class ConnectionSession {
       return this.current;
     } catch (error) {
       await db.close().catch(() => undefined);
-      if (statsDb !== db) await statsDb.close().catch(() => undefined);
+      replica?.stop();
+      await replica?.replica.close().catch(() => undefined);
       throw error;
     }
   }
@@ -155,12 +164,31 @@ export class ConnectionSession {
       // gives the lock up, so another console leads at once; bounded, as a frozen server answers
       // neither the pass under way nor the release (the lock then dies with its connection)
       await settledWithin(closing.recorder.stop(), RECORDER_STOP_MS);
+      closing.replica?.stop();
       await closing.db.close().catch(() => undefined);
-      if (closing.statsDb !== closing.db) await closing.statsDb.close().catch(() => undefined);
+      await closing.replica?.replica.close().catch(() => undefined);
     }
     this.latency.reset();
     for (const listener of this.switchListeners) listener();
     return this.current;
+  }
+
+  /**
+   * A read that may go to the replica (stats, history, entry lists): run where the replica router
+   * says, with where it ran and the lag attached as `source`. Without a replica, on the primary
+   * and without `source`.
+   */
+  async readFromReplica<T extends object>(work: (pool: DatabaseBookingPool, db: Database) => Promise<T>): Promise<T & { source?: ReadSource }> {
+    const active = this.require();
+    const { replica, replicaPool } = active;
+    if (!replica || !replicaPool) return work(active.pool, active.db);
+    const { value, source } = await replica.read((db) => (db === active.db ? work(active.pool, db) : work(replicaPool, db)));
+    return { ...value, source };
+  }
+
+  /** What the console knows of the profile's replica; null without one. */
+  replicaReport(): ReplicaReport | null {
+    return this.require().replica?.report ?? null;
   }
 
   /** This connection's recorder: its role, interval, backoff and last error. */

@@ -8,6 +8,7 @@ import { isCancelled } from '../audit/cancel.js';
 import { pause, pauseState, resume } from '../control/pool-control.js';
 import { Database } from '../db/database.js';
 import { indexHealth } from '../health/index-health.js';
+import { withReplicaFindings } from '../health/replica-health.js';
 import { readHistory } from '../metrics/history.js';
 import { serverInfo, tableExists } from '../schema/introspect.js';
 import { PoolMigrator } from '../schema/migrator.js';
@@ -73,10 +74,10 @@ export const HANDLERS: Handlers = {
   'connection.disconnect': async (_input, { session }) => session.disconnect(),
   'connection.current': async (_input, { session }) => session.state,
 
-  'pool.stats': async (input, { session }) => session.require().statsPool.getPoolStats(input),
+  'pool.stats': async (input, { session }) => session.readFromReplica((pool) => pool.getPoolStats(input)),
   'pool.latency': async (_input, { session }) => session.latency.summary(),
   'stats.recent': async (_input, { recentSamples }) => recentSamples(),
-  'history.read': async (input, { session }) => readHistory(session.require().db, input),
+  'history.read': async (input, { session }) => session.readFromReplica((_pool, db) => readHistory(db, input)),
 
   'alerts.overview': async (_input, { session }) => alertOverview(session.require().db),
   'alerts.events': async (input, { session }) => readAlertEvents(session.require().db, input),
@@ -92,7 +93,7 @@ export const HANDLERS: Handlers = {
     releaseWorkerLeases(context.session.require().db, { ownerId, reason, force, actor: context.actor }),
   'recorder.state': async (_input, { session }) => session.recorderState(),
 
-  'entries.list': async (input, { session }) => session.require().statsPool.getAllPoolEntries(input),
+  'entries.list': async (input, { session }) => session.readFromReplica((pool) => pool.getAllPoolEntries(input)),
   'entries.detail': async ({ bookingId }, { session }) => session.require().entries.detail(bookingId),
   'entries.retry': async ({ bookingId, reason }, context) => context.session.require().entries.retry(bookingId, audit(context, reason)),
   'entries.reset': async ({ bookingId, reason }, context) => context.session.require().entries.reset(bookingId, audit(context, reason)),
@@ -183,7 +184,7 @@ export const HANDLERS: Handlers = {
   'audit.list': async (input, { session }) => session.require().pool.audit.list(input),
 
   // within the status deadline whatever the database does (connection-session.ts)
-  'system.status': async (_input, { session }) => session.systemStatus((active) => active.startup.getSystemStatus()),
+  'system.status': async (_input, { session }) => session.systemStatus(async (active) => withReplicaFindings(await active.startup.getSystemStatus(), active.replica?.report ?? null)),
   'system.validate': async (_input, { session }) => session.require().startup.validatePoolSystem(),
 };
 

@@ -1,10 +1,11 @@
 import type { Database } from '../db/database.js';
 import { METRICS_TABLE, readLatest, type MetricsRecorder } from '../metrics/index.js';
-import type { DatabaseBookingPool } from '../pool/database-booking-pool.js';
 import { missingFigures } from '../pool/pool-stats.js';
 import { POOL_MODES, POOL_STATUSES, type PoolMode } from '../pool/pool-types.js';
 import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../schema/table-presence.js';
 import type { MetricsPoint } from '../../shared/results/metrics.js';
+import type { ReadSource } from '../../shared/results/replica.js';
+import type { DatabaseBookingPool } from '../pool/database-booking-pool.js';
 import type { PoolStats } from '../../shared/results/pool.js';
 
 /** The pool's figures for one live sample, and where they come from. */
@@ -16,6 +17,9 @@ export interface LiveFigures {
   recorder: string | null;
   exact: boolean;
 }
+
+/** Runs a read where the profile's replica router says, attaching where it ran. */
+export type ReadVia = <T extends object>(work: (pool: DatabaseBookingPool, db: Database) => Promise<T>) => Promise<T & { source?: ReadSource }>;
 
 /** A row not followed by a newer one within this many of its intervals is stale: its recorder stopped writing. */
 export const STALE_INTERVALS = 3;
@@ -38,28 +42,30 @@ export class RecordedFigures {
 
   constructor(
     private readonly db: Database,
-    private readonly statsPool: DatabaseBookingPool,
+    /** Runs a read on the replica when the profile has one fit to read (ConnectionSession.readFromReplica). */
+    private readonly readVia: ReadVia,
     private readonly recorder: MetricsRecorder,
     private readonly clock: () => number = Date.now,
   ) {}
 
   async read(): Promise<LiveFigures> {
-    const row = await this.newestRow();
-    if (row && !this.isStale(row)) return { stats: statsFromRow(row), recordedAt: row.time, recorder: row.recorderId, exact: row.exact };
-    const stats = await this.statsPool.getPoolStats();
+    const { row, source } = await this.newestRow();
+    if (row && !this.isStale(row)) return { stats: { ...statsFromRow(row), ...(source ? { source } : {}) }, recordedAt: row.time, recorder: row.recorderId, exact: row.exact };
+    const stats = await this.readVia((pool) => pool.getPoolStats());
     return { stats, recordedAt: stats.measuredAt, recorder: null, exact: true };
   }
 
-  private async newestRow(): Promise<MetricsPoint | null> {
+  private async newestRow(): Promise<{ row: MetricsPoint | null; source?: ReadSource }> {
     // the leader reads it too, rather than show the row it holds: a sample that touched the
     // database says the database answered (a cached row would look live through an outage)
-    if (!(await optionalTablePresent(this.db, METRICS_TABLE))) return null;
+    if (!(await optionalTablePresent(this.db, METRICS_TABLE))) return { row: null };
     try {
-      return await readLatest(this.db);
+      // from the replica when fit: its newest row is as old as its lag (the staleness check still applies)
+      return await this.readVia(async (_pool, db) => ({ row: await readLatest(db) }));
     } catch (error) {
       if (!isMissingTableError(error, METRICS_TABLE)) throw error;
       tableWentMissing(this.db, METRICS_TABLE); // dropped since (a migration down)
-      return null;
+      return { row: null };
     }
   }
 

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_ATTEMPTS } from '../pool/database-booking-pool.js';
 import { isMissingTableError, optionalTablePresent, tableWentMissing } from '../schema/table-presence.js';
 import { PoolError } from '../../shared/errors.js';
 import type { MetricsPoint, RecorderRole, RecorderState } from '../../shared/results/metrics.js';
+import type { ReadSource } from '../../shared/results/replica.js';
 import { recorderIdentity } from './identity.js';
 import { RecorderLock } from './leader-lock.js';
 import { readLatest } from './history.js';
@@ -44,7 +45,15 @@ export type MetricsRecorderOptions = z.input<typeof recorderOptionsSchema> & {
   onListenerError?: (error: unknown) => void;
   /** An alert evaluation failed (the recording goes on); called once per new error (console.error by default). */
   onAlertError?: (error: unknown) => void;
+  /**
+   * Where the leader's exact count runs (a read replica fit to read, else the primary) and where it
+   * ran; the row is always written on the primary, its note naming a replica count and its lag.
+   */
+  countVia?: CountVia;
 };
+
+/** Runs a read on the replica or the primary (ReplicaRouter.read), saying which. */
+export type CountVia = <T>(work: (db: Database) => Promise<T>) => Promise<{ value: T; source: ReadSource }>;
 
 export type { RecorderRole, RecorderState };
 
@@ -82,7 +91,8 @@ export class MetricsRecorder {
   private generation = 0;
 
   constructor(private readonly db: Database, options: MetricsRecorderOptions = {}) {
-    const { clock, onListenerError, onAlertError, ...rest } = options;
+    const { clock, onListenerError, onAlertError, countVia, ...rest } = options;
+    this.countVia = countVia ?? (async (work) => ({ value: await work(db), source: { server: 'primary', lagSeconds: null } }));
     const parsed = recorderOptionsSchema.safeParse(rest);
     if (!parsed.success) throw new PoolError('INVALID_INPUT', `Recorder options: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}.`);
     this.options = parsed.data;
@@ -105,6 +115,7 @@ export class MetricsRecorder {
 
   private readonly onListenerError: (error: unknown) => void;
   private readonly onAlertError: (error: unknown) => void;
+  private readonly countVia: CountVia;
 
   get identity(): string {
     return this.current.identity;
@@ -282,20 +293,21 @@ export class MetricsRecorder {
         clock: this.clock,
       });
     }
-    const point = await sampleMetrics(this.db, {
+    const { value: point, source } = await this.countVia((db) => sampleMetrics(db, {
       recorderId: this.current.identity,
       intervalMs: base,
       leaseSeconds: this.options.leaseSeconds,
       maxAttempts: this.options.maxAttempts,
       previous,
       clock: this.clock,
-    });
+    }));
     const backoff = this.adjustBackoff(point.sampleMs);
     this.lastExact = point;
     this.rowsUntilExact = this.current.exactEvery - 1;
     // Without counters no estimates fill in: the next row comes with the next exact count.
     const spacing = point.eventTotals ? base : base * this.current.exactEvery;
-    return { ...point, intervalMs: spacing, note: backoff };
+    const counted = source.server === 'replica' ? `counted on the read replica, ${source.lagSeconds ?? '?'} s behind` : null;
+    return { ...point, intervalMs: spacing, note: [backoff, counted].filter(Boolean).join('; ') || null };
   }
 
   /**

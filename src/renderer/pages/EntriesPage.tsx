@@ -10,6 +10,7 @@ import { CopyLinkButton } from './entries/CopyLinkButton';
 import { compactFilters, describeFilters, filtersFromLink, filtersFromState, filtersToLink, type EntryFilters } from './entries/filters';
 import { loadedText } from './entries/loaded-text';
 import { useEntryPages } from './entries/use-entry-pages';
+import { ReadSourceNote } from '../components/ReadSourceNote';
 
 /** Pool entries: filter, page through (keyset), open one for its detail and one-row actions. */
 export function EntriesPage({ state }: PageProps) {
@@ -68,6 +69,7 @@ export function EntriesPage({ state }: PageProps) {
           ? 'Loading entries…'
           : loadedText(pages.rows.length, pages.total, pages.next !== null)}
         {described.filters.length > 0 ? ` · ${described.filters.join(', ')}` : ''} · {described.order} · times in UTC
+        <ReadSourceNote source={pages.source} what="entries" />
       </p>
       {pages.window !== null ? (
         <p className="muted" data-testid="search-window">

@@ -24,6 +24,7 @@ import { buildSnapshot } from './overview/snapshot';
 import { drainProjection, tileValues, windowView, WINDOWS, type WindowId } from './overview/overview-model';
 import { Tiles } from './overview/Tiles';
 import { UnavailableFigures } from './overview/UnavailableFigures';
+import { ReadSourceNote } from '../components/ReadSourceNote';
 
 function errorOf(sample: Extract<StatsSample, { kind: 'error' }>) {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(sample.error.code) ? (sample.error.code as ErrorCode) : 'INTERNAL';
@@ -138,6 +139,7 @@ export function OverviewPage({ navigate }: PageProps) {
           })}
           {backoff ? ` · ${backoff.reason}` : ''}
         </span>
+        <ReadSourceNote source={latest?.stats.source} what="live figures" />
       </div>
       {failing ? (
         <ErrorNotice

@@ -134,6 +134,8 @@ export const DOWN_REASON_CODES = ['unreachable', 'not-responding', 'auth-refused
 /** Why the pool is degraded: it works, but something needs an operator. */
 export const DEGRADED_REASON_CODES = [
   'migrations-pending', 'schema-drift', 'expired-leases', 'failed-at-max', 'integrity', 'deadline-risk', 'slow-plan', 'check-incomplete', 'paused', 'alert-firing',
+  // the profile's read replica (replica-health.ts): reads still work, from the primary
+  'replica-unreachable', 'replica-stopped', 'replica-error', 'replica-lag', 'replica-lag-unknown',
 ] as const;
 export type HealthReasonCode = (typeof DOWN_REASON_CODES)[number] | (typeof DEGRADED_REASON_CODES)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PoolEvent, PoolMode, PoolStatus } from '../pool-types.js';
+import type { ReadSource } from './replica.js';
 
 /* The pool's recorded history (POOL_METRICS), as the console's front and the agent read it. */
 
@@ -74,6 +75,8 @@ export interface HistoryResult {
   gaps: HistoryGap[];
   /** True when the range held more rows than maxPoints at the coarsest resolution: the newest are returned. */
   truncated: boolean;
+  /** Where the history was read, on a profile with a read replica. */
+  source?: ReadSource;
 }
 
 /** A recorder's part: contending for the lock, leading (sampling and writing), following (reading), or not running. */

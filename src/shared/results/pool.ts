@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkMatchRanges, entryMatchShape } from '../entry-match.js';
+import type { ReadSource } from './replica.js';
 import { bookingIdSchema, type PoolEntry, type PoolEvent, type PoolMode, type PoolStatus } from '../pool-types.js';
 
 /* What the pool repository returns, and the entry list's filter: the contract names them. */
@@ -83,6 +84,8 @@ export interface EntryPage {
    * total counts the matches among the first this-many entries only (exact when they were all).
    */
   window?: number;
+  /** Where the page was read, on a profile with a read replica. */
+  source?: ReadSource;
 }
 
 export type AddOutcome = 'added' | 'already-pooled';
@@ -112,4 +115,6 @@ export interface PoolStats {
   eventTotals: Record<PoolEvent, number> | null;
   /** Figures this schema cannot give yet, each with why (empty on a fully migrated schema). */
   unavailable: UnavailableFigure[];
+  /** Where the snapshot was read, on a profile with a read replica. */
+  source?: ReadSource;
 }

@@ -1,6 +1,6 @@
 import { cloneElement, isValidElement, useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { InputOf } from '../../../shared/contract';
-import { ENVIRONMENTS, type Environment, type ProfileSummary, type SavedProfileInput } from '../../../shared/profile';
+import { DEFAULT_MAX_LAG_SECONDS, ENVIRONMENTS, type Environment, type ProfileSummary, type SavedProfileInput } from '../../../shared/profile';
 import { useAction } from '../../api/hooks';
 import { FormErrorNotice } from './FormErrorNotice';
 import { fieldErrors, PASSWORD_STORAGE_TEXT, toSavedInput } from './profile-fields';
@@ -26,6 +26,8 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
   const [database, setDatabase] = useState(initial?.database ?? '');
   const [readOnly, setReadOnly] = useState(initial?.readOnly ?? false);
   const [replicaHost, setReplicaHost] = useState(initial?.replica?.host ?? '');
+  const [replicaPort, setReplicaPort] = useState(String(initial?.replica?.port ?? 3306));
+  const [maxLag, setMaxLag] = useState(String(initial?.replica?.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS));
   const [password, setPassword] = useState('');
   const [clearPassword, setClearPassword] = useState(false);
   const [urlNote, setUrlNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -36,7 +38,7 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
   const draft = (): SavedProfileInput => ({
     ...(initial ? toSavedInput(initial) : {}),
     name, environment, host, port: Number(port), user, database, readOnly,
-    replica: replicaHost.trim() ? { host: replicaHost, port: initial?.replica?.port ?? 3306 } : undefined,
+    replica: replicaHost.trim() ? { host: replicaHost, port: Number(replicaPort), maxLagSeconds: Number(maxLag) } : undefined,
   });
   // Empty keeps the stored password; '' is sent only to clear it on purpose.
   const passwordInput = clearPassword ? '' : password || undefined;
@@ -131,9 +133,19 @@ export function ProfileForm({ initial, encryption, onSaved, onCancel }: Props) {
         >
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" disabled={clearPassword} />
         </Field>
-        <Field label="Read replica host (optional)" error={errors.replica} hint="Stats and charts read from it, sparing the primary.">
+        <Field label="Read replica host (optional)" error={errors['replica.host'] ?? errors.replica} hint="Stats, history and entry lists read from it, sparing the primary.">
           <input value={replicaHost} onChange={(e) => setReplicaHost(e.target.value)} />
         </Field>
+        {replicaHost.trim() ? (
+          <>
+            <Field label="Replica port" error={errors['replica.port']}>
+              <input value={replicaPort} onChange={(e) => setReplicaPort(e.target.value)} inputMode="numeric" />
+            </Field>
+            <Field label="Max replica lag (seconds)" error={errors['replica.maxLagSeconds']} hint="Further behind than this, or not answering: reads go to the primary, and the pages say so.">
+              <input value={maxLag} onChange={(e) => setMaxLag(e.target.value)} inputMode="numeric" />
+            </Field>
+          </>
+        ) : null}
       </div>
       <div className="row profile-form-checks">
         <label className="checkbox-label">

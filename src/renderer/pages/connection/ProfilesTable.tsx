@@ -92,7 +92,7 @@ export function ProfilesTable({ profiles, current, connecting, onConnect, onEdit
                   </td>
                   <td>
                     {profile.host}:{profile.port}
-                    {profile.replica ? <span className="muted"> (replica {profile.replica.host})</span> : null}
+                    {profile.replica ? <span className="muted"> (replica {profile.replica.host}:{profile.replica.port}, reads it up to {profile.replica.maxLagSeconds} s behind)</span> : null}
                   </td>
                   <td>{profile.database}</td>
                   <td>{profile.user}</td>

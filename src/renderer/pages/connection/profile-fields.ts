@@ -14,7 +14,8 @@ export const PASSWORD_STORAGE_TEXT: Record<ProfileSummary['passwordStorage'], st
 
 /** How the form labels each field, for a notice that names the fields at fault. */
 export const FIELD_LABELS: Record<string, string> = {
-  name: 'Name', environment: 'Environment', host: 'Host', port: 'Port', user: 'User', database: 'Database', password: 'Password', replica: 'Read replica host',
+  name: 'Name', environment: 'Environment', host: 'Host', port: 'Port', user: 'User', database: 'Database', password: 'Password', replica: 'Read replica',
+  'replica.host': 'Read replica host', 'replica.port': 'Replica port', 'replica.maxLagSeconds': 'Max replica lag',
 };
 
 /**
@@ -27,7 +28,9 @@ export function fieldErrors(error: CallError | null): Record<string, string> {
   const byField: Record<string, string> = {};
   for (const issue of issues) {
     const path = String(issue.path ?? '').replace(/^(profile|draft)\./, '');
-    const field = path.split('.')[0] ?? '';
+    const segments = path.split('.');
+    // the replica's fields each have their own input
+    const field = segments[0] === 'replica' && segments[1] ? `replica.${segments[1]}` : (segments[0] ?? '');
     if (field && !byField[field]) byField[field] = String(issue.message ?? 'invalid');
   }
   return byField;

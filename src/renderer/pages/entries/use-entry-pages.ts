@@ -17,6 +17,8 @@ export interface EntryPages {
   total: EntryPage['total'] | null;
   /** Set when no index serves the filters: each page searched at most this many entries (EntryPage.window). */
   window: number | null;
+  /** Where the newest page was read, on a profile with a read replica. */
+  source: EntryPage['source'];
   /** 'first' while the list (re)loads, 'more' while a further page loads. */
   loading: 'first' | 'more' | null;
   error: CallError | null;
@@ -54,6 +56,7 @@ export function useEntryPages(filters: EntryFilters): EntryPages {
     next: newest?.next ?? null,
     total: newest?.total ?? null,
     window: newest?.window ?? null,
+    source: newest?.source,
     loading: isFetchingNextPage ? 'more' : isFetching ? 'first' : null,
     error,
     loadMore,

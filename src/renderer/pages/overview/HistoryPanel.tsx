@@ -12,6 +12,7 @@ import { byTime, type ChartMarker } from './chart-markers';
 import { HistoryChart, type HistorySeries } from './HistoryChart';
 import { endsNow, fromLocalInput, HISTORY_RANGES, presetRange, rangeBounds, toLocalInput, DEFAULT_RANGE, type HistoryRange, type PresetId } from './history-range';
 import { estimateRuns, historyRows } from './history-rows';
+import { ReadSourceNote } from '../../components/ReadSourceNote';
 
 const RESOLUTION_LABEL: Record<number, string> = { 10: '10 s', 60: '1 min', 3600: '1 h' };
 /** New operator actions and alert events show up while a range that ends now stays open. */
@@ -145,6 +146,7 @@ export function HistoryPanel({ samples, colors }: { samples: readonly StatsSampl
               ? `Reading the recorded history (${formatDuration((to - from) / 1000)})…`
               : ''}
         </span>
+        <ReadSourceNote source={data?.source} what="history rows" />
       </div>
       {history.error ? <ErrorNotice error={history.error} title="The recorded history could not be read" /> : null}
       {audit.error ? <ErrorNotice error={audit.error} title="Operator actions (audit log) could not be read: no markers" /> : null}
