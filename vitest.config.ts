@@ -26,6 +26,19 @@ export default defineConfig({
           setupFiles: ['test/setup/components.ts'],
         },
       },
+      {
+        extends: true,
+        test: {
+          // Real clusters (Galera on loopback), started and stopped by each file: `npm run test:cluster`
+          // runs only these, one file at a time, after `npm test` (.ci/run).
+          name: 'cluster',
+          environment: 'node',
+          include: ['test/cluster/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

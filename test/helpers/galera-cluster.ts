@@ -135,11 +135,12 @@ export class GaleraCluster {
             '--wsrep-cluster-name=pool_console_test',
             `--wsrep-node-name=node${i + 1}`,
             '--wsrep-node-address=127.0.0.1',
-            `--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:${p.group};ist.recv_addr=127.0.0.1:${p.ist};gcache.size=64M`,
+            `--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:${p.group};ist.recv_addr=127.0.0.1:${p.ist};gcache.size=64M;cert.log_conflicts=yes`,
             `--wsrep-sst-receive-address=127.0.0.1:${p.sst}`,
             // the clone below makes a state transfer unnecessary; were one asked for, mariabackup
             // would fail loudly without credentials rather than rsync failing obscurely as root
             '--wsrep-sst-method=mariabackup',
+            '--wsrep-log-conflicts=ON',
             '--binlog-format=ROW',
             '--default-storage-engine=InnoDB',
             '--innodb-autoinc-lock-mode=2',

@@ -6,7 +6,8 @@ import { classifyError, errorTarget, type ErrorTarget } from './classify-error.j
 import { LatencyRecorder } from './latency.js';
 import { StatementGuard, type GuardedQueryOptions } from './statement-guard.js';
 import { resolveTimeouts, type Timeouts } from './timeouts.js';
-import { retryWithin, TRANSIENT_RETRY } from './transient.js';
+import { retryWithin, TRANSACTION_RETRY, TRANSIENT_RETRY } from './transient.js';
+import { committed } from './when-committed.js';
 
 export interface DatabaseOptions {
   /** Connections in the pool; a console needs few, a benchmark's claimers more. */
@@ -90,7 +91,9 @@ export class Database {
 
   /**
    * Runs `work` in one transaction, retrying the whole transaction on transient failures:
-   * a deadlock rolls back everything, so retrying a single statement would be wrong.
+   * a deadlock rolls back everything, so retrying a single statement would be wrong. On Galera a
+   * certification conflict fails the COMMIT itself with 1213; that is retried the same way, and
+   * the result (a claim's entries, say) is returned only once a COMMIT succeeded.
    */
   async transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
     // BEGIN/COMMIT/ROLLBACK take these options: retrying them on a dead connection would only
@@ -98,10 +101,18 @@ export class Database {
     const once = { retry: { max: 1 } } as TransactionOptions;
     try {
       // each statement has its own bound; the whole transaction is retried only within a write's
-      return await retryAsPromised(() => this.sequelize.transaction(once, (transaction) => work(transaction)), {
-        ...retryWithin(Date.now() + this.timeouts.writeMs),
-        name: 'transaction',
-      });
+      return await retryAsPromised(
+        async () => {
+          let done: Transaction | undefined;
+          const result = await this.sequelize.transaction(once, (transaction) => {
+            done = transaction;
+            return work(transaction);
+          });
+          if (done) committed(done);
+          return result;
+        },
+        { ...retryWithin(Date.now() + this.timeouts.writeMs, TRANSACTION_RETRY), name: 'transaction' },
+      );
     } catch (error) {
       throw classifyError(error, this.target);
     }
