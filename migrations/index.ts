@@ -7,11 +7,12 @@ import eventCounts from './0005-pool-event-counts.js';
 import poolMetrics from './0006-pool-metrics.js';
 import poolControl from './0007-pool-control.js';
 import poolWorkers from './0008-pool-workers.js';
+import poolLocks from './0010-pool-locks.js';
 
 /**
  * Every migration in order; a static list so the built app and the tests run the same ones.
  * The audit table comes first so that reverting pool changes never touches the audit history;
- * the event counters, the history (POOL_METRICS), the pause control and the worker heartbeats come
- * last, so that reverting only them leaves the pool itself as it was.
+ * the event counters, the history (POOL_METRICS), the pause control, the worker heartbeats and the
+ * cluster lock rows come last, so that reverting only them leaves the pool itself as it was.
  */
-export const MIGRATIONS: readonly PoolMigration[] = [auditLog, poolColumns, leaseColumns, poolIndexes, eventCounts, poolMetrics, poolControl, poolWorkers];
+export const MIGRATIONS: readonly PoolMigration[] = [auditLog, poolColumns, leaseColumns, poolIndexes, eventCounts, poolMetrics, poolControl, poolWorkers, poolLocks];
