@@ -128,10 +128,11 @@ describe('pool-console against a bare host schema', () => {
     expect(result.plans.map((plan) => plan.name)).toEqual([last]);
     const [applied] = await fresh.admin.query<RowDataPacket[]>('SELECT NAME AS name FROM POOL_CONSOLE_MIGRATIONS ORDER BY NAME');
     expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.slice(0, -1).map((migration) => migration.name));
-    // The last migration is the worker heartbeats: their table is gone; the indexes, the counters and the audit table stay.
-    expect(last).toBe('0008-pool-workers');
+    // The last migration is the cluster lock rows: their table is gone; the indexes, the counters and the audit table stay.
+    expect(last).toBe('0010-pool-locks');
     const schema = await snapshotSchema(fresh.admin);
-    expect(schema.tables).not.toContain('POOL_WORKERS');
+    expect(schema.tables).not.toContain('POOL_LOCKS');
+    expect(schema.tables).toContain('POOL_WORKERS');
     expect(schema.tables).toContain('POOL_EVENT_COUNTS');
     expect(schema.indexes.map((index) => index.name)).toContain('idx_pool_claim');
     expect(schema.tables).toContain('POOL_AUDIT_LOG');

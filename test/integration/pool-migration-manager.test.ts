@@ -42,10 +42,10 @@ describe('PoolMigrationManager', () => {
 
   it('recreates a dropped index through the migrations, previewing first, and audits migration runs', async () => {
     const manager = new PoolMigrationManager(t.db);
-    // Down to the indexes reverts the newer migrations (worker heartbeats, pause control, history, event counters) first.
+    // Down to the indexes reverts the newer migrations (cluster locks, worker heartbeats, pause control, history, event counters) first.
     const reverted = await manager.migrate('down', { to: '0004-pool-indexes', audit: { actor: 'ops@desk', reason: 'change 7' } });
-    expect(reverted.map((plan) => plan.name)).toEqual(['0008-pool-workers', '0007-pool-control', '0006-pool-metrics', '0005-pool-event-counts', '0004-pool-indexes']);
-    expect((await manager.getMigrationStatus()).drift).toMatchObject({ missingTables: ['POOL_EVENT_COUNTS', 'POOL_METRICS', 'POOL_CONTROL', 'POOL_WORKERS'] });
+    expect(reverted.map((plan) => plan.name)).toEqual(['0010-pool-locks', '0008-pool-workers', '0007-pool-control', '0006-pool-metrics', '0005-pool-event-counts', '0004-pool-indexes']);
+    expect((await manager.getMigrationStatus()).drift).toMatchObject({ missingTables: ['POOL_EVENT_COUNTS', 'POOL_METRICS', 'POOL_CONTROL', 'POOL_WORKERS', 'POOL_LOCKS'] });
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toContain('idx_pool_claim');
 
     const preview = await manager.ensurePoolIndexes();
@@ -56,7 +56,7 @@ describe('PoolMigrationManager', () => {
     await manager.ensurePoolIndexes({ dryRun: false, audit: { actor: 'ops@desk', reason: 'change 7' } });
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toEqual([]);
     // ensurePoolIndexes runs up to the indexes only; the later tables come back with the next full run.
-    expect((await manager.getMigrationStatus()).pending.map((migration) => migration.name)).toEqual(['0005-pool-event-counts', '0006-pool-metrics', '0007-pool-control', '0008-pool-workers']);
+    expect((await manager.getMigrationStatus()).pending.map((migration) => migration.name)).toEqual(['0005-pool-event-counts', '0006-pool-metrics', '0007-pool-control', '0008-pool-workers', '0010-pool-locks']);
     await manager.migrate('up', { audit: { actor: 'ops@desk', reason: 'change 7' } });
     expect((await manager.getMigrationStatus()).drift.missingTables).toEqual([]);
     expect((await auditActions()).slice(-1)).toEqual(['migrations.up']);

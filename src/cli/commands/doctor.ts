@@ -1,3 +1,4 @@
+import { readGaleraHealth, type GaleraNodeHealth } from '../../core/health/galera-health.js';
 import { schemaReport } from '../../core/schema/schema-report.js';
 import type { ConsoleService } from '../../core/console/console-service.js';
 import { connectionOptions } from '../connection.js';
@@ -10,23 +11,30 @@ import { jsonOption, withConsole, type ConsoleFlags, type Register } from './com
  * (migrations.status reports drift of applied ones), so this one reads it from the session's database.
  */
 export const doctorCommand: Register = (program, done) => {
-  const command = program.command('doctor').description('check the connection, the server and the pool schema; exit 1 when the schema is incomplete');
+  const command = program
+    .command('doctor')
+    .description('check the connection, the server (its Galera cluster, if any) and the pool schema; exit 1 when the schema is incomplete or the Galera node has problems');
   jsonOption(connectionOptions(command)).action((flags: ConsoleFlags) => done(() => withConsole(flags, doctor)));
 };
 
 async function doctor(service: ConsoleService, out: Output): Promise<number> {
-  const report = await schemaReport(service.session.require().db);
+  const db = service.session.require().db;
+  const report = await schemaReport(db);
+  // two reads 2 s apart: flow control's share and the certification failure rate need an interval
+  const galera = await readGaleraHealth(db, { sampleMs: 2_000 });
   const missingColumns = report.columns.filter((column) => !column.present);
   const missingIndexes = report.indexes.filter((index) => !index.servedBy);
   const missingTables = report.tables.filter((table) => !table.present);
-  const healthy = report.bookingPlan && missingColumns.length + missingIndexes.length + missingTables.length === 0;
-  out.result({ ...report, healthy }, () => {
+  const schemaComplete = report.bookingPlan && missingColumns.length + missingIndexes.length + missingTables.length === 0;
+  const healthy = schemaComplete && (galera?.problems.length ?? 0) === 0;
+  out.result({ ...report, galera, healthy }, () => {
     const mark = (ok: boolean) => (ok ? 'ok     ' : 'MISSING');
     return [
       `server      ${report.server.flavour} ${report.server.version}`,
       `database    ${report.server.database}`,
       `time zone   ${report.server.timeZone} (session)`,
       `BOOKING_PLAN ${report.bookingPlan ? 'present' : 'MISSING: this is not the booking database'}`,
+      ...(galera ? ['', ...galeraLines(galera)] : []),
       '',
       'pool columns',
       ...report.columns.map((column) => `  ${mark(column.present)} ${column.name}${column.columnType ? ` ${column.columnType}` : ''}`),
@@ -35,8 +43,21 @@ async function doctor(service: ConsoleService, out: Output): Promise<number> {
       'console tables',
       ...report.tables.map((table) => `  ${mark(table.present)} ${table.name}`),
       '',
-      healthy ? 'schema complete' : 'schema incomplete: run `pool-console migrate up`',
+      schemaComplete ? 'schema complete' : 'schema incomplete: run `pool-console migrate up`',
     ].join('\n');
   });
   return healthy ? EXIT_OK : EXIT_FINDINGS;
+}
+
+function galeraLines(galera: GaleraNodeHealth): string[] {
+  const rate = galera.certFailuresPerMinute === null ? 'n/a' : galera.certFailuresPerMinute.toFixed(1);
+  return [
+    'galera node',
+    `  cluster size        ${galera.clusterSize} (${galera.clusterStatus})`,
+    `  node state          ${galera.state}${galera.ready ? '' : ' (not ready)'}`,
+    `  flow control paused ${(galera.flowControlPaused * 100).toFixed(1)} %`,
+    `  receive queue       ${galera.recvQueue}`,
+    `  cert failures       ${rate} a minute (${galera.certFailures} since start)`,
+    ...(galera.problems.length ? galera.problems.map((problem) => `  DEGRADED ${problem}`) : ['  ok']),
+  ];
 }

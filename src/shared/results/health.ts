@@ -134,6 +134,7 @@ export const DOWN_REASON_CODES = ['unreachable', 'not-responding', 'auth-refused
 /** Why the pool is degraded: it works, but something needs an operator. */
 export const DEGRADED_REASON_CODES = [
   'migrations-pending', 'schema-drift', 'expired-leases', 'failed-at-max', 'integrity', 'deadline-risk', 'slow-plan', 'check-incomplete', 'paused',
+  'galera-node',
 ] as const;
 export type HealthReasonCode = (typeof DOWN_REASON_CODES)[number] | (typeof DEGRADED_REASON_CODES)[number];
 
