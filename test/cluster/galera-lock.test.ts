@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/core/db/database.js';
 import { RecorderLock } from '../../src/core/metrics/leader-lock.js';
+import { PoolMigrationManager } from '../../src/core/pool/pool-migration-manager.js';
 import type { PoolMigration } from '../../src/core/schema/migration-kit.js';
 import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
@@ -78,6 +79,8 @@ describe('the cluster-wide lock on Galera', () => {
     // the lock table was there before 0010 ran (the migrator made it): 0010 adopted it
     expect(plans.find((plan) => plan.name === '0010-pool-locks')?.steps.map((step) => step.summary)).toEqual(['table POOL_LOCKS exists: adopted']);
     expect((await new PoolMigrator(onNode1).status()).pending).toEqual([]);
+    // the Migrations page and `migrate status` say what DDL blocks on a cluster
+    expect((await new PoolMigrationManager(onNode2).getMigrationStatus()).clusterWarning).toMatch(/total order isolation \(TOI\) on every node/);
   });
 
   it("the recorder's leadership: one leader across the nodes, the other takes over once it is released", async () => {

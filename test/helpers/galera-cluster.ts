@@ -11,18 +11,8 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { findServerBinary, LocalDatabaseServer, type ServerBinary } from '../../src/core/sandbox/local-server.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
+import { findGaleraProvider, GALERA_PROVIDER_PATHS } from '../setup/prerequisites.js';
 import { makeTempDir } from './temp-dirs.js';
-
-/** Where Debian's galera-4 puts the provider; GALERA_PROVIDER points at another. */
-export const GALERA_PROVIDER_PATHS = ['/usr/lib/galera/libgalera_smm.so', '/usr/lib/galera-4/libgalera_smm.so', '/usr/lib64/galera-4/libgalera_smm.so', '/usr/lib64/galera/libgalera_smm.so'];
-
-export async function findGaleraProvider(env: Record<string, string | undefined> = process.env): Promise<string | null> {
-  const candidates = env.GALERA_PROVIDER ? [env.GALERA_PROVIDER] : GALERA_PROVIDER_PATHS;
-  for (const candidate of candidates) {
-    if (await fs.stat(candidate).then((stat) => stat.isFile(), () => false)) return candidate;
-  }
-  return null;
-}
 
 interface NodePorts {
   sql: number;
@@ -115,8 +105,8 @@ export class GaleraCluster {
   static async start(size = 3): Promise<GaleraCluster> {
     const binary = findServerBinary();
     if (!binary || binary.flavour !== 'mariadb') throw new Error('Galera tests need MariaDB (apt-get install -y mariadb-server, which brings galera-4).');
-    const provider = await findGaleraProvider();
-    if (!provider) throw new Error(`No Galera provider library (looked in ${GALERA_PROVIDER_PATHS.join(', ')}; GALERA_PROVIDER names another): apt-get install -y galera-4.`);
+    const provider = findGaleraProvider();
+    if (!provider) throw new Error(`No Galera provider library (looked in ${GALERA_PROVIDER_PATHS.join(', ')}; POOL_GALERA_PROVIDER names another): apt-get install -y galera-4.`);
 
     const root = await makeTempDir();
     const ports: NodePorts[] = [];

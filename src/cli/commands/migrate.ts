@@ -41,6 +41,7 @@ export const migrateCommand: Register = (program, done) => {
               ...status.applied.map((m) => `applied  ${m.name}  ${formatUtc(m.appliedAt)}  ${m.description}`),
               ...status.pending.map((m) => `pending  ${m.name}  ${m.description}`),
               drift.length ? `drift: applied migrations' objects missing: ${drift.join(', ')}` : '',
+              status.clusterWarning ? `warning: ${status.clusterWarning}` : '',
               holder ? `a migration is running now (${holder.connectionId === null ? `cluster lock held by ${holder.owner ?? holder.host}` : `connection ${holder.connectionId}, ${holder.user}@${holder.host}`})` : '',
             ].filter(Boolean).join('\n'),
           );

@@ -87,4 +87,6 @@ export interface MigrationOverview extends MigrationStatus {
   countsByStatus: PoolStats['byStatus'] | null;
   /** Why countsByStatus is null, naming what is missing; null when counted. */
   countsNote?: string | null;
+  /** On a Galera cluster: what running DDL there blocks (total order isolation); absent or null elsewhere. */
+  clusterWarning?: string | null;
 }
