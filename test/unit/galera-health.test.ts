@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTransientError } from '../../src/core/db/transient.js';
+import { isConflictError, isTransientError } from '../../src/core/db/transient.js';
 import { judgeGalera } from '../../src/core/health/galera-health.js';
 import { ClaimCandidatesTaken, galeraClaimOffset } from '../../src/core/pool/galera-claim.js';
 
@@ -52,8 +52,13 @@ describe('the Galera claim', () => {
     expect(galeraClaimOffset(2, 20, () => 0.999)).toBe(319);
   });
 
-  it('retries a claim whose candidates were all taken, as it retries a deadlock', () => {
-    expect(isTransientError(new ClaimCandidatesTaken())).toBe(true);
-    expect(isTransientError({ errno: 1213, code: 'ER_LOCK_DEADLOCK' })).toBe(true);
+  it('retries a claim whose candidates were all taken as a conflict, like a deadlock or a certification failure', () => {
+    expect(isConflictError(new ClaimCandidatesTaken())).toBe(true);
+    expect(isConflictError({ errno: 1213, code: 'ER_LOCK_DEADLOCK' })).toBe(true);
+    // wrapped as Sequelize and our own errors wrap it
+    expect(isConflictError({ name: 'SequelizeDatabaseError', original: { errno: 1213 } })).toBe(true);
+    // a lost connection is retried too, but on its own schedule inside each try
+    expect(isConflictError({ code: 'PROTOCOL_CONNECTION_LOST' })).toBe(false);
+    expect(isTransientError({ code: 'PROTOCOL_CONNECTION_LOST' })).toBe(true);
   });
 });

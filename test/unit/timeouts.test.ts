@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/core/db/classify-error.js';
 import { STATEMENT_TIMEOUT_CODE } from '../../src/core/db/statement-guard.js';
 import { DEFAULT_TIMEOUTS, resolveTimeouts } from '../../src/core/db/timeouts.js';
-import { isTransientError, retryWithin, TRANSIENT_RETRY } from '../../src/core/db/transient.js';
+import { isTransientError, retryWithin } from '../../src/core/db/transient.js';
 
 describe('timeouts', () => {
   it('take the defaults, then the environment, then explicit options', () => {
@@ -31,9 +31,9 @@ describe('a statement cut off by its bound', () => {
 
   it('retries transient failures only before the deadline', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    const [match] = retryWithin(1_000, TRANSIENT_RETRY, () => 999).match;
+    const [match] = retryWithin(1_000, () => 999).match;
     expect(match!(refused)).toBe(true);
-    const [late] = retryWithin(1_000, TRANSIENT_RETRY, () => 1_000).match;
+    const [late] = retryWithin(1_000, () => 1_000).match;
     expect(late!(refused)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { classifyError, errorTarget, type ErrorTarget } from './classify-error.j
 import { LatencyRecorder } from './latency.js';
 import { StatementGuard, type GuardedQueryOptions } from './statement-guard.js';
 import { resolveTimeouts, type Timeouts } from './timeouts.js';
-import { retryWithin, TRANSACTION_RETRY, TRANSIENT_RETRY } from './transient.js';
+import { conflictRetryWithin, otherTransientRetryWithin, retryWithin, TRANSIENT_RETRY } from './transient.js';
 import { committed } from './when-committed.js';
 
 export interface DatabaseOptions {
@@ -98,21 +98,24 @@ export class Database {
   async transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
     // BEGIN/COMMIT/ROLLBACK take these options: retrying them on a dead connection would only
     // delay the retry of the whole transaction on a new one.
-    const once = { retry: { max: 1 } } as TransactionOptions;
+    const onceOptions = { retry: { max: 1 } } as TransactionOptions;
     try {
       // each statement has its own bound; the whole transaction is retried only within a write's
-      return await retryAsPromised(
-        async () => {
-          let done: Transaction | undefined;
-          const result = await this.sequelize.transaction(once, (transaction) => {
-            done = transaction;
-            return work(transaction);
-          });
-          if (done) committed(done);
-          return result;
-        },
-        { ...retryWithin(Date.now() + this.timeouts.writeMs, TRANSACTION_RETRY), name: 'transaction' },
-      );
+      const deadline = Date.now() + this.timeouts.writeMs;
+      const once = async () => {
+        let done: Transaction | undefined;
+        const result = await this.sequelize.transaction(onceOptions, (transaction) => {
+          done = transaction;
+          return work(transaction);
+        });
+        if (done) committed(done);
+        return result;
+      };
+      // conflicts (deadlock, certification failure) around, connection trouble inside each try
+      return await retryAsPromised(() => retryAsPromised(once, { ...otherTransientRetryWithin(deadline), name: 'transaction' }), {
+        ...conflictRetryWithin(deadline),
+        name: 'transaction after a conflict',
+      });
     } catch (error) {
       throw classifyError(error, this.target);
     }
