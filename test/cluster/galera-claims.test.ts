@@ -1,4 +1,6 @@
-import type { RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { Database } from '../../src/core/db/database.js';
+import { whenCommitted } from '../../src/core/db/when-committed.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GaleraCluster } from '../helpers/galera-cluster.js';
 import { claimUntilEmpty, clusterPool, fillPool, type ClusterPool } from '../helpers/galera-pool.js';
@@ -45,5 +47,29 @@ describe('claims on a 3-node Galera cluster', () => {
     expect(wrong).toEqual([]);
     const [[counted]] = await pool.admin.query<RowDataPacket[]>("SELECT COALESCE(SUM(TOTAL), 0) AS n FROM POOL_EVENT_COUNTS WHERE EVENT = 'claimed'");
     expect(Number(counted?.n)).toBe(ids.length);
+  });
+
+  it('a transaction that loses certification to another node is retried whole, and its after-commit work runs once', async () => {
+    await pool.admin.query("INSERT INTO POOL_EVENT_COUNTS (EVENT, SHARD, TOTAL) VALUES ('entered', 99, 0)");
+    const db = new Database(pool.profiles[0]!);
+    const other = await mysql.createConnection(pool.profiles[1]!);
+    try {
+      let attempts = 0;
+      let counted = 0;
+      await db.transaction(async (transaction) => {
+        attempts += 1;
+        await db.execute('test.bump', "UPDATE POOL_EVENT_COUNTS SET TOTAL = TOTAL + 1 WHERE EVENT = 'entered' AND SHARD = 99", { transaction });
+        whenCommitted(transaction, () => (counted += 1));
+        // the same row changed and committed on node 2 meanwhile: certified first, so this one loses
+        if (attempts === 1) await other.query("UPDATE POOL_EVENT_COUNTS SET TOTAL = TOTAL + 10 WHERE EVENT = 'entered' AND SHARD = 99");
+      });
+      expect(attempts).toBe(2);
+      expect(counted).toBe(1);
+      const [[row]] = await pool.admin.query<RowDataPacket[]>("SELECT TOTAL AS total FROM POOL_EVENT_COUNTS WHERE EVENT = 'entered' AND SHARD = 99");
+      expect(Number(row?.total)).toBe(11);
+    } finally {
+      await other.end();
+      await db.close();
+    }
   });
 });
