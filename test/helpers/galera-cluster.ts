@@ -12,7 +12,7 @@ import mysql from 'mysql2/promise';
 import { findServerBinary, LocalDatabaseServer, type ServerBinary } from '../../src/core/sandbox/local-server.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
 import { findGaleraProvider, GALERA_PROVIDER_PATHS } from '../setup/prerequisites.js';
-import { makeTempDir } from './temp-dirs.js';
+import { makeTempDir, sweepOrphanedTempDirs } from './temp-dirs.js';
 
 interface NodePorts {
   sql: number;
@@ -108,6 +108,7 @@ export class GaleraCluster {
     const provider = findGaleraProvider();
     if (!provider) throw new Error(`No Galera provider library (looked in ${GALERA_PROVIDER_PATHS.join(', ')}; POOL_GALERA_PROVIDER names another): apt-get install -y galera-4.`);
 
+    await sweepOrphanedTempDirs();
     const root = await makeTempDir();
     const ports: NodePorts[] = [];
     for (let i = 0; i < size; i += 1) ports.push({ sql: await freePort(), group: await freePort(), ist: await freePort(), sst: await freePort() });
