@@ -8,6 +8,7 @@ import { PoolMigrator } from '../../src/core/schema/migrator.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
 import { hostSchemaSql } from '../fixtures/host-schema.js';
 import { GaleraCluster } from '../helpers/galera-cluster.js';
+import { runCli } from '../helpers/run-cli.js';
 
 let cluster: GaleraCluster | undefined;
 let profiles: ConnectionProfile[];
@@ -81,6 +82,9 @@ describe('the cluster-wide lock on Galera', () => {
     expect((await new PoolMigrator(onNode1).status()).pending).toEqual([]);
     // the Migrations page and `migrate status` say what DDL blocks on a cluster
     expect((await new PoolMigrationManager(onNode2).getMigrationStatus()).clusterWarning).toMatch(/total order isolation \(TOI\) on every node/);
+    const dryRun = await runCli(profiles[0]!, ['migrate', 'up', '--dry-run']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stderr).toMatch(/^warning: This database is a Galera cluster: each migration step \(DDL\) runs in total order isolation/m);
   });
 
   it("the recorder's leadership: one leader across the nodes, the other takes over once it is released", async () => {

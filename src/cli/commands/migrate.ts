@@ -1,7 +1,9 @@
 import { Argument } from 'commander';
 import type { MigrationPlan } from '../../shared/results/schema.js';
 import { connectionOptions } from '../connection.js';
-import { EXIT_OK } from '../output.js';
+import type { ConsoleService } from '../../core/console/console-service.js';
+import { galeraDdlWarning } from '../../core/schema/galera-ddl.js';
+import { EXIT_OK, type Output } from '../output.js';
 import { call, checkedInput, jsonOption, withConsole, writeOptions, type ConsoleFlags, type Register } from './command.js';
 import { formatUtc } from '../../shared/format.js';
 
@@ -51,6 +53,7 @@ export const migrateCommand: Register = (program, done) => {
       if (flags.dryRun) {
         const input = checkedInput('migrations.plan', { direction: action, to: flags.to });
         return withConsole(flags, async (service, out) => {
+          await warnOnCluster(service, out);
           const plans = await call(service, 'migrations.plan', input);
           out.result({ dryRun: true, direction: action, plans }, () => renderPlans(plans, `dry run (${action}), nothing changed`));
           return EXIT_OK;
@@ -59,6 +62,7 @@ export const migrateCommand: Register = (program, done) => {
       const operation = action === 'up' ? 'migrations.up' : 'migrations.down';
       const input = checkedInput(operation, { to: flags.to, reason: flags.reason });
       return withConsole(flags, async (service, out) => {
+        await warnOnCluster(service, out);
         const plans = await call(service, operation, input);
         out.result({ dryRun: false, direction: action, plans }, () => renderPlans(plans, `migrated ${action}`));
         return EXIT_OK;
@@ -66,3 +70,9 @@ export const migrateCommand: Register = (program, done) => {
     }),
   );
 };
+
+/** On a Galera cluster, says before planning or running what DDL blocks there (stderr; silent with --json). */
+async function warnOnCluster(service: ConsoleService, out: Output): Promise<void> {
+  const warning = await galeraDdlWarning(service.session.require().db);
+  if (warning) out.progress(`warning: ${warning}`);
+}
