@@ -14,7 +14,7 @@ export interface ClusterPool {
   name: string;
   /** One profile per node, node 1 first. */
   profiles: ConnectionProfile[];
-  /** Set-up and checks, on node 1. */
+  /** Set-up and checks, on node 1, with causal reads (wsrep_sync_wait). */
   admin: mysql.Connection;
 }
 
@@ -23,7 +23,8 @@ export async function clusterPool(cluster: GaleraCluster): Promise<ClusterPool> 
   const name = `g_${randomBytes(6).toString('hex')}`;
   const profiles = await cluster.createDatabase(name);
   const admin = await mysql.createConnection({ ...profiles[0], multipleStatements: true, timezone: 'Z' });
-  await admin.query("SET time_zone = '+00:00'");
+  // causal reads: checks on node 1 see every claim committed on nodes 2 and 3, applied or not yet
+  await admin.query("SET time_zone = '+00:00', wsrep_sync_wait = 1");
   await admin.query(hostSchemaSql('bare'));
   const db = new Database(profiles[0]!);
   try {
