@@ -39,11 +39,16 @@ export const RENEW_SQL = `${CAUSAL} UPDATE ${LOCKS_TABLE} SET EXPIRES_AT = UTC_T
 export class TableLock {
   readonly owner = `${os.hostname()} pid ${process.pid} ${randomBytes(4).toString('hex')}`;
 
+  /** `ttlSeconds` may be a function: a holder whose renewals come further apart asks for a longer life. */
   constructor(
     private readonly db: Database,
     readonly name: string,
-    private readonly ttlSeconds = CLUSTER_LOCK_TTL_SECONDS,
+    private readonly ttl: number | (() => number) = CLUSTER_LOCK_TTL_SECONDS,
   ) {}
+
+  private get ttlSeconds(): number {
+    return typeof this.ttl === 'function' ? this.ttl() : this.ttl;
+  }
 
   /** True when this owner now holds the row. Failures are thrown. */
   async tryAcquire(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import type { ConnectionProfile } from '../../shared/profile.js';
-import { TableLock } from '../db/cluster-lock.js';
+import { CLUSTER_LOCK_TTL_SECONDS, TableLock } from '../db/cluster-lock.js';
 import type { Database } from '../db/database.js';
 import { isGalera } from '../db/galera.js';
 import { ensureLockTable } from '../db/lock-table.js';
@@ -23,7 +23,7 @@ export function recorderLockName(database: string): string {
  *
  * On a Galera cluster GET_LOCK holds on one node only, so with `db` on a Galera node the lock is a
  * POOL_LOCKS row instead (db/cluster-lock.ts): `held()` renews it, and a dead leader's row lapses
- * within its TTL (60 s), after which another recorder takes over.
+ * within its TTL (60 s, or three recorder intervals), after which another recorder takes over.
  */
 export class RecorderLock {
   private session: mysql.Connection | null = null;
@@ -31,9 +31,14 @@ export class RecorderLock {
   readonly name: string;
   private row: TableLock | null = null;
 
+  /**
+   * `renewEveryMs`: how often the recorder checks `held()`, i.e. renews the row on Galera; the row
+   * lives three of those (at least 60 s), so a leader that ticks slowly does not lose it between ticks.
+   */
   constructor(
     private readonly profile: ConnectionProfile,
     private readonly db?: Database,
+    private readonly renewEveryMs: () => number = () => 0,
   ) {
     this.name = recorderLockName(profile.database);
   }
@@ -43,7 +48,7 @@ export class RecorderLock {
     if (!this.db || !(await isGalera(this.db))) return null;
     if (!this.row) {
       await ensureLockTable(this.db);
-      this.row = new TableLock(this.db, this.name);
+      this.row = new TableLock(this.db, this.name, () => Math.max(CLUSTER_LOCK_TTL_SECONDS, Math.ceil((3 * this.renewEveryMs()) / 1000)));
     }
     return this.row;
   }

@@ -83,7 +83,7 @@ export class MetricsRecorder {
     this.options = parsed.data;
     this.clock = clock ?? Date.now;
     this.onListenerError = onListenerError ?? ((error) => console.error('metrics recorder listener failed', error));
-    this.lock = new RecorderLock(db.profile, db);
+    this.lock = new RecorderLock(db.profile, db, () => this.options.intervalMs);
     this.current = {
       identity: this.options.identity ?? recorderIdentity(this.options.role),
       role: 'stopped',
