@@ -17,18 +17,6 @@ export default defineConfig({
         },
       },
       {
-        // Real replication (and clusters) on loopback: each file starts the servers it needs itself
-        // (test/helpers/replica-pair.ts), so no shared server. `npm run test:cluster` runs them alone.
-        extends: true,
-        test: {
-          name: 'cluster',
-          environment: 'node',
-          include: ['test/cluster/**/*.test.ts'],
-          testTimeout: 90_000,
-          hookTimeout: 120_000,
-        },
-      },
-      {
         extends: true,
         plugins: [react()],
         test: {
@@ -36,6 +24,19 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['test/components/**/*.test.tsx'],
           setupFiles: ['test/setup/components.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real replication and clusters (a primary and replica, a 3-node Galera) on loopback, started
+          // and stopped by each file: `npm run test:cluster` runs only these, one file at a time, after `npm test` (.ci/run).
+          name: 'cluster',
+          environment: 'node',
+          include: ['test/cluster/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],

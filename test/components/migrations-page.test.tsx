@@ -182,6 +182,18 @@ describe('Migrations page: status, preview, run', () => {
     expect(fake.callsOf('migrations.lockHolder').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('on a Galera cluster: names the cluster lock holder and warns what DDL blocks there', async () => {
+    const GALERA_DDL_WARNING = 'This database is a Galera cluster: each migration step (DDL) runs in total order isolation (TOI) on every node at once.';
+    const fake = createInMemoryApi({ pendingMigrations: 1 });
+    fake.model.lockHolder = { connectionId: null, user: null, host: 'ops-desk-2', heldForSeconds: 5, owner: 'ops-desk-2 pid 4242 9f3a', expiresAt: '2026-01-01T00:01:00.000Z' };
+    fake.model.clusterWarning = GALERA_DDL_WARNING;
+    renderPage(fake);
+    await waitForStatus();
+
+    expect((await screen.findByTestId('lock-holder')).textContent).toContain('A migration is running, held across the cluster by ops-desk-2 pid 4242 9f3a for 5 s');
+    expect(screen.getByText(GALERA_DDL_WARNING)).toBeTruthy();
+  });
+
   it('defaults to Up even with nothing pending: no red Run down until Down is chosen', async () => {
     const fake = createInMemoryApi({ pendingMigrations: 0 });
     const user = renderPage(fake);

@@ -75,7 +75,7 @@ describe('a host database before our migrations, in Chromium', { timeout: 120_00
     const banner = page.getByTestId('health-banner');
     await banner.waitFor();
     expect(await banner.getAttribute('data-state')).toBe('degraded');
-    await textMatching(banner.locator('[data-code="migrations-pending"]'), /10 migrations pending \(0001-audit-log, .*0011-search-indexes\)/);
+    await textMatching(banner.locator('[data-code="migrations-pending"]'), /11 migrations pending \(0001-audit-log, .*0011-search-indexes\)/);
     await textMatching(page.getByTestId('unavailable-figures'), /Entries by mode: —, after migrations/);
     expect(await page.getByText('pool empty').count()).toBe(0);
     expect(await page.getByText('INTERNAL').count()).toBe(0);

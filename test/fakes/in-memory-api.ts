@@ -97,6 +97,8 @@ export interface FakeModel {
   history: { since: Date; gaps: HistoryGap[] };
   migrations: FakeMigration[];
   lockHolder: LockHolder | null;
+  /** Set to play a Galera cluster: migrations.status then carries the back's TOI warning. */
+  clusterWarning?: string;
   latency: LatencySummary[];
   logs: LogLine[];
   /** Pauses in force (POOL_CONTROL), the whole pool first. */
@@ -480,6 +482,7 @@ export function createInMemoryApi(options: InMemoryApiOptions = {}) {
         countsNote: missing('0002-pool-columns') || model.noPoolColumns
           ? 'Not counted: BOOKING_PLAN lacks the pool columns POOL_STATUS, POOL_ENTRY_TIME, POOL_DEADLINE_TIME, POOL_PROCESSING_ATTEMPTS. Run the pending migrations first.'
           : null,
+        ...(model.clusterWarning ? { clusterWarning: model.clusterWarning } : {}),
       };
     },
     'migrations.plan': async ({ direction, to }) => selectMigrations(model, direction, to).map((m) => planOf(m, direction)),

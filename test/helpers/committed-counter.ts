@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { whenCommitted } from '../../src/core/db/when-committed.js';
 import type { AuditCounter } from '../../src/core/audit/audit-log.js';
 
 /** An AuditCounter without an audit row: counts what committed, as the journal's own counter does. */
@@ -6,7 +7,7 @@ export function committedCounter(): AuditCounter & { affectedRows: number } {
   const counter = {
     affectedRows: 0,
     async add(n: number, transaction: Transaction) {
-      transaction.afterCommit(() => {
+      whenCommitted(transaction, () => {
         counter.affectedRows += n;
       });
     },

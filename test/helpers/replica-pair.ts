@@ -62,8 +62,8 @@ async function waitForThreads(replica: LocalDatabaseServer): Promise<void> {
 /** Starts a primary and a replica replicating from it (MASTER_USE_GTID=slave_pos), threads running. */
 export async function startReplicaPair(): Promise<ReplicaPair> {
   await sweepOrphanedTempDirs();
-  const primary = new LocalDatabaseServer({ dataDir: await makeTempDir(), serverArgs: PRIMARY_ARGS });
-  const replica = new LocalDatabaseServer({ dataDir: await makeTempDir(), serverArgs: REPLICA_ARGS });
+  const primary = new LocalDatabaseServer({ dataDir: await makeTempDir(), extraArgs: PRIMARY_ARGS });
+  const replica = new LocalDatabaseServer({ dataDir: await makeTempDir(), extraArgs: REPLICA_ARGS });
   const remove = async () => {
     await Promise.all([primary.remove(), replica.remove()]);
   };

@@ -28,8 +28,13 @@ export async function sweepOrphanedTempDirs(): Promise<void> {
   for (const entry of entries) {
     const owner = new RegExp(`^${PREFIX}(\\d+)-`).exec(entry)?.[1];
     if (owner === undefined || ownerAlive(Number(owner))) continue;
-    const server = new LocalDatabaseServer({ dataDir: path.join(os.tmpdir(), entry) });
-    if (server.running) console.warn(`Stopping a database server left running by a crashed test run in ${server.dataDir}`);
-    await server.remove();
+    const dir = path.join(os.tmpdir(), entry);
+    // a Galera cluster's nodes live one level down (node1, node2, …)
+    const nodes = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => /^node\d+$/.test(name)).map((name) => path.join(dir, name));
+    for (const dataDir of [...nodes, dir]) {
+      const server = new LocalDatabaseServer({ dataDir });
+      if (server.running) console.warn(`Stopping a database server left running by a crashed test run in ${server.dataDir}`);
+      await server.remove();
+    }
   }
 }

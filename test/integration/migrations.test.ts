@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function loadVariant(variant: HostVariant): Promise<void> {
-  await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_ALERT_RULES, POOL_ALERT_EVENTS, POOL_CONSOLE_MIGRATIONS');
+  await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_ALERT_RULES, POOL_ALERT_EVENTS, POOL_LOCKS, POOL_CONSOLE_MIGRATIONS');
   await fresh.admin.query(hostSchemaSql(variant));
 }
 
@@ -110,7 +110,7 @@ describe('across host variants', () => {
 
 describe('safety', () => {
   it('refuses with NO_TABLE on a database without BOOKING_PLAN and changes nothing', async () => {
-    await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_ALERT_RULES, POOL_ALERT_EVENTS, POOL_CONSOLE_MIGRATIONS');
+    await fresh.admin.query('DROP TABLE IF EXISTS BOOKING_PLAN, MEETING_TYPE_PRIORITY, POOL_AUDIT_LOG, POOL_EVENT_COUNTS, POOL_METRICS, POOL_CONTROL, POOL_WORKERS, POOL_ALERT_RULES, POOL_ALERT_EVENTS, POOL_LOCKS, POOL_CONSOLE_MIGRATIONS');
     const migrator = new PoolMigrator(db);
     await expect(migrator.up()).rejects.toMatchObject({ code: 'NO_TABLE' });
     await expect(migrator.plan('up')).rejects.toMatchObject({ code: 'NO_TABLE' });

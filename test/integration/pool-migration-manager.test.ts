@@ -42,10 +42,10 @@ describe('PoolMigrationManager', () => {
 
   it('recreates a dropped index through the migrations, previewing first, and audits migration runs', async () => {
     const manager = new PoolMigrationManager(t.db);
-    // Down to the indexes reverts the newer migrations (search indexes, alerts, worker heartbeats, pause control, history, event counters) first.
+    // Down to the indexes reverts the newer migrations (search indexes, cluster locks, alerts, worker heartbeats, pause control, history, event counters) first.
     const reverted = await manager.migrate('down', { to: '0004-pool-indexes', audit: { actor: 'ops@desk', reason: 'change 7' } });
-    expect(reverted.map((plan) => plan.name)).toEqual(['0011-search-indexes', '0009-pool-alerts', '0008-pool-workers', '0007-pool-control', '0006-pool-metrics', '0005-pool-event-counts', '0004-pool-indexes']);
-    expect((await manager.getMigrationStatus()).drift).toMatchObject({ missingTables: ['POOL_EVENT_COUNTS', 'POOL_METRICS', 'POOL_CONTROL', 'POOL_WORKERS', 'POOL_ALERT_RULES', 'POOL_ALERT_EVENTS'] });
+    expect(reverted.map((plan) => plan.name)).toEqual(['0011-search-indexes', '0010-pool-locks', '0009-pool-alerts', '0008-pool-workers', '0007-pool-control', '0006-pool-metrics', '0005-pool-event-counts', '0004-pool-indexes']);
+    expect((await manager.getMigrationStatus()).drift).toMatchObject({ missingTables: ['POOL_EVENT_COUNTS', 'POOL_METRICS', 'POOL_CONTROL', 'POOL_WORKERS', 'POOL_ALERT_RULES', 'POOL_ALERT_EVENTS', 'POOL_LOCKS'] });
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toContain('idx_pool_claim');
 
     const preview = await manager.ensurePoolIndexes();
@@ -56,7 +56,7 @@ describe('PoolMigrationManager', () => {
     await manager.ensurePoolIndexes({ dryRun: false, audit: { actor: 'ops@desk', reason: 'change 7' } });
     // ensurePoolIndexes runs up to the pool's indexes only; the later tables and the search indexes come back with the next full run.
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toEqual(['idx_pool_owner', 'idx_pool_room']);
-    expect((await manager.getMigrationStatus()).pending.map((migration) => migration.name)).toEqual(['0005-pool-event-counts', '0006-pool-metrics', '0007-pool-control', '0008-pool-workers', '0009-pool-alerts', '0011-search-indexes']);
+    expect((await manager.getMigrationStatus()).pending.map((migration) => migration.name)).toEqual(['0005-pool-event-counts', '0006-pool-metrics', '0007-pool-control', '0008-pool-workers', '0009-pool-alerts', '0010-pool-locks', '0011-search-indexes']);
     await manager.migrate('up', { audit: { actor: 'ops@desk', reason: 'change 7' } });
     expect((await manager.getMigrationStatus()).drift.missingTables).toEqual([]);
     expect((await manager.getMigrationStatus()).drift.missingIndexes).toEqual([]);

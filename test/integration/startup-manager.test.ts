@@ -112,7 +112,7 @@ describe('initializePoolSystem', () => {
       expect(error.message).toContain('pool-console migrate up');
       expect(error.message).toMatch(/POOL_CLAIMED_AT/);
       expect(error.message).toMatch(/POOL_AUDIT_LOG/);
-      expect(error.details?.missing).toMatchObject({ columns: expect.arrayContaining(['POOL_MODE', 'POOL_CLAIMED_BY']), tables: ['POOL_AUDIT_LOG', 'POOL_EVENT_COUNTS', 'POOL_METRICS', 'POOL_CONTROL', 'POOL_WORKERS', 'POOL_ALERT_RULES', 'POOL_ALERT_EVENTS'] });
+      expect(error.details?.missing).toMatchObject({ columns: expect.arrayContaining(['POOL_MODE', 'POOL_CLAIMED_BY']), tables: ['POOL_AUDIT_LOG', 'POOL_EVENT_COUNTS', 'POOL_METRICS', 'POOL_CONTROL', 'POOL_WORKERS', 'POOL_ALERT_RULES', 'POOL_ALERT_EVENTS', 'POOL_LOCKS'] });
     } finally {
       await db.close();
     }

@@ -63,7 +63,30 @@ export function findChromium(env: Env = process.env, wellKnown = WELL_KNOWN_CHRO
   return wellKnown.find(executable) ?? null;
 }
 
-/** The table: later tests (e.g. Galera/replica: mariadb-backup, galera-4) add their rows here. */
+/** Where Debian's galera-4 (and Fedora's galera) put the Galera provider library. */
+export const GALERA_PROVIDER_PATHS = [
+  '/usr/lib/galera/libgalera_smm.so',
+  '/usr/lib/galera-4/libgalera_smm.so',
+  '/usr/lib64/galera-4/libgalera_smm.so',
+  '/usr/lib64/galera/libgalera_smm.so',
+];
+const GALERA_ENV = 'POOL_GALERA_PROVIDER';
+
+/** The Galera provider the cluster tests load: POOL_GALERA_PROVIDER when set (and only it), else a well-known path. */
+export function findGaleraProvider(env: Env = process.env, wellKnown = GALERA_PROVIDER_PATHS): string | null {
+  const isFile = (file: string) => {
+    try {
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const named = env[GALERA_ENV];
+  if (named) return isFile(named) ? named : null;
+  return wellKnown.find(isFile) ?? null;
+}
+
+/** The table: later tests (e.g. the replica tests) add their rows here. */
 export const PREREQUISITES: Prerequisite[] = [
   {
     name: 'MariaDB/MySQL server (mariadbd or mysqld)',
@@ -81,6 +104,15 @@ export const PREREQUISITES: Prerequisite[] = [
     find: (env) => findChromium(env),
     // Ubuntu's "chromium" is not an apt package; chromium-browser is
     packages: { apt: 'chromium', aptUbuntu: 'chromium-browser', dnf: 'chromium', brew: '--cask chromium' },
+  },
+  {
+    name: 'Galera provider (libgalera_smm.so)',
+    why: '`npm run test:cluster` starts a 3-node Galera cluster with it (Debian installs it with mariadb-server)',
+    env: GALERA_ENV,
+    find: (env) => findGaleraProvider(env),
+    // only a local MariaDB runs it; a server named by POOL_TEST_DATABASE_URL leaves the cluster tests nothing to start it with
+    needed: (env) => !env[SERVER_ENV],
+    packages: { apt: 'galera-4', dnf: 'galera', brew: 'galera' },
   },
 ];
 

@@ -2,19 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decide, findChromium, osFamily, PREREQUISITES, type Machine } from '../setup/prerequisites.js';
+import { decide, findChromium, findGaleraProvider, osFamily, PREREQUISITES, type Machine } from '../setup/prerequisites.js';
 
 const SERVER = 'MariaDB/MySQL server (mariadbd or mysqld)';
 const CHROMIUM = 'Chromium';
+const GALERA = 'Galera provider (libgalera_smm.so)';
 
+/** A machine with everything; `overrides.found` replaces only the rows it names. */
 function machine(overrides: Partial<Machine> = {}): Machine {
   return {
-    found: { [SERVER]: '/usr/sbin/mariadbd', [CHROMIUM]: '/usr/bin/chromium' },
     isRoot: true,
     os: 'debian',
     hasAptGet: true,
     env: {},
     ...overrides,
+    found: { [SERVER]: '/usr/sbin/mariadbd', [CHROMIUM]: '/usr/bin/chromium', [GALERA]: '/usr/lib/galera/libgalera_smm.so', ...overrides.found },
   };
 }
 
@@ -81,6 +83,12 @@ describe("npm test's prerequisite step: what it decides", () => {
     expect(decide(machine({ env, isRoot: false, found: { [SERVER]: null, [CHROMIUM]: '/usr/bin/chromium' } }))).toEqual({ action: 'none' });
   });
 
+  it("installs galera-4 for the cluster tests when the Galera provider is missing, and needs none for a server of the user's own", () => {
+    expect(decide(machine({ found: { [GALERA]: null } }))).toMatchObject({ action: 'install', packages: ['galera-4'] });
+    const env = { POOL_TEST_DATABASE_URL: 'mysql://root@db:3306/' };
+    expect(decide(machine({ env, found: { [SERVER]: null, [GALERA]: null } }))).toEqual({ action: 'none' });
+  });
+
   it('tells the OS family from /etc/os-release, ID_LIKE included', () => {
     expect(osFamily('linux', 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n')).toBe('debian');
     expect(osFamily('linux', 'ID=ubuntu\nID_LIKE=debian\n')).toBe('ubuntu');
@@ -96,6 +104,20 @@ describe("npm test's prerequisite step: what it decides", () => {
       expect(item.env).toMatch(/^POOL_[A-Z0-9_]+$/);
       expect(item.packages.apt).toMatch(/^[a-z0-9.+-]+$/);
     }
+  });
+});
+
+describe('findGaleraProvider()', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-galera-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('takes POOL_GALERA_PROVIDER when it names a file (null when it does not), else the first well-known path that exists', () => {
+    const library = path.join(dir, 'libgalera_smm.so');
+    fs.writeFileSync(library, '');
+    expect(findGaleraProvider({ POOL_GALERA_PROVIDER: library })).toBe(library);
+    expect(findGaleraProvider({ POOL_GALERA_PROVIDER: path.join(dir, 'absent.so') })).toBeNull();
+    expect(findGaleraProvider({}, [path.join(dir, 'absent.so'), library])).toBe(library);
+    expect(findGaleraProvider({}, [path.join(dir, 'absent.so')])).toBeNull();
   });
 });
 

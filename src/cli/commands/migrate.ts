@@ -1,7 +1,9 @@
 import { Argument } from 'commander';
 import type { MigrationPlan } from '../../shared/results/schema.js';
 import { connectionOptions } from '../connection.js';
-import { EXIT_OK } from '../output.js';
+import type { ConsoleService } from '../../core/console/console-service.js';
+import { galeraDdlWarning } from '../../core/schema/galera-ddl.js';
+import { EXIT_OK, type Output } from '../output.js';
 import { call, checkedInput, jsonOption, withConsole, writeOptions, type ConsoleFlags, type Register } from './command.js';
 import { formatUtc } from '../../shared/format.js';
 
@@ -41,7 +43,8 @@ export const migrateCommand: Register = (program, done) => {
               ...status.applied.map((m) => `applied  ${m.name}  ${formatUtc(m.appliedAt)}  ${m.description}`),
               ...status.pending.map((m) => `pending  ${m.name}  ${m.description}`),
               drift.length ? `drift: applied migrations' objects missing: ${drift.join(', ')}` : '',
-              holder ? `a migration is running now (connection ${holder.connectionId}, ${holder.user}@${holder.host})` : '',
+              status.clusterWarning ? `warning: ${status.clusterWarning}` : '',
+              holder ? `a migration is running now (${holder.connectionId === null ? `cluster lock held by ${holder.owner ?? holder.host}` : `connection ${holder.connectionId}, ${holder.user}@${holder.host}`})` : '',
             ].filter(Boolean).join('\n'),
           );
           return EXIT_OK;
@@ -50,6 +53,7 @@ export const migrateCommand: Register = (program, done) => {
       if (flags.dryRun) {
         const input = checkedInput('migrations.plan', { direction: action, to: flags.to });
         return withConsole(flags, async (service, out) => {
+          await warnOnCluster(service, out);
           const plans = await call(service, 'migrations.plan', input);
           out.result({ dryRun: true, direction: action, plans }, () => renderPlans(plans, `dry run (${action}), nothing changed`));
           return EXIT_OK;
@@ -58,6 +62,7 @@ export const migrateCommand: Register = (program, done) => {
       const operation = action === 'up' ? 'migrations.up' : 'migrations.down';
       const input = checkedInput(operation, { to: flags.to, reason: flags.reason });
       return withConsole(flags, async (service, out) => {
+        await warnOnCluster(service, out);
         const plans = await call(service, operation, input);
         out.result({ dryRun: false, direction: action, plans }, () => renderPlans(plans, `migrated ${action}`));
         return EXIT_OK;
@@ -65,3 +70,9 @@ export const migrateCommand: Register = (program, done) => {
     }),
   );
 };
+
+/** On a Galera cluster, says before planning or running what DDL blocks there (stderr; silent with --json). */
+async function warnOnCluster(service: ConsoleService, out: Output): Promise<void> {
+  const warning = await galeraDdlWarning(service.session.require().db);
+  if (warning) out.progress(`warning: ${warning}`);
+}

@@ -4,6 +4,7 @@ import { PoolError } from '../../shared/errors.js';
 import type { Database } from '../db/database.js';
 import { classifyError } from '../db/classify-error.js';
 import { lockName, openSession } from '../db/named-lock.js';
+import { whenCommitted } from '../db/when-committed.js';
 
 /*
  * One audited write's journal row. The row is opened (`running`) before the write's first change,
@@ -94,7 +95,7 @@ export class AuditRun implements AuditCounter {
       throw new PoolError('CONFLICT', `Audit row ${this.auditId} is no longer open (marked interrupted after its connection was lost); the run stopped and its last batch was rolled back. Check the result, then run it again.`);
     }
     // Only once it committed: a transaction retried after a deadlock calls add again.
-    transaction.afterCommit(() => {
+    whenCommitted(transaction, () => {
       this.committed += n;
     });
   }

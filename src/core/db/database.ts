@@ -6,7 +6,8 @@ import { classifyError, errorTarget, type ErrorTarget } from './classify-error.j
 import { LatencyRecorder } from './latency.js';
 import { StatementGuard, type GuardedQueryOptions } from './statement-guard.js';
 import { resolveTimeouts, type Timeouts } from './timeouts.js';
-import { retryWithin, TRANSIENT_RETRY } from './transient.js';
+import { conflictRetryWithin, otherTransientRetryWithin, retryWithin, TRANSIENT_RETRY } from './transient.js';
+import { committed } from './when-committed.js';
 
 export interface DatabaseOptions {
   /** Connections in the pool; a console needs few, a benchmark's claimers more. */
@@ -90,17 +91,30 @@ export class Database {
 
   /**
    * Runs `work` in one transaction, retrying the whole transaction on transient failures:
-   * a deadlock rolls back everything, so retrying a single statement would be wrong.
+   * a deadlock rolls back everything, so retrying a single statement would be wrong. On Galera a
+   * certification conflict fails the COMMIT itself with 1213; that is retried the same way, and
+   * the result (a claim's entries, say) is returned only once a COMMIT succeeded.
    */
   async transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
     // BEGIN/COMMIT/ROLLBACK take these options: retrying them on a dead connection would only
     // delay the retry of the whole transaction on a new one.
-    const once = { retry: { max: 1 } } as TransactionOptions;
+    const onceOptions = { retry: { max: 1 } } as TransactionOptions;
     try {
       // each statement has its own bound; the whole transaction is retried only within a write's
-      return await retryAsPromised(() => this.sequelize.transaction(once, (transaction) => work(transaction)), {
-        ...retryWithin(Date.now() + this.timeouts.writeMs),
-        name: 'transaction',
+      const deadline = Date.now() + this.timeouts.writeMs;
+      const once = async () => {
+        let done: Transaction | undefined;
+        const result = await this.sequelize.transaction(onceOptions, (transaction) => {
+          done = transaction;
+          return work(transaction);
+        });
+        if (done) committed(done);
+        return result;
+      };
+      // conflicts (deadlock, certification failure) around, connection trouble inside each try
+      return await retryAsPromised(() => retryAsPromised(once, { ...otherTransientRetryWithin(deadline), name: 'transaction' }), {
+        ...conflictRetryWithin(deadline),
+        name: 'transaction after a conflict',
       });
     } catch (error) {
       throw classifyError(error, this.target);

@@ -63,6 +63,7 @@ export async function findLockHolder(session: mysql.Connection, name: string): P
 }
 
 export function describeHolder(holder: LockHolder): string {
+  if (holder.connectionId === null) return `${holder.owner ?? holder.host ?? 'another console'} (cluster lock, until ${holder.expiresAt ?? '?'} unless renewed)`;
   const who = holder.user ? `${holder.user}@${holder.host ?? '?'}` : 'another session';
   return `${who}, connection ${holder.connectionId}`;
 }

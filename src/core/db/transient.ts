@@ -41,3 +41,39 @@ export const TRANSIENT_RETRY = {
 export function retryWithin(deadline: number, clock: () => number = Date.now) {
   return { ...TRANSIENT_RETRY, match: [(error: unknown) => isTransientError(error) && clock() < deadline] };
 }
+
+const CONFLICT_ERRNOS = new Set([1213]);
+const CONFLICT_CODES = new Set(['ER_LOCK_DEADLOCK', 'POOL_CLAIM_RACE']);
+
+/**
+ * A conflict with another transaction: a deadlock, a Galera certification failure (also 1213, at
+ * COMMIT), or a Galera claim whose candidates were all taken (pool/galera-claim.ts).
+ */
+export function isConflictError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
+    const candidate = current as { errno?: unknown; code?: unknown; original?: unknown; parent?: unknown; cause?: unknown };
+    if (typeof candidate.errno === 'number' && CONFLICT_ERRNOS.has(candidate.errno)) return true;
+    if (typeof candidate.code === 'string' && CONFLICT_CODES.has(candidate.code)) return true;
+    current = candidate.original ?? candidate.parent ?? candidate.cause;
+  }
+  return false;
+}
+
+/**
+ * How a whole transaction is retried after a conflict: up to 10 tries, starting soon, with ±100 ms
+ * of jitter. On a Galera cluster claimers on different nodes can lose certification to each other
+ * at COMMIT again and again; the jitter spreads their next tries apart, and ten tries (about 4 s of
+ * waiting at most) let a claimer through a busy minute. Other transient failures (a lost
+ * connection) keep TRANSIENT_RETRY's schedule, inside each of these tries.
+ */
+export const CONFLICT_RETRY = { max: 10, backoffBase: 25, backoffExponent: 1.7, backoffJitter: 100 };
+
+export function conflictRetryWithin(deadline: number, clock: () => number = Date.now) {
+  return { ...CONFLICT_RETRY, match: [(error: unknown) => isConflictError(error) && clock() < deadline] };
+}
+
+/** retryWithin for everything transient but conflicts, which conflictRetryWithin retries around it. */
+export function otherTransientRetryWithin(deadline: number, clock: () => number = Date.now) {
+  return { ...TRANSIENT_RETRY, match: [(error: unknown) => isTransientError(error) && !isConflictError(error) && clock() < deadline] };
+}

@@ -11,6 +11,7 @@ import { expectedTables } from '../schema/migration-kit.js';
 import { PoolMigrator } from '../schema/migrator.js';
 import { noPoolColumns, poolColumns } from '../schema/pool-columns.js';
 import { schemaReport } from '../schema/schema-report.js';
+import { galeraFindings } from './galera-health.js';
 import * as why from './health-reasons.js';
 import { indexHealth } from './index-health.js';
 import { integrityHits } from './integrity-hits.js';
@@ -72,6 +73,7 @@ export async function readPoolHealth(db: Database, options: PoolHealthOptions): 
     if (!columns.table) {
       return judge([why.reason('no-table', 'down', `Table BOOKING_PLAN not found in database '${db.profile.database}': connect to the booking application's database.`)], checkedAt);
     }
+    findings.push(...(await galeraFindings(db)));
     const migrations = await new PoolMigrator(db).status();
     if (columns.missingCore.length > 0) findings.push(asReason(noPoolColumns(db.profile.database, columns.missingCore)));
     if (migrations.pending.length > 0) findings.push(why.migrationsPending(migrations.pending.map((m) => m.name)));

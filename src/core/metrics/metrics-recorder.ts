@@ -99,7 +99,7 @@ export class MetricsRecorder {
     this.clock = clock ?? Date.now;
     this.onListenerError = onListenerError ?? ((error) => console.error('metrics recorder listener failed', error));
     this.onAlertError = onAlertError ?? ((error) => console.error('alert evaluation failed (recording goes on)', error));
-    this.lock = new RecorderLock(db.profile);
+    this.lock = new RecorderLock(db.profile, db, () => this.options.intervalMs);
     this.current = {
       identity: this.options.identity ?? recorderIdentity(this.options.role),
       role: 'stopped',

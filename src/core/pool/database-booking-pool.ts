@@ -11,6 +11,8 @@ import { countedBatch, countEvent } from './event-counts.js';
 import { entryMatchSql, requireMatchColumns } from './entry-match.js';
 import { cursorAfter, keysetSql, orderBySql, sortableWhere } from './entry-sort.js';
 import { SCAN_BOUND, searchesWindows, windowStatements } from './entry-scan.js';
+import { isGalera } from '../db/galera.js';
+import { lockGaleraClaim } from './galera-claim.js';
 import { LEAVE_PAUSED_MODES, passClaimGate } from '../control/claim-gate.js';
 import { PoolPausedError } from '../control/paused-error.js';
 import type { PauseInfo } from '../../shared/results/control.js';
@@ -252,15 +254,21 @@ export class DatabaseBookingPool {
     const owner = parse(ownerSchema, options?.owner, 'owner');
     const limit = parse(pageLimitSchema, options.limit, 'limit');
     const mode = options.mode === undefined ? undefined : parse(modeSchema, options.mode, 'mode');
+    // asked once per Database, outside the transaction so as not to need a second connection
+    const galera = await isGalera(this.db);
+    let attempt = 0;
     return this.db.transaction(async (transaction) => {
+      attempt += 1;
       const { now, pausedModes } = await passClaimGate(this.db, transaction, mode);
       const leavePaused = pausedModes.length > 0;
+      const replacements = { limit, mode, now, pausedModes: pausedModes.map((pause) => pause.scope) };
       const locked: PoolEntry[] = [];
-      for (const half of CLAIM_HALVES) {
-        locked.push(...(await this.db.select<PoolEntry>('pool.claim.lock', claimLockSql(half, Boolean(mode), ALL_POOL_COLUMNS, leavePaused), {
-          replacements: { limit, mode, now, pausedModes: pausedModes.map((pause) => pause.scope) },
-          transaction,
-        })));
+      if (galera) {
+        locked.push(...(await lockGaleraClaim(this.db, transaction, { ...replacements, byMode: Boolean(mode), leavePaused, attempt })));
+      } else {
+        for (const half of CLAIM_HALVES) {
+          locked.push(...(await this.db.select<PoolEntry>('pool.claim.lock', claimLockSql(half, Boolean(mode), ALL_POOL_COLUMNS, leavePaused), { replacements, transaction })));
+        }
       }
       const claimed = locked.map(toEntry).sort(claimOrder).slice(0, limit);
       if (claimed.length === 0 && leavePaused) throw new PoolPausedError(pausedModes);

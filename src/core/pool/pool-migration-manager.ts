@@ -12,6 +12,7 @@ import { forgetPoolColumns, poolColumns } from '../schema/pool-columns.js';
 import { schemaReport } from '../schema/schema-report.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { readPoolStats } from './pool-stats.js';
+import { galeraDdlWarning } from '../schema/galera-ddl.js';
 import type { MigrationOverview, SchemaDrift } from '../../shared/results/schema.js';
 
 export type { MigrationOverview, SchemaDrift } from '../../shared/results/schema.js';
@@ -134,7 +135,7 @@ export class PoolMigrationManager {
   /** Applied and pending migrations, schema drift, the lock holder and counts by status. */
   async getMigrationStatus(): Promise<MigrationOverview> {
     const migrator = new PoolMigrator(this.db);
-    const [status, lockHolder, report] = await Promise.all([migrator.status(), migrator.lockHolder(), schemaReport(this.db)]);
+    const [status, lockHolder, report, clusterWarning] = await Promise.all([migrator.status(), migrator.lockHolder(), schemaReport(this.db), galeraDdlWarning(this.db)]);
     const expectedColumns = new Set(MIGRATIONS.flatMap((m) => m.expects.columns ?? []).map((c) => c.name.toLowerCase()));
     const expectedIndexes = new Set(MIGRATIONS.flatMap((m) => m.expects.indexes ?? []).map((i) => i.name.toLowerCase()));
     const columns = report.bookingPlan ? await listColumns(this.db, 'BOOKING_PLAN') : [];
@@ -158,6 +159,6 @@ export class PoolMigrationManager {
       : !pool.table
         ? 'Not counted: table BOOKING_PLAN is missing.'
         : `Not counted: BOOKING_PLAN lacks the pool column${pool.missingCore.length === 1 ? '' : 's'} ${pool.missingCore.join(', ')}. Run the pending migrations first.`;
-    return { ...status, lockHolder, drift, countsByStatus, countsNote };
+    return { ...status, lockHolder, drift, countsByStatus, countsNote, ...(clusterWarning ? { clusterWarning } : {}) };
   }
 }

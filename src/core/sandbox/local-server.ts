@@ -29,11 +29,8 @@ export interface LocalDatabaseServerOptions {
   /** A fixed port; without one a free 127.0.0.1 port is picked on the first start. */
   port?: number;
   binary?: ServerBinary;
-  /**
-   * More server options, after the defaults so they win (e.g. a replication test's `--log-bin`,
-   * `--server-id`, `--read-only`).
-   */
-  serverArgs?: string[];
+  /** Further server options after ours (e.g. a Galera node's wsrep settings); later ones win. */
+  extraArgs?: string[];
 }
 
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
@@ -146,7 +143,7 @@ export class LocalDatabaseServer {
   readonly dataDir: string;
   private chosenPort: number | undefined;
   private binaryChoice: ServerBinary | undefined;
-  private readonly serverArgs: string[];
+  private readonly extraArgs: string[];
   private child: ChildProcess | null = null;
   private childExit: Promise<void> | null = null;
 
@@ -154,7 +151,7 @@ export class LocalDatabaseServer {
     this.dataDir = path.resolve(options.dataDir);
     this.chosenPort = options.port;
     this.binaryChoice = options.binary;
-    this.serverArgs = options.serverArgs ?? [];
+    this.extraArgs = options.extraArgs ?? [];
   }
 
   get port(): number {
@@ -196,7 +193,7 @@ export class LocalDatabaseServer {
       // MySQL 8's X plugin would bind 33060 and clash with any other MySQL on the machine
       ...(binary.flavour === 'mysql' ? ['--loose-mysqlx=OFF'] : []),
       ...(isRoot() ? ['--user=root'] : []),
-      ...this.serverArgs,
+      ...this.extraArgs,
     ];
     // unref'd: the server's lifetime is managed through stop() and the pid file, not by whether
     // this Node process happens to still be running

@@ -3,7 +3,7 @@ import { MIGRATIONS } from '../../../migrations/index.js';
 import { PoolError } from '../../shared/errors.js';
 import { stopIfCancelled } from '../audit/cancel.js';
 import type { Database } from '../db/database.js';
-import { currentLockHolder, withNamedLock } from '../db/named-lock.js';
+import { clusterLockHolder, withClusterLock } from '../db/cluster-lock.js';
 import { DDL_TIMEOUT_MS } from '../db/timeouts.js';
 import { CONSOLE_VERSION } from '../version.js';
 import { tableExists } from './introspect.js';
@@ -84,11 +84,12 @@ export class PoolMigrator {
   }
 
   async lockHolder(): Promise<LockHolder | null> {
-    return currentLockHolder(this.db.profile, MIGRATION_LOCK);
+    return clusterLockHolder(this.db, MIGRATION_LOCK);
   }
 
   private async run(direction: Direction, options: { to?: string }): Promise<MigrationPlan[]> {
-    return withNamedLock(this.db.profile, MIGRATION_LOCK, 'Migration', async (assertStillHeld) => {
+    // GET_LOCK on one server; on Galera a POOL_LOCKS row, the table created first if 0010 has not run
+    return withClusterLock(this.db, MIGRATION_LOCK, 'Migration', async (assertStillHeld) => {
       if (direction === 'up') await this.requireHostTable();
       const applied = await this.store.applied();
       const selected = direction === 'up' ? this.selectUp(applied, options.to) : this.selectDown(applied, options.to);

@@ -136,6 +136,7 @@ export const DEGRADED_REASON_CODES = [
   'migrations-pending', 'schema-drift', 'expired-leases', 'failed-at-max', 'integrity', 'deadline-risk', 'slow-plan', 'check-incomplete', 'paused', 'alert-firing',
   // the profile's read replica (replica-health.ts): reads still work, from the primary
   'replica-unreachable', 'replica-stopped', 'replica-error', 'replica-lag', 'replica-lag-unknown',
+  'galera-node',
 ] as const;
 export type HealthReasonCode = (typeof DOWN_REASON_CODES)[number] | (typeof DEGRADED_REASON_CODES)[number];
 

@@ -43,10 +43,14 @@ export interface MigrationStatus {
 
 /** Who holds a named database lock (GET_LOCK), from the server's process list. */
 export interface LockHolder {
-  connectionId: number;
+  /** The holding connection (GET_LOCK); null for a cluster lock row (Galera), which names its owner instead. */
+  connectionId: number | null;
   user: string | null;
   host: string | null;
   heldForSeconds: number | null;
+  /** A cluster lock's owner (console host, pid and a token) and when it lapses unless renewed (ISO, database clock). */
+  owner?: string;
+  expiresAt?: string;
 }
 
 export interface ServerInfo {
@@ -83,4 +87,6 @@ export interface MigrationOverview extends MigrationStatus {
   countsByStatus: PoolStats['byStatus'] | null;
   /** Why countsByStatus is null, naming what is missing; null when counted. */
   countsNote?: string | null;
+  /** On a Galera cluster: what running DDL there blocks (total order isolation); absent or null elsewhere. */
+  clusterWarning?: string | null;
 }

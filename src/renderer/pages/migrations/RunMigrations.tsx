@@ -134,6 +134,7 @@ export function RunMigrations({ overview, database, blockedBy }: { overview: Mig
         </WriteButton>
       </div>
       {blockedBy ? <p className="verdict-warn">Running is disabled while another migration holds the lock.</p> : null}
+      {overview.clusterWarning ? <p className="verdict-warn" data-code="galera-ddl">{overview.clusterWarning}</p> : null}
       {nothingPending ? (
         <p className="muted" data-testid="nothing-pending">
           Nothing is pending: the schema is up to date. Reverting is a separate choice (Direction: Down).

@@ -31,5 +31,6 @@ export function useLockHolder(status: MigrationOverview | undefined): LockHolder
 export function describeLockHolder(holder: LockHolder): string {
   const who = `${holder.user ?? 'unknown user'}@${holder.host ?? 'unknown host'}`;
   const since = holder.heldForSeconds === null ? '' : ` for ${holder.heldForSeconds} s`;
+  if (holder.connectionId === null) return `A migration is running, held across the cluster by ${holder.owner ?? who}${since}`;
   return `A migration is running on connection ${holder.connectionId} (${who})${since}`;
 }
