@@ -128,7 +128,7 @@ describe('validatePoolSystem and getSystemStatus', () => {
     expect(checks.filter((check) => !check.ok)).toEqual([]);
     expect(checks.map((check) => check.check)).toEqual([
       'database.reachable', 'schema.table', 'schema.columns', 'schema.indexes', 'schema.tables',
-      'query.ready.ready', 'query.ready.due', 'query.claim.ready', 'query.claim.due', 'query.stats', 'query.stuck', 'query.failed',
+      'query.ready.ready', 'query.ready.due', 'query.claim.ready', 'query.claim.due', 'query.stats', 'query.stuck', 'query.failed', 'query.search.owner', 'query.search.room',
     ]);
     const status = await manager.getSystemStatus();
     expect(status).toMatchObject({ state: 'healthy', reasons: [] });
