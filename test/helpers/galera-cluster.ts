@@ -6,10 +6,9 @@
 // (rsync SST fails as root, its daemon drops to nobody; mariabackup SST needs mariadb-backup and
 // credentials; a clone needs neither.) A node stopped and started again catches up by IST.
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { findServerBinary, LocalDatabaseServer, type ServerBinary } from '../../src/core/sandbox/local-server.js';
+import { findServerBinary, freePort, LocalDatabaseServer, type ServerBinary } from '../../src/core/sandbox/local-server.js';
 import type { ConnectionProfile } from '../../src/shared/profile.js';
 import { findGaleraProvider, GALERA_PROVIDER_PATHS } from '../setup/prerequisites.js';
 import { makeTempDir, sweepOrphanedTempDirs } from './temp-dirs.js';
@@ -24,18 +23,6 @@ interface NodePorts {
 
 const SYNC_TIMEOUT_MS = 120_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export class GaleraNode {
   constructor(

@@ -113,7 +113,8 @@ function commandLine(pid: number): string | null {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on loopback right now (the OS picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.unref();
